@@ -1,0 +1,216 @@
+/**
+ * HTTP for every Paved client (registry, Argo CD, Slack, Prometheus, GitHub): a timeout on every call,
+ * retries with backoff on 5xx/429/connection resets honouring Retry-After, HTTPS_PROXY/HTTP_PROXY/NO_PROXY
+ * through undici's EnvHttpProxyAgent, and errors that carry the server's own message but never a
+ * credential (URLs are redacted, headers are never logged).
+ *
+ * undici is loaded on the first request, so an action that fails on its inputs never pays for it.
+ */
+import { debug } from '@actions/core';
+import type { Dispatcher } from 'undici';
+import { RemoteError } from './errors.js';
+import { retry, parseRetryAfter, type RetryOptions } from './retry.js';
+import { redact, redactUrl } from './secrets.js';
+
+export interface HttpOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** A string or bytes; replayed on retries. */
+  body?: string | Uint8Array;
+  /** Serialized as JSON with Content-Type application/json. */
+  json?: unknown;
+  /** Whole-request timeout in ms (until the body is read, or until headers when `stream`). Default 30 s. */
+  timeoutMs?: number;
+  /** Retry policy, or false for exactly one attempt. Default: 4 attempts within 60 s. */
+  retry?: RetryOptions | false;
+  signal?: AbortSignal;
+  /** Names the service in errors, e.g. `Argo CD at https://cd.example.com`. Default: the URL's origin. */
+  service?: string;
+  /** Statuses that are not errors (default any 2xx). */
+  okStatuses?: readonly number[];
+  /** Accept a self-signed certificate. Only for servers the user marked `insecure`. */
+  insecureTls?: boolean;
+  /** Keep the body unread and stop the timeout once headers arrive (streaming endpoints). */
+  stream?: boolean;
+  /** Do not follow redirects (registries hand out signed blob URLs that must be fetched without auth). */
+  manualRedirect?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  url: string;
+  /** The body as text (empty for streams already consumed). */
+  text: string;
+  /** For `stream: true`, the unread body. */
+  body: ReadableStream<Uint8Array> | null;
+}
+
+const agents = new Map<string, Dispatcher>();
+
+async function dispatcherFor(insecure: boolean): Promise<Dispatcher> {
+  const key = insecure ? 'insecure' : 'secure';
+  let agent = agents.get(key);
+  if (!agent) {
+    const { EnvHttpProxyAgent } = await import('undici');
+    agent = new EnvHttpProxyAgent(insecure ? { connect: { rejectUnauthorized: false } } : {});
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/** Close pooled connections (lets a process or test exit promptly). */
+export async function closeHttpAgents(): Promise<void> {
+  const all = [...agents.values()];
+  agents.clear();
+  await Promise.all(all.map((agent) => agent.close()));
+}
+
+/** Pull a human message out of an error body: Argo CD/gRPC `{error,message}`, OCI `{errors:[…]}`, Slack `{ok:false,error}`. */
+export function errorMessageFromBody(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return '';
+  try {
+    const body = JSON.parse(trimmed) as Record<string, unknown>;
+    if (Array.isArray(body['errors'])) {
+      return (body['errors'] as { code?: string; message?: string }[])
+        .map((e) => [e.code, e.message].filter(Boolean).join(': '))
+        .join('; ');
+    }
+    for (const key of ['message', 'error_description', 'error', 'detail']) {
+      const value = body[key];
+      if (typeof value === 'string' && value) return value;
+    }
+  } catch {
+    // not JSON: fall through to the text itself
+  }
+  const oneLine = trimmed.replace(/\s+/g, ' ');
+  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+}
+
+/** Whether a status is worth retrying. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+/**
+ * Make a request. Non-OK statuses become RemoteError (retryable for 5xx/429/408, with Retry-After);
+ * transport failures become RemoteError with the cause attached.
+ */
+export async function request(url: string | URL, options: HttpOptions = {}): Promise<HttpResponse> {
+  const target = String(url);
+  const method = (options.method ?? (options.json !== undefined || options.body !== undefined ? 'POST' : 'GET')).toUpperCase();
+  const service = options.service ?? safeOrigin(target);
+  const headers: Record<string, string> = { 'user-agent': 'paved', ...options.headers };
+  let body: string | Uint8Array | undefined = options.body;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const dispatcher = await dispatcherFor(options.insecureTls ?? false);
+  const { fetch } = await import('undici');
+
+  const once = async (): Promise<HttpResponse> => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs}ms`)), timeoutMs);
+    const onAbort = (): void => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const started = Date.now();
+    try {
+      let response;
+      try {
+        response = await fetch(target, {
+          method,
+          headers,
+          body,
+          signal: controller.signal,
+          dispatcher,
+          redirect: options.manualRedirect ? 'manual' : 'follow',
+        });
+      } catch (error) {
+        const reason = controller.signal.aborted && !options.signal?.aborted ? `timed out after ${timeoutMs}ms` : describeTransport(error);
+        throw new RemoteError(service, `${method} ${redactUrl(target)} failed: ${reason}`, {
+          retryable: true,
+          cause: error,
+        });
+      }
+      debug(`${method} ${redactUrl(target)} -> ${response.status} (${Date.now() - started}ms)`);
+      const ok = options.okStatuses ? options.okStatuses.includes(response.status) : response.ok;
+      if (!ok || !options.stream) {
+        let text: string;
+        try {
+          text = await response.text();
+        } catch (error) {
+          throw new RemoteError(service, `${method} ${redactUrl(target)}: reading the response failed: ${describeTransport(error)}`, {
+            retryable: true,
+            cause: error,
+          });
+        }
+        if (!ok) {
+          const detail = redact(errorMessageFromBody(text));
+          throw new RemoteError(service, `${method} ${redactUrl(target)} returned ${response.status}${detail ? `: ${detail}` : ''}`, {
+            status: response.status,
+            retryable: isRetryableStatus(response.status),
+            retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+          });
+        }
+        return { status: response.status, headers: response.headers as unknown as Headers, url: response.url, text, body: null };
+      }
+      return {
+        status: response.status,
+        headers: response.headers as unknown as Headers,
+        url: response.url,
+        text: '',
+        body: response.body as ReadableStream<Uint8Array> | null,
+      };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  };
+
+  if (options.retry === false) return once();
+  return retry(() => once(), {
+    attempts: 4,
+    maxElapsedMs: 60_000,
+    signal: options.signal,
+    onRetry: ({ attempt, delayMs, error }) =>
+      debug(`retrying ${method} ${redactUrl(target)} in ${delayMs}ms after attempt ${attempt}: ${(error as Error).message}`),
+    ...options.retry,
+  });
+}
+
+/** Request and parse a JSON response body. */
+export async function requestJson<T>(url: string | URL, options: HttpOptions = {}): Promise<T> {
+  const response = await request(url, { ...options, headers: { accept: 'application/json', ...options.headers } });
+  if (!response.text) return undefined as T;
+  try {
+    return JSON.parse(response.text) as T;
+  } catch (error) {
+    throw new RemoteError(options.service ?? safeOrigin(String(url)), `expected JSON from ${redactUrl(String(url))}, got ${JSON.stringify(response.text.slice(0, 120))}`, {
+      cause: error,
+    });
+  }
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'server';
+  }
+}
+
+/** `ECONNREFUSED 127.0.0.1:5000` style text from fetch's nested causes. */
+function describeTransport(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const e = current as { code?: string; message?: string; cause?: unknown };
+    const text = e.code && e.message && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : (e.message ?? String(current));
+    if (text && !parts.includes(text) && text !== 'fetch failed') parts.push(text);
+    current = e.cause;
+  }
+  return redact(parts.join(': ') || 'fetch failed');
+}

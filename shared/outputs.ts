@@ -1,0 +1,25 @@
+/**
+ * Step outputs. All outputs go through {@link setOutput} so that the contract test can list them and so
+ * that a secret can never become an output (outputs are visible to every later step and job).
+ */
+import * as core from '@actions/core';
+import { PavedError } from './errors.js';
+import { containsSecret } from './secrets.js';
+
+export type OutputValue = string | number | boolean | readonly string[] | Record<string, unknown>;
+
+/** Set one output. Lists are written one per line, objects as JSON. */
+export function setOutput(name: string, value: OutputValue): void {
+  const text = formatOutput(value);
+  if (containsSecret(text)) {
+    throw new PavedError(`Refusing to set output '${name}': its value contains a secret`);
+  }
+  core.setOutput(name, text);
+}
+
+export function formatOutput(value: OutputValue): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.join('\n');
+  return JSON.stringify(value);
+}
