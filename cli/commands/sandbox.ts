@@ -1,0 +1,35 @@
+/**
+ * `paved sandbox <subcommand>`: the local services behind `paved run --sandbox` and the demo.
+ * Each subcommand lives in cli/commands/sandbox/<name>.ts; one line each below.
+ */
+import type { Command, CliIo } from '../command.js';
+
+export interface SandboxSubcommand {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {};
+
+export const command: Command = {
+  name: 'sandbox',
+  summary: 'start, inspect and stop the local services (registry, Prometheus, git, Argo CD and Slack stand-ins)',
+  usage: 'paved sandbox <subcommand> [options]',
+  async run(args, io) {
+    const [name, ...rest] = args;
+    const names = Object.keys(subcommands).sort();
+    if (name === undefined) {
+      io.out('Usage: paved sandbox <subcommand>');
+      for (const sub of names) {
+        const loaded = await (subcommands[sub] as () => Promise<SandboxSubcommand>)();
+        io.out(`  ${loaded.usage.padEnd(52)} ${loaded.summary}`);
+      }
+      return 2;
+    }
+    const load = subcommands[name];
+    if (!load) return io.usageError(`unknown sandbox subcommand ${JSON.stringify(name)}; subcommands: ${names.join(', ') || 'none yet'}`);
+    return (await load()).run(rest, io);
+  },
+};
