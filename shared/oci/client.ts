@@ -306,35 +306,38 @@ export class RegistryClient {
   }
 
   /**
-   * Make `data` (whose digest is `digest`) present in `repository`, doing the least work: nothing when
-   * the registry has it, a cross-repository mount when one of `mountFrom` has it, else an upload —
-   * monolithic up to `chunkSize`, PATCH chunks above it.
+   * Make a blob present in `repository`, doing the least work: nothing when the registry has it, a
+   * cross-repository mount when one of `mountFrom` (same registry) has it, else an upload — monolithic
+   * up to `chunkSize`, PATCH chunks above it. `data` may be a loader, called only when bytes must be
+   * sent (then `digest` is required), so a base layer is never downloaded just to learn it exists.
    */
   async pushBlob(
     repository: string,
-    data: Buffer,
-    options: { digest?: string; mountFrom?: readonly string[] } = {},
+    data: Buffer | (() => Promise<Buffer>),
+    options: { digest?: string; size?: number; mountFrom?: readonly string[] } = {},
   ): Promise<BlobPushResult> {
-    const digest = options.digest ?? sha256Digest(data);
-    const size = data.length;
-    if ((await this.blobSize(repository, digest)) !== undefined)
-      return { digest, size, action: 'exists', bytesSent: 0, chunks: 0 };
+    if (typeof data === 'function' && !options.digest) {
+      throw new TypeError('pushBlob: a digest is required when data is a loader');
+    }
+    const digest = options.digest ?? sha256Digest(data as Buffer);
+    const knownSize = typeof data === 'function' ? (options.size ?? 0) : data.length;
+    if ((await this.blobSize(repository, digest)) !== undefined) {
+      return { digest, size: knownSize, action: 'exists', bytesSent: 0, chunks: 0 };
+    }
     let location: string | undefined;
     for (const from of options.mountFrom ?? []) {
       if (from === repository) continue;
       const response = await this.send(
         `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
-        {
-          method: 'POST',
-          scopes: [`repository:${repository}:pull,push`, `repository:${from}:pull`],
-          ok: [201, 202],
-        },
+        { method: 'POST', scopes: [`repository:${repository}:pull,push`, `repository:${from}:pull`], ok: [201, 202] },
       );
-      if (response.status === 201) return { digest, size, action: 'mounted', bytesSent: 0, chunks: 0 };
+      if (response.status === 201) return { digest, size: knownSize, action: 'mounted', bytesSent: 0, chunks: 0 };
       // 202: the registry could not mount and opened an upload session instead; use it.
       location = response.headers.get('location') ?? undefined;
       break;
     }
+    const bytes = typeof data === 'function' ? await data() : data;
+    const size = bytes.length;
     if (!location) {
       const response = await this.send(`/v2/${repository}/blobs/uploads/`, {
         method: 'POST',
@@ -351,7 +354,7 @@ export class RegistryClient {
     let chunks = 0;
     if (size > chunkSize) {
       for (let start = 0; start < size; start += chunkSize) {
-        const chunk = data.subarray(start, Math.min(size, start + chunkSize));
+        const chunk = bytes.subarray(start, Math.min(size, start + chunkSize));
         const response = await this.send(location, {
           method: 'PATCH',
           headers: {
@@ -378,7 +381,7 @@ export class RegistryClient {
       await this.send(withQuery(location, 'digest', digest), {
         method: 'PUT',
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-        body: data,
+        body: bytes,
         scopes,
         ok: [201],
         timeoutMs,
