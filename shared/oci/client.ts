@@ -329,9 +329,14 @@ export class RegistryClient {
       if (from === repository) continue;
       const response = await this.send(
         `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
-        { method: 'POST', scopes: [`repository:${repository}:pull,push`, `repository:${from}:pull`], ok: [201, 202] },
+        {
+          method: 'POST',
+          scopes: [`repository:${repository}:pull,push`, `repository:${from}:pull`],
+          ok: [201, 202],
+        },
       );
-      if (response.status === 201) return { digest, size: knownSize, action: 'mounted', bytesSent: 0, chunks: 0 };
+      if (response.status === 201)
+        return { digest, size: knownSize, action: 'mounted', bytesSent: 0, chunks: 0 };
       // 202: the registry could not mount and opened an upload session instead; use it.
       location = response.headers.get('location') ?? undefined;
       break;

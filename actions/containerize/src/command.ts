@@ -19,7 +19,11 @@ export type CommandRunner = (
 /** Spawn and collect; a missing program resolves with code 127 instead of throwing. */
 export const spawnCommand: CommandRunner = (command, args, options = {}) =>
   new Promise((resolvePromise) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -49,11 +53,19 @@ export const spawnCommand: CommandRunner = (command, args, options = {}) =>
   });
 
 /** Run and throw CommandError (with the last lines of output) on a non-zero exit. */
-export async function runChecked(runner: CommandRunner, command: string, args: readonly string[], options: Parameters<CommandRunner>[2] = {}): Promise<CommandResult> {
+export async function runChecked(
+  runner: CommandRunner,
+  command: string,
+  args: readonly string[],
+  options: Parameters<CommandRunner>[2] = {},
+): Promise<CommandResult> {
   const result = await runner(command, args, options);
   if (result.code !== 0) {
     const tail = redact((result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n'));
-    const what = result.code === 127 ? `'${command}' is not installed or not on PATH` : `'${command} ${args[0] ?? ''}' exited with code ${result.code}`;
+    const what =
+      result.code === 127
+        ? `'${command}' is not installed or not on PATH`
+        : `'${command} ${args[0] ?? ''}' exited with code ${result.code}`;
     throw new CommandError(`${what}${tail ? `:\n${tail}` : ''}`, result.code);
   }
   return result;

@@ -35,10 +35,20 @@ export function readGitFacts(cwd: string, sha: string | undefined): GitFacts {
  * Combine the runner's context with git. `created` is SOURCE_DATE_EPOCH when set, else the commit's
  * time, else now — so the same commit built twice gives the same labels and the same digest.
  */
-export function metadataContext(gh: GitHubContext, git: GitFacts, env: NodeJS.ProcessEnv, now: () => Date = () => new Date()): MetadataContext {
+export function metadataContext(
+  gh: GitHubContext,
+  git: GitFacts,
+  env: NodeJS.ProcessEnv,
+  now: () => Date = () => new Date(),
+): MetadataContext {
   const epoch = env['SOURCE_DATE_EPOCH'];
   const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : (git.commitTime ?? now());
-  const repo = (gh.payload['repository'] ?? {}) as { name?: string; description?: string | null; html_url?: string; license?: { spdx_id?: string } | null };
+  const repo = (gh.payload['repository'] ?? {}) as {
+    name?: string;
+    description?: string | null;
+    html_url?: string;
+    license?: { spdx_id?: string } | null;
+  };
   const ref = gh.ref || git.ref || '';
   const url = repo.html_url ?? (gh.repository ? `${gh.serverUrl}/${gh.repository}` : '');
   const pr = (gh.payload['pull_request'] ?? {}) as { base?: { ref?: string } };

@@ -59,7 +59,11 @@ export function parseCommand(input: string, value: string | undefined): string[]
       parsed = undefined;
     }
     if (!Array.isArray(parsed) || parsed.some((p) => typeof p !== 'string')) {
-      throw InputError.invalid(input, value, 'a JSON array of strings like ["node","server.js"] or words like node server.js');
+      throw InputError.invalid(
+        input,
+        value,
+        'a JSON array of strings like ["node","server.js"] or words like node server.js',
+      );
     }
     return parsed as string[];
   }
@@ -69,7 +73,8 @@ export function parseCommand(input: string, value: string | undefined): string[]
 /** Reject a path that leaves the workspace (after resolving symlinks): builds must not read the runner's disk. */
 export function insideWorkspace(input: string, value: string, workspace: string): string {
   const absolute = resolve(workspace, value);
-  if (!existsSync(absolute)) throw InputError.invalid(input, value, `an existing path inside the workspace ${workspace}`);
+  if (!existsSync(absolute))
+    throw InputError.invalid(input, value, `an existing path inside the workspace ${workspace}`);
   const real = realpathSync(absolute);
   const root = realpathSync(workspace);
   const rel = relative(root, real);
@@ -88,11 +93,20 @@ export function dockerfileBaseImage(text: string): string | undefined {
   return undefined;
 }
 
-export function getInputs(reader = new InputReader(), env: NodeJS.ProcessEnv = process.env, readText?: (path: string) => string): Inputs {
+export function getInputs(
+  reader = new InputReader(),
+  env: NodeJS.ProcessEnv = process.env,
+  readText?: (path: string) => string,
+): Inputs {
   const images = reader.list('images', { required: true }).map((image) => image.toLowerCase());
   const imageRefs = images.map((image) => {
     const ref = parseImageReference(image, 'images');
-    if (ref.tag || ref.digest) throw InputError.invalid('images', image, 'image names without a tag or digest (tags come from the tags input), like 127.0.0.1:5000/team/app');
+    if (ref.tag || ref.digest)
+      throw InputError.invalid(
+        'images',
+        image,
+        'image names without a tag or digest (tags come from the tags input), like 127.0.0.1:5000/team/app',
+      );
     return ref;
   });
   const tagRules = parseTagRules(reader.list('tags', { commas: false }));
@@ -103,19 +117,29 @@ export function getInputs(reader = new InputReader(), env: NodeJS.ProcessEnv = p
   const builder = reader.enum('builder', BUILDERS, { default: 'auto' });
   const workspace = env['GITHUB_WORKSPACE'] ?? process.cwd();
   const context = insideWorkspace('context', reader.string('context', { default: '.' }), workspace);
-  if (!statSync(context).isDirectory()) throw InputError.invalid('context', reader.string('context', { default: '.' }), 'a directory');
+  if (!statSync(context).isDirectory())
+    throw InputError.invalid('context', reader.string('context', { default: '.' }), 'a directory');
   const fileInput = reader.string('file');
   const file = fileInput ? insideWorkspace('file', fileInput, workspace) : join(context, 'Dockerfile');
   if ((builder === 'docker' || builder === 'buildah') && !existsSync(file)) {
-    throw InputError.invalid(fileInput ? 'file' : 'context', fileInput ?? context, `a Dockerfile for the ${builder} builder; none at ${file}`);
+    throw InputError.invalid(
+      fileInput ? 'file' : 'context',
+      fileInput ?? context,
+      `a Dockerfile for the ${builder} builder; none at ${file}`,
+    );
   }
   const platforms = reader.list('platforms').map((text) => {
     const platform = parsePlatform(text);
-    if (!platform) throw InputError.invalid('platforms', text, 'platforms like linux/amd64 or linux/arm64,linux/arm/v7');
+    if (!platform)
+      throw InputError.invalid('platforms', text, 'platforms like linux/amd64 or linux/arm64,linux/arm/v7');
     return platform;
   });
   if (builder === 'paved' && platforms.length > 1) {
-    throw InputError.invalid('platforms', platforms.map((p) => `${p.os}/${p.architecture}`).join(','), 'one platform for the paved builder (use builder: docker for multi-platform images)');
+    throw InputError.invalid(
+      'platforms',
+      platforms.map((p) => `${p.os}/${p.architecture}`).join(','),
+      'one platform for the paved builder (use builder: docker for multi-platform images)',
+    );
   }
   const buildArgs = reader.map('build-args');
   const secrets = reader.map('secrets');
@@ -124,21 +148,37 @@ export function getInputs(reader = new InputReader(), env: NodeJS.ProcessEnv = p
   const cacheTo = reader.list('cache-to', { commas: false });
   const push = reader.boolean('push', { default: true });
   const registry = reader.string('registry') ?? (imageRefs[0] as ImageReference).registry;
-  if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(registry)) throw InputError.invalid('registry', registry, 'a registry host like ghcr.io or 127.0.0.1:5000');
+  if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(registry))
+    throw InputError.invalid('registry', registry, 'a registry host like ghcr.io or 127.0.0.1:5000');
   const username = reader.string('username');
   const password = reader.secret('password', maskSecret);
-  if (username && !password) throw InputError.conflict('username', 'password', "a username needs a password (set 'password' from a secret)");
-  if (password && !username) throw InputError.conflict('password', 'username', "a password needs a username");
+  if (username && !password)
+    throw InputError.conflict(
+      'username',
+      'password',
+      "a username needs a password (set 'password' from a secret)",
+    );
+  if (password && !username) throw InputError.conflict('password', 'username', 'a password needs a username');
   const insecure = reader.boolean('insecure', { default: false });
-  const baseText = reader.string('base-image') ?? (existsSync(file) && readText ? dockerfileBaseImage(readText(file)) : undefined);
+  const baseText =
+    reader.string('base-image') ??
+    (existsSync(file) && readText ? dockerfileBaseImage(readText(file)) : undefined);
   const baseImage = baseText ? parseImageReference(baseText, 'base-image') : undefined;
   if (builder === 'paved' && !baseImage) {
-    throw new InputError('base-image', `Input 'base-image' is required for the paved builder when the context has no Dockerfile with a plain FROM line; set it like base-image: 127.0.0.1:5000/paved/node:20`);
+    throw new InputError(
+      'base-image',
+      `Input 'base-image' is required for the paved builder when the context has no Dockerfile with a plain FROM line; set it like base-image: 127.0.0.1:5000/paved/node:20`,
+    );
   }
-  const workdir = reader.string('workdir', { default: '/app', pattern: /^\/[^\0]*$/, accepted: 'an absolute path like /app' });
+  const workdir = reader.string('workdir', {
+    default: '/app',
+    pattern: /^\/[^\0]*$/,
+    accepted: 'an absolute path like /app',
+  });
   const dependencyPaths = reader.list('dependency-paths');
   for (const path of dependencyPaths) {
-    if (path.includes('..') || isAbsolute(path)) throw InputError.invalid('dependency-paths', path, 'paths relative to the context, like node_modules');
+    if (path.includes('..') || isAbsolute(path))
+      throw InputError.invalid('dependency-paths', path, 'paths relative to the context, like node_modules');
   }
   const entrypoint = parseCommand('entrypoint', reader.string('entrypoint'));
   const cmd = parseCommand('cmd', reader.string('cmd'));
@@ -149,8 +189,12 @@ export function getInputs(reader = new InputReader(), env: NodeJS.ProcessEnv = p
       throw InputError.invalid('expose', port, 'ports like 8080 or 8080/tcp');
     }
   }
-  const user = reader.string('user', { pattern: /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/, accepted: 'a user like 1000, node or 1000:1000' });
-  for (const [key, value] of Object.entries(buildArgs)) if (value.includes('\n')) throw InputError.invalid('build-args', `${key}=${value}`, 'one-line values');
+  const user = reader.string('user', {
+    pattern: /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/,
+    accepted: 'a user like 1000, node or 1000:1000',
+  });
+  for (const [key, value] of Object.entries(buildArgs))
+    if (value.includes('\n')) throw InputError.invalid('build-args', `${key}=${value}`, 'one-line values');
   void quote;
   return {
     images,

@@ -15,7 +15,10 @@ import { metadataContext, readGitFacts } from './context.js';
 import { spawnCommand, type CommandRunner } from './command.js';
 
 /** auto: docker buildx when an engine answers, else buildah, else the paved builder. */
-export async function chooseBuilder(wanted: BuilderName, runner: CommandRunner): Promise<Exclude<BuilderName, 'auto'>> {
+export async function chooseBuilder(
+  wanted: BuilderName,
+  runner: CommandRunner,
+): Promise<Exclude<BuilderName, 'auto'>> {
   if (wanted !== 'auto') return wanted;
   const { dockerEngineAnswers } = await import('./builders/docker.js');
   if (await dockerEngineAnswers(runner)) return 'docker';
@@ -30,7 +33,13 @@ export interface BuildResult {
   layers?: { name: string; digest: string; size: number; action: string }[];
 }
 
-async function buildWithPaved(inputs: Inputs, tags: readonly string[], labels: Record<string, string>, annotations: Record<string, string>, created: Date): Promise<BuildResult> {
+async function buildWithPaved(
+  inputs: Inputs,
+  tags: readonly string[],
+  labels: Record<string, string>,
+  annotations: Record<string, string>,
+  created: Date,
+): Promise<BuildResult> {
   const { clientForReference } = await import('../../../shared/oci/pull.js');
   const { hostPlatform } = await import('../../../shared/oci/types.js');
   const { referenceTarget, formatImageReference } = await import('../../../shared/oci/reference.js');
@@ -43,14 +52,21 @@ async function buildWithPaved(inputs: Inputs, tags: readonly string[], labels: R
   const clientFor = (registry: string) => {
     let client = clients.get(registry);
     if (!client) {
-      client = clientForReference({ registry }, { credentials: credentialsFor(registry), plainHttp: inputs.insecure ? true : undefined });
+      client = clientForReference(
+        { registry },
+        { credentials: credentialsFor(registry), plainHttp: inputs.insecure ? true : undefined },
+      );
       clients.set(registry, client);
     }
     return client;
   };
   const baseRef = inputs.baseImage!;
   const platform = inputs.platforms[0] ?? hostPlatform();
-  const targets = [...splitTagged(tags).values()].map(({ ref, tags: list }) => ({ ref, tags: list, client: clientFor(ref.registry) }));
+  const targets = [...splitTagged(tags).values()].map(({ ref, tags: list }) => ({
+    ref,
+    tags: list,
+    client: clientFor(ref.registry),
+  }));
   if (inputs.push) {
     // Credentials are checked before anything is built or sent.
     for (const registry of new Set(targets.map((t) => t.ref.registry))) await clientFor(registry).ping();
@@ -61,11 +77,17 @@ async function buildWithPaved(inputs: Inputs, tags: readonly string[], labels: R
     base = await baseClient.resolveImage(baseRef.repository, referenceTarget(baseRef), platform);
   } catch (error) {
     if (error instanceof RemoteError && error.status === 404) {
-      throw new RemoteError(error.service, `${error.message.replace(/^registry [^:]+(:\d+)?: /, '')}; check the 'base-image' input (${formatImageReference(baseRef)})`, { status: 404, cause: error });
+      throw new RemoteError(
+        error.service,
+        `${error.message.replace(/^registry [^:]+(:\d+)?: /, '')}; check the 'base-image' input (${formatImageReference(baseRef)})`,
+        { status: 404, cause: error },
+      );
     }
     throw error;
   }
-  info(`base image ${formatImageReference(baseRef)} → ${base.digest}${base.index ? ` (${platform.os}/${platform.architecture} from a multi-platform index)` : ''}`);
+  info(
+    `base image ${formatImageReference(baseRef)} → ${base.digest}${base.index ? ` (${platform.os}/${platform.architecture} from a multi-platform index)` : ''}`,
+  );
   const image = await group('Assembling layers', async () => {
     const assembled = assembleImage(base, baseRef, {
       context: inputs.context,
@@ -80,17 +102,27 @@ async function buildWithPaved(inputs: Inputs, tags: readonly string[], labels: R
       annotations,
       created,
     });
-    for (const { name, layer } of assembled.appLayers) info(`layer ${name}: ${layer.entries} entries, ${layer.size} bytes, ${layer.digest}`);
+    for (const { name, layer } of assembled.appLayers)
+      info(`layer ${name}: ${layer.entries} entries, ${layer.size} bytes, ${layer.digest}`);
     return assembled;
   });
   if (!inputs.push) return { digest: image.digest, bytesSent: 0 };
-  const report = await group('Pushing', () => pushImage(image, targets, { ref: baseRef, client: baseClient }));
+  const report = await group('Pushing', () =>
+    pushImage(image, targets, { ref: baseRef, client: baseClient }),
+  );
   const layersSent = report.blobs.filter((b) => b.result.action === 'uploaded').length;
-  info(`pushed ${image.digest}: ${report.bytesSent} bytes sent in ${layersSent} blob(s); ${report.blobs.length - layersSent} already present or mounted`);
+  info(
+    `pushed ${image.digest}: ${report.bytesSent} bytes sent in ${layersSent} blob(s); ${report.blobs.length - layersSent} already present or mounted`,
+  );
   return {
     digest: image.digest,
     bytesSent: report.bytesSent,
-    layers: report.blobs.map((b) => ({ name: `${b.target} ${b.name}`, digest: b.result.digest, size: b.result.size, action: b.result.action })),
+    layers: report.blobs.map((b) => ({
+      name: `${b.target} ${b.name}`,
+      digest: b.result.digest,
+      size: b.result.size,
+      action: b.result.action,
+    })),
   };
 }
 
@@ -101,7 +133,10 @@ export async function run(): Promise<void> {
     const ctx = metadataContext(gh, readGitFacts(inputs.context, gh.sha || undefined), process.env);
     const computed = computeTags(inputs.tagRules, inputs.flavor, inputs.images, ctx, inputs.shaLength);
     if (computed.tags.length === 0) {
-      throw new InputError('tags', `Input 'tags' produced no tag for event '${ctx.eventName}' on '${ctx.ref || 'no ref'}'; add a rule that always applies, like type=sha or type=raw,value=dev`);
+      throw new InputError(
+        'tags',
+        `Input 'tags' produced no tag for event '${ctx.eventName}' on '${ctx.ref || 'no ref'}'; add a rule that always applies, like type=sha or type=raw,value=dev`,
+      );
     }
     const labels = computeLabels(ctx, computed.version, inputs.labels);
     const annotations = computeLabels(ctx, computed.version, inputs.annotations);
@@ -130,16 +165,33 @@ export async function run(): Promise<void> {
         result = { digest: await buildWithDocker(build, inputs.secrets, spawnCommand) };
       } else {
         const { buildWithBuildah } = await import('./builders/buildah.js');
-        const credentials = inputs.username && inputs.password ? { registry: inputs.registry, username: inputs.username, password: inputs.password } : undefined;
-        const base = inputs.baseImage ? `${inputs.baseImage.registry}/${inputs.baseImage.repository}` : undefined;
-        result = { digest: await buildWithBuildah(build, inputs.secrets, credentials, base, { env: process.env, insecure: inputs.insecure }, spawnCommand) };
+        const credentials =
+          inputs.username && inputs.password
+            ? { registry: inputs.registry, username: inputs.username, password: inputs.password }
+            : undefined;
+        const base = inputs.baseImage
+          ? `${inputs.baseImage.registry}/${inputs.baseImage.repository}`
+          : undefined;
+        result = {
+          digest: await buildWithBuildah(
+            build,
+            inputs.secrets,
+            credentials,
+            base,
+            { env: process.env, insecure: inputs.insecure },
+            spawnCommand,
+          ),
+        };
       }
     }
     const image = result.digest ? `${inputs.images[0]}@${result.digest}` : (computed.tags[0] as string);
     setOutput('image', image);
     setOutput('digest', result.digest ?? '');
     setOutput('tags', computed.tags);
-    setOutput('labels', Object.entries(labels).map(([k, v]) => `${k}=${v}`));
+    setOutput(
+      'labels',
+      Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    );
     setOutput('version', computed.version);
     setOutput('builder', builder);
     setOutput('metadata', {
@@ -155,9 +207,23 @@ export async function run(): Promise<void> {
     });
     const summary = new SummaryBuilder();
     summary.heading(`Image ${inputs.push ? 'pushed' : 'built'} with ${builder}`);
-    summary.add(markdownTable(['', ''], [['image', image], ['version', computed.version], ['tags', computed.tags.join('\n')]]));
+    summary.add(
+      markdownTable(
+        ['', ''],
+        [
+          ['image', image],
+          ['version', computed.version],
+          ['tags', computed.tags.join('\n')],
+        ],
+      ),
+    );
     if (result.layers) {
-      summary.add(markdownTable(['blob', 'digest', 'size', 'result'], result.layers.map((l) => [l.name, l.digest.slice(0, 19), String(l.size), l.action])));
+      summary.add(
+        markdownTable(
+          ['blob', 'digest', 'size', 'result'],
+          result.layers.map((l) => [l.name, l.digest.slice(0, 19), String(l.size), l.action]),
+        ),
+      );
       summary.add(`${result.bytesSent ?? 0} bytes sent.`);
     }
     await summary.write();

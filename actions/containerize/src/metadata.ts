@@ -50,7 +50,14 @@ export interface MetadataContext {
   repository: { name: string; description: string; url: string; licenses: string };
 }
 
-const DEFAULT_PRIORITY: Record<TagRuleType, number> = { schedule: 1000, semver: 900, edge: 700, ref: 600, raw: 200, sha: 100 };
+const DEFAULT_PRIORITY: Record<TagRuleType, number> = {
+  schedule: 1000,
+  semver: 900,
+  edge: 700,
+  ref: 600,
+  raw: 200,
+  sha: 100,
+};
 const KNOWN_ATTRS: Record<TagRuleType, string[]> = {
   schedule: ['pattern'],
   semver: ['pattern', 'value', 'major-zero'],
@@ -64,7 +71,12 @@ const GLOBAL_EXPRESSIONS = ['branch', 'tag', 'sha', 'base_ref', 'is_default_bran
 const SEMVER_EXPRESSIONS = ['version', 'major', 'minor', 'patch', 'raw'];
 
 /** Default rules when `tags` is empty (as metadata-action): schedule, branch, tag and PR refs. */
-export const DEFAULT_TAG_RULES = ['type=schedule', 'type=ref,event=branch', 'type=ref,event=tag', 'type=ref,event=pr'];
+export const DEFAULT_TAG_RULES = [
+  'type=schedule',
+  'type=ref,event=branch',
+  'type=ref,event=tag',
+  'type=ref,event=pr',
+];
 
 /** Split `a=1,b={{date 'YYYY,MM'}}` on commas outside `{{…}}` and quotes. */
 function splitAttributes(line: string): string[] {
@@ -92,14 +104,20 @@ function checkTemplate(input: string, line: string, template: string, allowed: r
     const open = rest.indexOf('{{');
     const close = rest.indexOf('}}');
     if (open < 0 && close < 0) return;
-    if (open < 0 || close < open) throw InputError.invalid(input, line, `${accepted} (unbalanced braces)`);
+    if (open >= 0 && rest.indexOf('}}', open) < 0)
+      throw InputError.invalid(input, line, `${accepted} ('{{' is never closed)`);
+    if (open < 0 || close < open) throw InputError.invalid(input, line, `${accepted} ('}}' without '{{')`);
     const end = rest.indexOf('}}', open);
-    if (end < 0) throw InputError.invalid(input, line, `${accepted} ('{{' is never closed)`);
     const expression = rest.slice(open + 2, end).trim();
     const name = expression.split(/\s+/)[0] ?? '';
-    if (!allowed.includes(name)) throw InputError.invalid(input, line, `${accepted}; '{{${expression}}}' is unknown`);
+    if (!allowed.includes(name))
+      throw InputError.invalid(input, line, `${accepted}; '{{${expression}}}' is unknown`);
     if (name === 'date' && !/^date\s+'[^']+'(\s+tz='[^']+')?$/.test(expression)) {
-      throw InputError.invalid(input, line, `{{date 'FORMAT'}} with a quoted format like {{date 'YYYYMMDD'}}`);
+      throw InputError.invalid(
+        input,
+        line,
+        `{{date 'FORMAT'}} with a quoted format like {{date 'YYYYMMDD'}}`,
+      );
     }
     rest = rest.slice(end + 2);
   }
@@ -126,36 +144,61 @@ export function parseTagRules(lines: readonly string[], input = 'tags'): TagRule
             attrs['value'] = part;
             continue;
           }
-          throw InputError.invalid(input, line, 'rules like type=semver,pattern={{version}} (each attribute as key=value)');
+          throw InputError.invalid(
+            input,
+            line,
+            'rules like type=semver,pattern={{version}} (each attribute as key=value)',
+          );
         }
         attrs[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 1).trim();
       }
     }
     const type = attrs['type'] as TagRuleType;
     if (!(type in DEFAULT_PRIORITY)) {
-      throw InputError.invalid(input, line, `a rule whose type is one of ${Object.keys(DEFAULT_PRIORITY).join(', ')}`);
+      throw InputError.invalid(
+        input,
+        line,
+        `a rule whose type is one of ${Object.keys(DEFAULT_PRIORITY).join(', ')}`,
+      );
     }
     for (const key of Object.keys(attrs)) {
       if (!COMMON_ATTRS.includes(key) && !KNOWN_ATTRS[type].includes(key)) {
-        throw InputError.invalid(input, line, `type=${type} with attributes among ${[...COMMON_ATTRS, ...KNOWN_ATTRS[type]].join(', ')}; '${key}' is unknown`);
+        throw InputError.invalid(
+          input,
+          line,
+          `type=${type} with attributes among ${[...COMMON_ATTRS, ...KNOWN_ATTRS[type]].join(', ')}; '${key}' is unknown`,
+        );
       }
     }
     const priorityText = attrs['priority'];
-    if (priorityText !== undefined && !/^-?\d+$/.test(priorityText)) throw InputError.invalid(input, line, 'priority=<whole number>');
+    if (priorityText !== undefined && !/^-?\d+$/.test(priorityText))
+      throw InputError.invalid(input, line, 'priority=<whole number>');
     const enable = attrs['enable'] ?? 'true';
     const templated = type === 'semver' ? [...GLOBAL_EXPRESSIONS, ...SEMVER_EXPRESSIONS] : GLOBAL_EXPRESSIONS;
-    for (const key of ['prefix', 'suffix', 'value', 'enable']) if (attrs[key] !== undefined) checkTemplate(input, line, attrs[key] as string, GLOBAL_EXPRESSIONS);
+    for (const key of ['prefix', 'suffix', 'value', 'enable'])
+      if (attrs[key] !== undefined) checkTemplate(input, line, attrs[key] as string, GLOBAL_EXPRESSIONS);
     if (attrs['pattern'] !== undefined) checkTemplate(input, line, attrs['pattern'], templated);
     if (type === 'raw' && !attrs['value']) throw InputError.invalid(input, line, 'type=raw,value=<tag>');
     if (type === 'ref' && !['branch', 'tag', 'pr'].includes(attrs['event'] ?? '')) {
       throw InputError.invalid(input, line, 'type=ref,event=branch, type=ref,event=tag or type=ref,event=pr');
     }
-    if (type === 'semver' && !attrs['pattern']) throw InputError.invalid(input, line, 'type=semver,pattern=… like pattern={{version}} or pattern={{major}}.{{minor}}');
+    if (type === 'semver' && !attrs['pattern'])
+      throw InputError.invalid(
+        input,
+        line,
+        'type=semver,pattern=… like pattern={{version}} or pattern={{major}}.{{minor}}',
+      );
     if (type === 'sha') {
-      if (attrs['format'] !== undefined && !['short', 'long'].includes(attrs['format'])) throw InputError.invalid(input, line, 'type=sha,format=short or format=long');
-      if (attrs['length'] !== undefined && !/^([4-9]|[1-3]\d|40)$/.test(attrs['length'])) throw InputError.invalid(input, line, 'type=sha,length=<4 to 40>');
+      if (attrs['format'] !== undefined && !['short', 'long'].includes(attrs['format']))
+        throw InputError.invalid(input, line, 'type=sha,format=short or format=long');
+      if (attrs['length'] !== undefined && !/^([4-9]|[1-3]\d|40)$/.test(attrs['length']))
+        throw InputError.invalid(input, line, 'type=sha,length=<4 to 40>');
     }
-    if (type === 'semver' && attrs['major-zero'] !== undefined && !['true', 'false'].includes(attrs['major-zero'])) {
+    if (
+      type === 'semver' &&
+      attrs['major-zero'] !== undefined &&
+      !['true', 'false'].includes(attrs['major-zero'])
+    ) {
       throw InputError.invalid(input, line, 'major-zero=true or major-zero=false');
     }
     rules.push({
@@ -163,7 +206,8 @@ export function parseTagRules(lines: readonly string[], input = 'tags'): TagRule
       attrs,
       enable,
       priority: priorityText !== undefined ? Number(priorityText) : DEFAULT_PRIORITY[type],
-      prefix: attrs['prefix'] ?? (type === 'sha' ? 'sha-' : type === 'ref' && attrs['event'] === 'pr' ? 'pr-' : ''),
+      prefix:
+        attrs['prefix'] ?? (type === 'sha' ? 'sha-' : type === 'ref' && attrs['event'] === 'pr' ? 'pr-' : ''),
       suffix: attrs['suffix'] ?? '',
       source: line,
     });
@@ -173,7 +217,13 @@ export function parseTagRules(lines: readonly string[], input = 'tags'): TagRule
 
 /** Parse the `flavor` input: `latest=auto|true|false`, `prefix=…[,onlatest=true]`, `suffix=…[,onlatest=true]`. */
 export function parseFlavor(lines: readonly string[], input = 'flavor'): Flavor {
-  const flavor: Flavor = { latest: 'auto', prefix: '', prefixOnLatest: false, suffix: '', suffixOnLatest: false };
+  const flavor: Flavor = {
+    latest: 'auto',
+    prefix: '',
+    prefixOnLatest: false,
+    suffix: '',
+    suffixOnLatest: false,
+  };
   for (const line of lines) {
     const parts = splitAttributes(line);
     const [head, ...rest] = parts;
@@ -182,10 +232,15 @@ export function parseFlavor(lines: readonly string[], input = 'flavor'): Flavor 
     const value = eq > 0 ? (head as string).slice(eq + 1).trim() : '';
     const onLatest = rest.some((p) => p.replace(/\s/g, '') === 'onlatest=true');
     if (rest.some((p) => !/^onlatest=(true|false)$/.test(p.replace(/\s/g, '')))) {
-      throw InputError.invalid(input, line, 'lines like latest=auto, prefix=app-,onlatest=true or suffix=-alpine');
+      throw InputError.invalid(
+        input,
+        line,
+        'lines like latest=auto, prefix=app-,onlatest=true or suffix=-alpine',
+      );
     }
     if (key === 'latest') {
-      if (!['auto', 'true', 'false'].includes(value)) throw InputError.invalid(input, line, 'latest=auto, latest=true or latest=false');
+      if (!['auto', 'true', 'false'].includes(value))
+        throw InputError.invalid(input, line, 'latest=auto, latest=true or latest=false');
       flavor.latest = value as Flavor['latest'];
     } else if (key === 'prefix' || key === 'suffix') {
       checkTemplate(input, line, value, GLOBAL_EXPRESSIONS);
@@ -196,7 +251,12 @@ export function parseFlavor(lines: readonly string[], input = 'flavor'): Flavor 
         flavor.suffix = value;
         flavor.suffixOnLatest = onLatest;
       }
-    } else throw InputError.invalid(input, line, 'lines like latest=auto, prefix=app-,onlatest=true or suffix=-alpine');
+    } else
+      throw InputError.invalid(
+        input,
+        line,
+        'lines like latest=auto, prefix=app-,onlatest=true or suffix=-alpine',
+      );
   }
   return flavor;
 }
@@ -214,7 +274,10 @@ export interface SemVer {
 
 /** Parse `v1.2.3`, `1.2.3-rc.1+build`; undefined when it is not semver (a leading `v` is allowed). */
 export function parseSemver(text: string): SemVer | undefined {
-  const match = /^[vV]?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/.exec(text.trim());
+  const match =
+    /^[vV]?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/.exec(
+      text.trim(),
+    );
   if (!match) return undefined;
   const [, major, minor, patch, prerelease = '', build = ''] = match;
   return {
@@ -335,11 +398,14 @@ function isHighestSemver(version: SemVer, tags: readonly string[] | undefined): 
 }
 
 function ruleCandidates(rule: TagRule, ctx: MetadataContext, shaLength: number): Candidate[] {
-  const out = (value: string, latest = false): Candidate[] => (value ? [{ value, priority: rule.priority, latest, rule }] : []);
+  const out = (value: string, latest = false): Candidate[] =>
+    value ? [{ value, priority: rule.priority, latest, rule }] : [];
   const tagName = ctx.ref.startsWith('refs/tags/') ? ctx.ref.slice('refs/tags/'.length) : undefined;
   switch (rule.type) {
     case 'schedule':
-      return ctx.eventName === 'schedule' ? out(render(rule.attrs['pattern'] ?? 'nightly', ctx, shaLength)) : [];
+      return ctx.eventName === 'schedule'
+        ? out(render(rule.attrs['pattern'] ?? 'nightly', ctx, shaLength))
+        : [];
     case 'raw':
       return out(render(rule.attrs['value'] ?? '', ctx, shaLength));
     case 'sha': {
@@ -352,24 +418,35 @@ function ruleCandidates(rule: TagRule, ctx: MetadataContext, shaLength: number):
     }
     case 'ref': {
       const event = rule.attrs['event'];
-      if (event === 'branch') return ctx.ref.startsWith('refs/heads/') ? out(ctx.ref.slice('refs/heads/'.length), isDefaultBranch(ctx)) : [];
+      if (event === 'branch')
+        return ctx.ref.startsWith('refs/heads/')
+          ? out(ctx.ref.slice('refs/heads/'.length), isDefaultBranch(ctx))
+          : [];
       if (event === 'tag') {
         if (!tagName) return [];
         const semver = parseSemver(tagName);
-        return out(tagName, semver ? !semver.prerelease && isHighestSemver(semver, ctx.repositoryTags) : true);
+        return out(
+          tagName,
+          semver ? !semver.prerelease && isHighestSemver(semver, ctx.repositoryTags) : true,
+        );
       }
       return ctx.prNumber !== undefined ? out(String(ctx.prNumber)) : [];
     }
     case 'semver': {
-      const source = rule.attrs['value'] !== undefined ? render(rule.attrs['value'], ctx, shaLength) : tagName;
+      const source =
+        rule.attrs['value'] !== undefined ? render(rule.attrs['value'], ctx, shaLength) : tagName;
       const semver = source ? parseSemver(source) : undefined;
       if (!semver) return [];
       const pattern = rule.attrs['pattern'] as string;
       // Pre-releases change often and may break: only the full version names them (as metadata-action).
       if (semver.prerelease && !/\{\{\s*(version|raw)\s*\}\}/.test(pattern)) return [];
-      const onlyMajor = /\{\{\s*major\s*\}\}/.test(pattern) && !/\{\{\s*(minor|patch|version|raw)\s*\}\}/.test(pattern);
+      const onlyMajor =
+        /\{\{\s*major\s*\}\}/.test(pattern) && !/\{\{\s*(minor|patch|version|raw)\s*\}\}/.test(pattern);
       if (onlyMajor && semver.major === 0 && rule.attrs['major-zero'] !== 'true') return [];
-      return out(render(pattern, ctx, shaLength, semver), !semver.prerelease && isHighestSemver(semver, ctx.repositoryTags));
+      return out(
+        render(pattern, ctx, shaLength, semver),
+        !semver.prerelease && isHighestSemver(semver, ctx.repositoryTags),
+      );
     }
   }
 }
@@ -387,17 +464,30 @@ export interface ComputedTags {
  * Apply the rules to the context. Throws InputError (naming `tags`) when a rendered tag is not a valid
  * Docker tag even after sanitizing, e.g. one starting with `-`.
  */
-export function computeTags(rules: readonly TagRule[], flavor: Flavor, images: readonly string[], ctx: MetadataContext, shaLength = 7): ComputedTags {
+export function computeTags(
+  rules: readonly TagRule[],
+  flavor: Flavor,
+  images: readonly string[],
+  ctx: MetadataContext,
+  shaLength = 7,
+): ComputedTags {
   const candidates: Candidate[] = [];
   for (const rule of rules) {
     const enabled = render(rule.enable, ctx, shaLength).trim();
     if (enabled !== 'true') {
-      if (enabled !== 'false') throw InputError.invalid('tags', rule.source, `enable=true, enable=false or a template that renders to one of them; it rendered ${quote(enabled)}`);
+      if (enabled !== 'false')
+        throw InputError.invalid(
+          'tags',
+          rule.source,
+          `enable=true, enable=false or a template that renders to one of them; it rendered ${quote(enabled)}`,
+        );
       continue;
     }
     candidates.push(...ruleCandidates(rule, ctx, shaLength));
   }
-  const sorted = candidates.map((c, i) => ({ c, i })).sort((a, b) => b.c.priority - a.c.priority || a.i - b.i);
+  const sorted = candidates
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => b.c.priority - a.c.priority || a.i - b.i);
   const values: string[] = [];
   let latest = flavor.latest === 'true';
   for (const { c } of sorted) {
@@ -405,7 +495,11 @@ export function computeTags(rules: readonly TagRule[], flavor: Flavor, images: r
       `${render(flavor.prefix, ctx, shaLength)}${render(c.rule.prefix, ctx, shaLength)}${c.value}${render(c.rule.suffix, ctx, shaLength)}${render(flavor.suffix, ctx, shaLength)}`,
     );
     if (!TAG_PATTERN.test(value)) {
-      throw InputError.invalid('tags', c.rule.source, `a rule that renders a valid tag ([A-Za-z0-9_.-], at most 128, not starting with '.' or '-'); it rendered ${quote(value)}`);
+      throw InputError.invalid(
+        'tags',
+        c.rule.source,
+        `a rule that renders a valid tag ([A-Za-z0-9_.-], at most 128, not starting with '.' or '-'); it rendered ${quote(value)}`,
+      );
     }
     if (!values.includes(value)) values.push(value);
     if (flavor.latest === 'auto' && c.latest) latest = true;
@@ -424,7 +518,11 @@ const OCI = 'org.opencontainers.image';
  * The OCI labels (also used as manifest annotations): title, description, url, source, version,
  * created, revision, licenses — then `overrides` win, key by key, as with metadata-action's `labels`.
  */
-export function computeLabels(ctx: MetadataContext, version: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function computeLabels(
+  ctx: MetadataContext,
+  version: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const labels: Record<string, string> = {
     [`${OCI}.title`]: ctx.repository.name,
     [`${OCI}.description`]: ctx.repository.description,
@@ -435,5 +533,11 @@ export function computeLabels(ctx: MetadataContext, version: string, overrides: 
     [`${OCI}.revision`]: ctx.sha,
     [`${OCI}.licenses`]: ctx.repository.licenses,
   };
-  return Object.fromEntries(Object.entries({ ...labels, ...overrides }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // An unknown value is left out rather than written empty (a label "" reads as a claim of nothing).
+  const known = Object.entries(labels).filter(([, value]) => value !== '');
+  return Object.fromEntries(
+    Object.entries({ ...Object.fromEntries(known), ...overrides }).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    ),
+  );
 }

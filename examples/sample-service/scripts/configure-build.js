@@ -13,7 +13,9 @@ for (let i = 0; i < args.length; i++) {
     parseFault(value);
     info.fault = value;
   } else {
-    console.error(`usage: configure-build.js [--version X] [--fault none|readiness|error-rate=<0..1>]; got ${JSON.stringify(args[i])}`);
+    console.error(
+      `usage: configure-build.js [--version X] [--fault none|readiness|error-rate=<0..1>]; got ${JSON.stringify(args[i])}`,
+    );
     process.exit(2);
   }
 }

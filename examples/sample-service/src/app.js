@@ -47,7 +47,8 @@ export function createApp(settings = loadSettings()) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.setHeader('x-service-version', settings.version);
     if (url.pathname === '/healthz') {
-      if (settings.fault.kind === 'readiness') return json(res, 503, { status: 'unready', reason: 'built with SAMPLE_FAULT=readiness' });
+      if (settings.fault.kind === 'readiness')
+        return json(res, 503, { status: 'unready', reason: 'built with SAMPLE_FAULT=readiness' });
       return json(res, 200, { status: 'ok', version: settings.version });
     }
     if (url.pathname === '/metrics') {

@@ -12,7 +12,9 @@ export function parseFault(spec) {
   if (text === 'readiness') return { kind: 'readiness' };
   const match = /^error-rate=(0(\.\d+)?|1(\.0+)?)$/.exec(text);
   if (match) return { kind: 'error-rate', rate: Number(match[1]) };
-  throw new Error(`SAMPLE_FAULT must be none, readiness or error-rate=<0..1> like error-rate=0.5; got ${JSON.stringify(text)}`);
+  throw new Error(
+    `SAMPLE_FAULT must be none, readiness or error-rate=<0..1> like error-rate=0.5; got ${JSON.stringify(text)}`,
+  );
 }
 
 /**

@@ -17,7 +17,9 @@ try {
 const { server } = createApp(settings);
 server.listen(port, host, () => {
   const address = server.address();
-  console.log(`sample-service ${settings.version} listening on ${host}:${address.port} (fault: ${settings.fault.kind}${settings.fault.rate !== undefined ? ` ${settings.fault.rate}` : ''})`);
+  console.log(
+    `sample-service ${settings.version} listening on ${host}:${address.port} (fault: ${settings.fault.kind}${settings.fault.rate !== undefined ? ` ${settings.fault.rate}` : ''})`,
+  );
 });
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.once(signal, () => {

@@ -12,19 +12,28 @@ const children: ChildProcess[] = [];
 
 function ensureDependencies(): void {
   if (!existsSync(join(serviceDir, 'node_modules', 'prom-client'))) {
-    throw new Error(`examples/sample-service has no node_modules; run: npm ci --prefix examples/sample-service`);
+    throw new Error(
+      `examples/sample-service has no node_modules; run: npm ci --prefix examples/sample-service`,
+    );
   }
 }
 
 async function start(dir: string, env: Record<string, string> = {}): Promise<string> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['src/server.js'], { cwd: dir, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env } });
+  const child = spawn(process.execPath, ['src/server.js'], {
+    cwd: dir,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+  });
   children.push(child);
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('sample-service', async () => (await fetch(`${url}/metrics`)).ok, { process: child, output: () => output, timeoutMs: 15_000 });
+  await waitFor('sample-service', async () => (await fetch(`${url}/metrics`)).ok, {
+    process: child,
+    output: () => output,
+    timeoutMs: 15_000,
+  });
   return url;
 }
 
@@ -77,8 +86,14 @@ describe('sample-service over HTTP', () => {
     ensureDependencies();
     const dir = mkdtempSync(join(tmpdir(), 'sample-service-'));
     try {
-      cpSync(serviceDir, dir, { recursive: true, filter: (src) => !src.includes(`${join(serviceDir, 'test')}`) });
-      writeFileSync(join(dir, 'build-info.json'), JSON.stringify({ version: '2.0.0-bad', fault: 'readiness' }));
+      cpSync(serviceDir, dir, {
+        recursive: true,
+        filter: (src) => !src.includes(`${join(serviceDir, 'test')}`),
+      });
+      writeFileSync(
+        join(dir, 'build-info.json'),
+        JSON.stringify({ version: '2.0.0-bad', fault: 'readiness' }),
+      );
       const url = await start(dir);
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(503);
@@ -101,7 +116,10 @@ describe('sample-service over HTTP', () => {
   });
 
   it('refuses a malformed PORT with exit code 2', async () => {
-    const child = spawn(process.execPath, ['src/server.js'], { cwd: serviceDir, env: { ...process.env, PORT: 'eighty' } });
+    const child = spawn(process.execPath, ['src/server.js'], {
+      cwd: serviceDir,
+      env: { ...process.env, PORT: 'eighty' },
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -29,7 +29,12 @@ function tlsVerify(reference: string, insecure: boolean): string[] {
 }
 
 /** argv after `buildah` for the build. The base image's registry decides `--tls-verify`. */
-export function buildahBudArgs(build: DockerfileBuild, options: BuildahOptions, baseImage: string | undefined, authFile: string | undefined): string[] {
+export function buildahBudArgs(
+  build: DockerfileBuild,
+  options: BuildahOptions,
+  baseImage: string | undefined,
+  authFile: string | undefined,
+): string[] {
   return [
     ...globalFlags(options.env),
     'bud',
@@ -51,7 +56,12 @@ export function buildahBudArgs(build: DockerfileBuild, options: BuildahOptions, 
 }
 
 /** argv after `buildah` to push one tag and write its digest. */
-export function buildahPushArgs(tag: string, digestFile: string, options: BuildahOptions, authFile: string | undefined): string[] {
+export function buildahPushArgs(
+  tag: string,
+  digestFile: string,
+  options: BuildahOptions,
+  authFile: string | undefined,
+): string[] {
   return [
     ...globalFlags(options.env),
     'push',
@@ -85,14 +95,24 @@ export async function buildWithBuildah(
       authFile = join(temp.dir, 'auth.json');
       const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
       maskSecret(auth);
-      writeFileSync(authFile, JSON.stringify({ auths: { [credentials.registry]: { auth } } }), { mode: 0o600 });
+      writeFileSync(authFile, JSON.stringify({ auths: { [credentials.registry]: { auth } } }), {
+        mode: 0o600,
+      });
     }
-    await runChecked(runner, 'buildah', buildahBudArgs({ ...build, secretFiles: temp.files }, options, baseImage, authFile), { stream: info, env: options.env });
+    await runChecked(
+      runner,
+      'buildah',
+      buildahBudArgs({ ...build, secretFiles: temp.files }, options, baseImage, authFile),
+      { stream: info, env: options.env },
+    );
     if (!build.push) return undefined;
     let digest: string | undefined;
     for (const tag of build.tags) {
       const digestFile = join(temp.dir, 'digest');
-      await runChecked(runner, 'buildah', buildahPushArgs(tag, digestFile, options, authFile), { stream: info, env: options.env });
+      await runChecked(runner, 'buildah', buildahPushArgs(tag, digestFile, options, authFile), {
+        stream: info,
+        env: options.env,
+      });
       digest = readFileSync(digestFile, 'utf8').trim();
     }
     return digest;

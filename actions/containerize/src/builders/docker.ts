@@ -53,7 +53,11 @@ export function dockerBuildxArgs(build: DockerfileBuild, metadataFile: string): 
 }
 
 /** Write secrets to private files for the build; returns their paths and a cleanup. */
-export function writeSecretFiles(secrets: Readonly<Record<string, string>>): { files: Record<string, string>; dir: string; cleanup(): void } {
+export function writeSecretFiles(secrets: Readonly<Record<string, string>>): {
+  files: Record<string, string>;
+  dir: string;
+  cleanup(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'paved-secrets-'));
   const files: Record<string, string> = {};
   for (const [id, value] of Object.entries(secrets)) {
@@ -73,7 +77,11 @@ export async function dockerEngineAnswers(runner: CommandRunner): Promise<boolea
 }
 
 /** Build and push with buildx; returns the pushed digest from the metadata file. */
-export async function buildWithDocker(build: DockerfileBuild, secrets: Readonly<Record<string, string>>, runner: CommandRunner): Promise<string | undefined> {
+export async function buildWithDocker(
+  build: DockerfileBuild,
+  secrets: Readonly<Record<string, string>>,
+  runner: CommandRunner,
+): Promise<string | undefined> {
   const secretFiles = writeSecretFiles(secrets);
   const metadataFile = join(secretFiles.dir, 'metadata.json');
   try {
@@ -83,7 +91,10 @@ export async function buildWithDocker(build: DockerfileBuild, secrets: Readonly<
     try {
       metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
     } catch {
-      if (build.push) throw new PavedError('docker buildx did not write its metadata file, so the pushed digest is unknown');
+      if (build.push)
+        throw new PavedError(
+          'docker buildx did not write its metadata file, so the pushed digest is unknown',
+        );
     }
     const digest = metadata['containerimage.digest'];
     return typeof digest === 'string' ? digest : undefined;

@@ -14,8 +14,17 @@ import { info } from '../../../../shared/log.js';
 import type { RegistryClient, ResolvedImage, BlobPushResult } from '../../../../shared/oci/client.js';
 import { sha256Digest } from '../../../../shared/oci/client.js';
 import { buildLayer, directoryEntries, type BuiltLayer } from '../../../../shared/oci/layer.js';
-import { formatImageReference, parseImageReference, type ImageReference } from '../../../../shared/oci/reference.js';
-import { MediaType, type Descriptor, type ImageConfig, type ImageManifest } from '../../../../shared/oci/types.js';
+import {
+  formatImageReference,
+  parseImageReference,
+  type ImageReference,
+} from '../../../../shared/oci/reference.js';
+import {
+  MediaType,
+  type Descriptor,
+  type ImageConfig,
+  type ImageManifest,
+} from '../../../../shared/oci/types.js';
 
 export interface PavedImageSpec {
   context: string;
@@ -80,7 +89,11 @@ function asOciLayer(descriptor: Descriptor): Descriptor {
 }
 
 /** Build the application layers and the config and manifest over `base`. Reads files; no network. */
-export function assembleImage(base: ResolvedImage, baseRef: ImageReference, spec: PavedImageSpec): AssembledImage {
+export function assembleImage(
+  base: ResolvedImage,
+  baseRef: ImageReference,
+  spec: PavedImageSpec,
+): AssembledImage {
   const destination = spec.workdir;
   const ignore = ignorePatterns(spec.context);
   const appLayers: { name: string; layer: BuiltLayer }[] = [];
@@ -91,7 +104,10 @@ export function assembleImage(base: ResolvedImage, baseRef: ImageReference, spec
     );
     appLayers.push({ name: `dependencies (${present.join(', ')})`, layer: buildLayer(entries) });
   }
-  const sources = directoryEntries(spec.context, { destination, exclude: [...ignore, ...spec.dependencyPaths.map((p) => `/${p}`)] });
+  const sources = directoryEntries(spec.context, {
+    destination,
+    exclude: [...ignore, ...spec.dependencyPaths.map((p) => `/${p}`)],
+  });
   appLayers.push({ name: 'sources', layer: buildLayer(sources) });
 
   const created = spec.created.toISOString();
@@ -104,7 +120,8 @@ export function assembleImage(base: ResolvedImage, baseRef: ImageReference, spec
   for (const [key, value] of Object.entries(spec.env)) env.set(key, value);
   const ports: Record<string, Record<string, never>> = { ...(baseConfig.ExposedPorts ?? {}) };
   for (const port of spec.expose) ports[port.includes('/') ? port : `${port}/tcp`] = {};
-  const cmd = spec.cmd ?? (spec.entrypoint ? undefined : (defaultNodeCommand(spec.context) ?? baseConfig.Cmd));
+  const cmd =
+    spec.cmd ?? (spec.entrypoint ? undefined : (defaultNodeCommand(spec.context) ?? baseConfig.Cmd));
   const config: ImageConfig = {
     created,
     architecture: base.config.architecture,
@@ -117,13 +134,20 @@ export function assembleImage(base: ResolvedImage, baseRef: ImageReference, spec
       ...(cmd ? { Cmd: [...cmd] } : {}),
       WorkingDir: spec.workdir,
       ...(Object.keys(ports).length > 0 ? { ExposedPorts: ports } : {}),
-      ...(spec.user ?? baseConfig.User ? { User: spec.user ?? baseConfig.User } : {}),
+      ...((spec.user ?? baseConfig.User) ? { User: spec.user ?? baseConfig.User } : {}),
       Labels: { ...(baseConfig.Labels ?? {}), ...spec.labels },
     },
-    rootfs: { type: 'layers', diff_ids: [...base.config.rootfs.diff_ids, ...appLayers.map((l) => l.layer.diffId)] },
+    rootfs: {
+      type: 'layers',
+      diff_ids: [...base.config.rootfs.diff_ids, ...appLayers.map((l) => l.layer.diffId)],
+    },
     history: [
       ...(base.config.history ?? []),
-      ...appLayers.map((l) => ({ created, created_by: `paved: ${l.name} → ${destination}`, comment: 'paved builder' })),
+      ...appLayers.map((l) => ({
+        created,
+        created_by: `paved: ${l.name} → ${destination}`,
+        comment: 'paved builder',
+      })),
     ],
   };
   const configBytes = Buffer.from(JSON.stringify(config));
@@ -178,7 +202,11 @@ function human(bytes: number): string {
  * Push every blob to every target, then the manifest under each tag. Base layers are mounted from the
  * base repository when the target is on the same registry, else copied (downloaded once).
  */
-export async function pushImage(image: AssembledImage, targets: readonly PushTarget[], base: { ref: ImageReference; client: RegistryClient }): Promise<PushReport> {
+export async function pushImage(
+  image: AssembledImage,
+  targets: readonly PushTarget[],
+  base: { ref: ImageReference; client: RegistryClient },
+): Promise<PushReport> {
   const report: PushReport = { bytesSent: 0, blobs: [] };
   const baseCache = new Map<string, Promise<Buffer>>();
   const loadBase = (digest: string) => (): Promise<Buffer> => {
@@ -212,16 +240,30 @@ export async function pushImage(image: AssembledImage, targets: readonly PushTar
       record(`base layer ${i + 1}/${image.baseLayers.length}`, result);
     }
     for (const { name: layerName, layer } of image.appLayers) {
-      record(`layer ${layerName}`, await target.client.pushBlob(target.ref.repository, layer.blob, { digest: layer.digest }));
+      record(
+        `layer ${layerName}`,
+        await target.client.pushBlob(target.ref.repository, layer.blob, { digest: layer.digest }),
+      );
     }
-    record('config', await target.client.pushBlob(target.ref.repository, image.configBytes, { digest: image.configDigest }));
+    record(
+      'config',
+      await target.client.pushBlob(target.ref.repository, image.configBytes, { digest: image.configDigest }),
+    );
   }
   // Every blob is in place everywhere: only now do tags move.
   for (const target of targets) {
     const name = formatImageReference({ ...target.ref, tag: undefined, digest: undefined });
     for (const tag of target.tags) {
-      const digest = await target.client.putManifest(target.ref.repository, tag, image.manifestBytes, MediaType.ociManifest);
-      if (digest !== image.digest) throw new PavedError(`${name}:${tag}: the registry stored digest ${digest}, expected ${image.digest}`);
+      const digest = await target.client.putManifest(
+        target.ref.repository,
+        tag,
+        image.manifestBytes,
+        MediaType.ociManifest,
+      );
+      if (digest !== image.digest)
+        throw new PavedError(
+          `${name}:${tag}: the registry stored digest ${digest}, expected ${image.digest}`,
+        );
       info(`${name}:${tag} → ${image.digest}`);
     }
   }
