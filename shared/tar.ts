@@ -35,6 +35,8 @@ export interface TarOptions {
 }
 
 const BLOCK = 512;
+const EMPTY = Buffer.alloc(0);
+const ZEROS = Buffer.alloc(BLOCK);
 const TYPE_FLAG: Record<TarEntry['type'], string> = {
   file: '0',
   hardlink: '1',
@@ -104,14 +106,14 @@ function header(fields: {
   block.write('ustar\u000000', 257, 8, 'ascii');
   writeString(block, 345, 155, fields.prefix);
   let sum = 0;
-  for (const byte of block) sum += byte;
+  for (let i = 0; i < BLOCK; i++) sum += block[i] as number;
   block.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
   return block;
 }
 
 function padding(size: number): Buffer {
   const rest = size % BLOCK;
-  return rest === 0 ? Buffer.alloc(0) : Buffer.alloc(BLOCK - rest);
+  return rest === 0 ? EMPTY : ZEROS.subarray(0, BLOCK - rest);
 }
 
 /**
@@ -136,15 +138,17 @@ export function createTar(entries: readonly TarEntry[], options: TarOptions = {}
       }
     }
   }
-  const sorted = [...byPath.values()].sort((a, b) => {
-    const ka = a.type === 'directory' ? `${a.path}/` : a.path;
-    const kb = b.type === 'directory' ? `${b.path}/` : b.path;
-    return Buffer.compare(Buffer.from(ka), Buffer.from(kb));
-  });
+  // Byte order of the UTF-8 paths, directories as `dir/`; keys computed once (thousands of entries).
+  const sorted = [...byPath.values()]
+    .map((entry) => ({ entry, key: Buffer.from(entry.type === 'directory' ? `${entry.path}/` : entry.path) }))
+    .sort((a, b) => Buffer.compare(a.key, b.key))
+    .map(({ entry }) => entry);
   const out: Buffer[] = [];
   for (const entry of sorted) {
     const path = entry.type === 'directory' ? `${entry.path}/` : entry.path;
-    const data = entry.type === 'file' ? Buffer.from(entry.data ?? new Uint8Array()) : Buffer.alloc(0);
+    const raw = entry.type === 'file' ? (entry.data ?? EMPTY) : EMPTY;
+    // View, not copy: layers hold tens of megabytes of file content.
+    const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const linkname = entry.linkname ?? '';
     const mode =
       entry.mode ?? (entry.type === 'directory' ? 0o755 : entry.type === 'symlink' ? 0o777 : 0o644);

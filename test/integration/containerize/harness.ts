@@ -77,6 +77,8 @@ export function makeWorkspace(): Workspace {
       GITHUB_EVENT_NAME: 'push',
       GITHUB_REF: 'refs/heads/main',
       GITHUB_EVENT_PATH: event,
+      // Each workspace remembers its own layer digests (tests must not share ~/.cache).
+      PAVED_LAYER_CACHE: `${dir}-layer-cache`,
     },
     commit(message) {
       git(dir, 'add', '-A');

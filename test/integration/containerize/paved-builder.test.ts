@@ -145,6 +145,16 @@ describe('paved builder, registry without auth', () => {
     expect(again.code).toBe(0);
     expect(again.outputs['digest']).toBe(first.outputs['digest']);
     expect(again.stdout).toContain('0 bytes sent in 0 blob(s)');
+    // node_modules did not change and the registry has the layer: it was not even re-read.
+    expect(again.stdout).toMatch(/layer dependencies \(node_modules\): \d+ entries, .*\(unchanged since the last build: not rebuilt\)/);
+  });
+
+  it('rebuilds a remembered dependencies layer when the target repository does not have it', async () => {
+    const other = await runContainerize(workspace, pavedInputs('acme/other'));
+    expect(other.code).toBe(0);
+    expect(other.outputs['digest']).toBe(first.outputs['digest']);
+    expect(other.stdout).not.toContain('not rebuilt');
+    expect(other.stdout).toMatch(/acme\/other: layer dependencies \(node_modules\) .*: uploaded/);
   });
 
   it('after one source file changes, uploads only the sources layer and the config, and says how many bytes', async () => {
