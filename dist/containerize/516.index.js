@@ -883,6 +883,7 @@ function withQuery(location, key, value) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  a0: () => (/* binding */ DEFAULT_LAYER_GZIP_LEVEL),
   oj: () => (/* binding */ buildLayer),
   Wm: () => (/* binding */ directoryEntries)
 });
@@ -1165,6 +1166,8 @@ var types = __webpack_require__(6656);
 
 
 
+/** The gzip level of layers Paved builds. Part of a layer's identity: changing it changes digests. */
+const DEFAULT_LAYER_GZIP_LEVEL = 1;
 /** Turn one `.dockerignore`-style pattern into a RegExp over `/`-separated relative paths. */
 function ignorePatternToRegExp(pattern) {
     let text = pattern.trim().replace(/^\.\//, '').replace(/\/+$/, '');
@@ -1231,7 +1234,9 @@ function directoryEntries(dir, options) {
 /** Build a gzip'd layer from entries. Same entries → same digest, on any machine. */
 function buildLayer(entries, options = {}) {
     const tar = createTar(entries, { mtime: options.mtime ?? 0 });
-    const blob = gzipDeterministic(tar, options.gzipLevel);
+    // Level 1 (best speed) by default, as go-containerregistry does for layers: on typical application
+    // files it costs ~20 % more bytes than level 6 and takes less than half the CPU time.
+    const blob = gzipDeterministic(tar, options.gzipLevel ?? DEFAULT_LAYER_GZIP_LEVEL);
     return {
         mediaType: types.MediaType.ociLayerGzip,
         digest: (0,client/* sha256Digest */.s)(blob),

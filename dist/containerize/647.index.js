@@ -80,6 +80,7 @@ function presentDependencyPaths(spec) {
 function dependencyLayerSalt(spec) {
     return JSON.stringify({
         format: 1,
+        gzip: _shared_oci_layer_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_LAYER_GZIP_LEVEL */ .a0,
         workdir: spec.workdir,
         paths: spec.dependencyPaths,
         ignore: ignorePatterns(spec.context),

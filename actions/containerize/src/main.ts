@@ -134,7 +134,7 @@ async function buildWithPaved(
           cached: true,
         });
       } else {
-        const built = buildDependencyLayer(spec) as AppLayer;
+        const built = (await buildDependencyLayer(spec)) as AppLayer;
         cache.set(fingerprint, {
           digest: built.layer.digest,
           diffId: built.layer.diffId,

@@ -13,7 +13,13 @@ import { PavedError } from '../../../../shared/errors.js';
 import { info } from '../../../../shared/log.js';
 import type { RegistryClient, ResolvedImage, BlobPushResult } from '../../../../shared/oci/client.js';
 import { sha256Digest } from '../../../../shared/oci/client.js';
-import { buildLayer, directoryEntries, type BuiltLayer } from '../../../../shared/oci/layer.js';
+import {
+  buildLayer,
+  DEFAULT_LAYER_GZIP_LEVEL,
+  buildLayerStreaming,
+  directoryEntries,
+  type BuiltLayer,
+} from '../../../../shared/oci/layer.js';
 import {
   formatImageReference,
   parseImageReference,
@@ -110,14 +116,31 @@ export function dependencyLayerSalt(
 ): string {
   return JSON.stringify({
     format: 1,
+    gzip: DEFAULT_LAYER_GZIP_LEVEL,
     workdir: spec.workdir,
     paths: spec.dependencyPaths,
     ignore: ignorePatterns(spec.context),
   });
 }
 
-/** Build the dependencies layer (undefined when none of the paths exist). */
-export function buildDependencyLayer(
+/** Build the dependencies layer (undefined when none of the paths exist), reading and compressing in parallel. */
+export async function buildDependencyLayer(
+  spec: Pick<PavedImageSpec, 'context' | 'workdir' | 'dependencyPaths'>,
+): Promise<AppLayer | undefined> {
+  const present = presentDependencyPaths(spec);
+  if (present.length === 0) return undefined;
+  const ignore = ignorePatterns(spec.context);
+  const entries = present.flatMap((path) =>
+    directoryEntries(join(spec.context, path), {
+      destination: `${spec.workdir}/${path}`,
+      exclude: ignore,
+      lazy: true,
+    }),
+  );
+  return { name: `dependencies (${present.join(', ')})`, layer: await buildLayerStreaming(entries) };
+}
+
+function buildDependencyLayerSync(
   spec: Pick<PavedImageSpec, 'context' | 'workdir' | 'dependencyPaths'>,
 ): AppLayer | undefined {
   const present = presentDependencyPaths(spec);
@@ -153,7 +176,7 @@ export function assembleImage(
   const destination = spec.workdir;
   const appLayers: AppLayer[] = layers
     ? [...layers]
-    : [buildDependencyLayer(spec), buildSourcesLayer(spec)].filter((l): l is AppLayer => l !== undefined);
+    : [buildDependencyLayerSync(spec), buildSourcesLayer(spec)].filter((l): l is AppLayer => l !== undefined);
 
   const created = spec.created.toISOString();
   const baseConfig = base.config.config ?? {};
