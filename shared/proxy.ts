@@ -19,7 +19,9 @@ export function bypassesProxy(target: URL, noProxy: string): boolean {
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
     if (entry === '*') return true;
-    const match = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\](?=:|$)/g, ''));
+    // A bare IPv6 address has several colons and no port; `[::1]:8080` has both.
+    const bareIpv6 = !entry.startsWith('[') && entry.split(':').length > 2;
+    const match = bareIpv6 ? undefined : /^\[?(.*?)\]?(?::(\d+))?$/.exec(entry);
     const entryHost = (match?.[1] ?? entry).replace(/^\*?\./, '');
     const entryPort = match?.[2];
     if (entryPort && entryPort !== port) continue;

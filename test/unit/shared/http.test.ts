@@ -217,5 +217,10 @@ describe('proxyFor', () => {
     ['https://anything/', { ...env, NO_PROXY: '*' }, undefined],
     ['https://x/', {}, undefined],
   ])('%s', (url, environment, expected) => expect(proxyFor(new URL(url), environment)).toBe(expected));
-  test('IPv6 entries', () => expect(bypassesProxy(new URL('http://[::1]:80/'), '::1')).toBe(true));
+  test.each([
+    ['::1', true],
+    ['[::1]:80', true],
+    ['[::1]:8080', false],
+    ['::2', false],
+  ])('IPv6 entry %s', (entry, bypass) => expect(bypassesProxy(new URL('http://[::1]:80/'), entry)).toBe(bypass));
 });
