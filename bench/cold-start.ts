@@ -19,7 +19,9 @@ function timeOnce(fn: () => void): number {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function bundleBytes(bundle: string): number {
@@ -34,7 +36,10 @@ if (actions.length === 0) {
   console.log('no bundled actions yet (dist/<name>/index.js); nothing to measure');
   process.exit(0);
 }
-const nodes = [['node20', process.execPath] as const, ...(existsSync(node24Path) ? [['node24', node24Path] as const] : [])];
+const nodes = [
+  ['node20', process.execPath] as const,
+  ...(existsSync(node24Path) ? [['node24', node24Path] as const] : []),
+];
 
 for (const [label, node] of nodes) {
   const baseline: number[] = [];
@@ -43,14 +48,22 @@ for (const [label, node] of nodes) {
     baseline.push(timeOnce(() => spawnSync(node, ['-e', '0'])));
     for (const action of actions) {
       let status: number | null = null;
-      (samples.get(action.name) as number[]).push(timeOnce(() => (status = runBare(node, action.bundle).status)));
+      (samples.get(action.name) as number[]).push(
+        timeOnce(() => (status = runBare(node, action.bundle).status)),
+      );
       if (status !== 1) throw new Error(`${action.name}: expected exit 1 on missing inputs, got ${status}`);
     }
   }
   const base = median(baseline);
-  console.log(`\ncold start on ${label} (${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()}), median of ${RUNS} runs`);
-  console.log(`${'action'.padEnd(16)} ${'bundle KiB'.padStart(10)} ${'median ms'.padStart(10)} ${'vs node -e 0'.padStart(13)}`);
-  console.log(`${'node -e 0'.padEnd(16)} ${'-'.padStart(10)} ${base.toFixed(1).padStart(10)} ${'1.00x'.padStart(13)}`);
+  console.log(
+    `\ncold start on ${label} (${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()}), median of ${RUNS} runs`,
+  );
+  console.log(
+    `${'action'.padEnd(16)} ${'bundle KiB'.padStart(10)} ${'median ms'.padStart(10)} ${'vs node -e 0'.padStart(13)}`,
+  );
+  console.log(
+    `${'node -e 0'.padEnd(16)} ${'-'.padStart(10)} ${base.toFixed(1).padStart(10)} ${'1.00x'.padStart(13)}`,
+  );
   for (const action of actions) {
     const m = median(samples.get(action.name) as number[]);
     console.log(

@@ -33,7 +33,10 @@ describe.each(actions.map((a) => [a.name, a] as const))('%s', (_name, action) =>
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error::'));
     expect(errors, output).toHaveLength(1);
     const required = manifest.inputs.filter((i) => i.required).map((i) => i.name);
-    expect(required.some((name) => errors[0]?.includes(`'${name}'`)), errors[0]).toBe(true);
+    expect(
+      required.some((name) => errors[0]?.includes(`'${name}'`)),
+      errors[0],
+    ).toBe(true);
     expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(result.stderr).toBe('');
   });

@@ -56,7 +56,8 @@ function literalText(node: ts.Expression, checker: ts.TypeChecker): string | und
   if (ts.isNumericLiteral(node)) return node.text;
   if (node.kind === ts.SyntaxKind.TrueKeyword) return 'true';
   if (node.kind === ts.SyntaxKind.FalseKeyword) return 'false';
-  if (ts.isAsExpression(node) || ts.isParenthesizedExpression(node)) return literalText(node.expression, checker);
+  if (ts.isAsExpression(node) || ts.isParenthesizedExpression(node))
+    return literalText(node.expression, checker);
   const type = checker.getTypeAtLocation(node);
   if (type.isStringLiteral() || type.isNumberLiteral()) return String(type.value);
   if (type.flags & ts.TypeFlags.BooleanLiteral) return checker.typeToString(type);
@@ -102,7 +103,11 @@ export function checkActionContracts(actionDirs: string[]): Map<string, Contract
 
   function inspectCall(call: ts.CallExpression, sourceFile: ts.SourceFile, report: ContractReport): void {
     const callee = call.expression;
-    const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
+    const nameNode = ts.isPropertyAccessExpression(callee)
+      ? callee.name
+      : ts.isIdentifier(callee)
+        ? callee
+        : undefined;
     if (!nameNode) return;
     const declaration = declaredIn(checker.getSymbolAtLocation(nameNode), checker);
     if (!declaration) return;
@@ -124,20 +129,25 @@ export function checkActionContracts(actionDirs: string[]): Map<string, Contract
       if (options && ts.isObjectLiteralExpression(options)) {
         for (const property of options.properties) {
           if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) continue;
-          if (property.name.text === 'required') required = literalText(property.initializer, checker) === 'true';
+          if (property.name.text === 'required')
+            required = literalText(property.initializer, checker) === 'true';
           if (property.name.text === 'default') {
             defaultValue = literalText(property.initializer, checker);
-            if (defaultValue === undefined) report.problems.push(`${where}: default of input '${name}' must be a literal`);
+            if (defaultValue === undefined)
+              report.problems.push(`${where}: default of input '${name}' must be a literal`);
           }
         }
       }
       report.inputs.push({ name, method, required, default: defaultValue, where });
     } else if (file === OUTPUTS_FILE && method === 'setOutput') {
       const name = first ? literalText(first, checker) : undefined;
-      if (name === undefined) report.problems.push(`${where}: output name passed to setOutput must be a string literal`);
+      if (name === undefined)
+        report.problems.push(`${where}: output name passed to setOutput must be a string literal`);
       else if (!report.outputs.includes(name)) report.outputs.push(name);
     } else if (file.includes(`${join('node_modules', '@actions', 'core')}`) && FORBIDDEN_CORE.has(method)) {
-      report.problems.push(`${where}: core.${method} bypasses the contract; use InputReader / setOutput from shared/`);
+      report.problems.push(
+        `${where}: core.${method} bypasses the contract; use InputReader / setOutput from shared/`,
+      );
     }
   }
 }
@@ -149,7 +159,9 @@ function compareWithManifest(dir: string, report: ContractReport): void {
   for (const read of report.inputs) {
     const previous = seen.get(read.name);
     if (previous) {
-      report.problems.push(`${read.where}: input '${read.name}' is read twice (first at ${previous.where}); read each input once in getInputs()`);
+      report.problems.push(
+        `${read.where}: input '${read.name}' is read twice (first at ${previous.where}); read each input once in getInputs()`,
+      );
       continue;
     }
     seen.set(read.name, read);
@@ -159,7 +171,9 @@ function compareWithManifest(dir: string, report: ContractReport): void {
       continue;
     }
     if (spec.required !== read.required) {
-      report.problems.push(`${read.where}: input '${read.name}' is required: ${spec.required} in action.yml but ${read.required} in code`);
+      report.problems.push(
+        `${read.where}: input '${read.name}' is required: ${spec.required} in action.yml but ${read.required} in code`,
+      );
     }
     const ymlDefault = spec.default === '' ? undefined : spec.default;
     if (!NO_DEFAULT_SUPPORT.has(read.method) && ymlDefault !== read.default) {
@@ -169,13 +183,16 @@ function compareWithManifest(dir: string, report: ContractReport): void {
     }
   }
   for (const name of declared.keys()) {
-    if (!seen.has(name)) report.problems.push(`${manifest.path}: declares input '${name}', which the code never reads`);
+    if (!seen.has(name))
+      report.problems.push(`${manifest.path}: declares input '${name}', which the code never reads`);
   }
   const declaredOutputs = new Set(manifest.outputs.map((output) => output.name));
   for (const name of report.outputs) {
-    if (!declaredOutputs.has(name)) report.problems.push(`${dir}: sets output '${name}', which action.yml does not declare`);
+    if (!declaredOutputs.has(name))
+      report.problems.push(`${dir}: sets output '${name}', which action.yml does not declare`);
   }
   for (const name of declaredOutputs) {
-    if (!report.outputs.includes(name)) report.problems.push(`${manifest.path}: declares output '${name}', which the code never sets`);
+    if (!report.outputs.includes(name))
+      report.problems.push(`${manifest.path}: declares output '${name}', which the code never sets`);
   }
 }

@@ -11,7 +11,9 @@ export const node24Path = join(repoRoot, '.cache/node24/node_modules/node-linux-
 /** Node 24, installed by scripts/ensure-test-deps.sh (npm test runs it). */
 export function requireNode24(): string {
   if (!existsSync(node24Path)) {
-    throw new Error(`Node 24 is not installed at ${node24Path}. Run: bash scripts/ensure-test-deps.sh (npm test does this)`);
+    throw new Error(
+      `Node 24 is not installed at ${node24Path}. Run: bash scripts/ensure-test-deps.sh (npm test does this)`,
+    );
   }
   return node24Path;
 }
@@ -30,8 +32,13 @@ export function bundledActions(): BundledAction[] {
 }
 
 /** Run a bundle the way a misconfigured step would: no INPUT_* variables at all. */
-export function runBare(node: string, bundle: string): { status: number | null; stdout: string; stderr: string } {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_') && key !== 'RUNNER_DEBUG'));
+export function runBare(
+  node: string,
+  bundle: string,
+): { status: number | null; stdout: string; stderr: string } {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_') && key !== 'RUNNER_DEBUG'),
+  );
   const result = spawnSync(node, [bundle], { env, encoding: 'utf8', timeout: 10_000, cwd: repoRoot });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

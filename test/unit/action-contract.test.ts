@@ -18,7 +18,9 @@ describe('the contract check itself', () => {
   });
 
   test('finds every kind of drift', () => {
-    const problems = (reports.get(join(fixtures, 'drift'))?.problems ?? []).map((p) => p.replace(/^.*?: /, ''));
+    const problems = (reports.get(join(fixtures, 'drift'))?.problems ?? []).map((p) =>
+      p.replace(/^.*?: /, ''),
+    );
     expect(problems.sort()).toEqual(
       [
         `input 'mode' defaults to "gitops" in action.yml but "api" in code`,

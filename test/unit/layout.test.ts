@@ -26,17 +26,23 @@ function tsFiles(dir: string): string[] {
 
 /** Relative import specifiers (static, re-export and dynamic), resolved to repo-relative paths. */
 export function relativeImports(file: string, text: string): string[] {
-  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1] as string);
+  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+    (m) => m[1] as string,
+  );
   return specifiers.map((s) => relative(root, resolve(dirname(file), s)));
 }
 
 type Rule = (from: string, to: string) => string | undefined;
 
 const topOf = (path: string): string => path.split('/')[0] as string;
-const actionOf = (path: string): string | undefined => (path.startsWith('actions/') ? path.split('/')[1] : undefined);
+const actionOf = (path: string): string | undefined =>
+  path.startsWith('actions/') ? path.split('/')[1] : undefined;
 
 export const rules: Rule[] = [
-  (from, to) => (topOf(from) === 'shared' && topOf(to) !== 'shared' ? 'shared/ must not import the rest of Paved' : undefined),
+  (from, to) =>
+    topOf(from) === 'shared' && topOf(to) !== 'shared'
+      ? 'shared/ must not import the rest of Paved'
+      : undefined,
   (from, to) => {
     const action = actionOf(from);
     if (!action) return undefined;
@@ -44,8 +50,13 @@ export const rules: Rule[] = [
     return `an action imports only shared/ and its own folder`;
   },
   (from, to) =>
-    topOf(from) === 'engine' && ['actions', 'cli', 'sandbox'].includes(topOf(to)) ? 'engine/ must not import actions, the CLI or the sandbox' : undefined,
-  (from, to) => (topOf(from) === 'sandbox' && ['engine', 'actions'].includes(topOf(to)) ? 'sandbox/ must not import engine/ or an action' : undefined),
+    topOf(from) === 'engine' && ['actions', 'cli', 'sandbox'].includes(topOf(to))
+      ? 'engine/ must not import actions, the CLI or the sandbox'
+      : undefined,
+  (from, to) =>
+    topOf(from) === 'sandbox' && ['engine', 'actions'].includes(topOf(to))
+      ? 'sandbox/ must not import engine/ or an action'
+      : undefined,
 ];
 
 export function violations(files: { path: string; text: string }[]): string[] {
@@ -68,7 +79,10 @@ describe('import directions', () => {
     expect(
       violations([
         at('shared/a.ts', "import { x } from '../engine/run.js';"),
-        at('actions/build/src/main.ts', "import { y } from '../../test/src/parse.js';\nimport { z } from '../../../shared/inputs.js';"),
+        at(
+          'actions/build/src/main.ts',
+          "import { y } from '../../test/src/parse.js';\nimport { z } from '../../../shared/inputs.js';",
+        ),
         at('engine/run.ts', "const m = await import('../sandbox/registry.js');"),
         at('sandbox/argocd/server.ts', "export { a } from '../../engine/index.js';"),
         at('cli/commands/run.ts', "import { runWorkflow } from '../../engine/index.js';"),
@@ -82,7 +96,9 @@ describe('import directions', () => {
   });
 
   test('the repository follows them', () => {
-    const files = ['shared', 'actions', 'engine', 'sandbox', 'cli'].flatMap((dir) => tsFiles(join(root, dir)));
+    const files = ['shared', 'actions', 'engine', 'sandbox', 'cli'].flatMap((dir) =>
+      tsFiles(join(root, dir)),
+    );
     expect(files.length).toBeGreaterThan(10);
     expect(violations(files.map((path) => ({ path, text: readFileSync(path, 'utf8') })))).toEqual([]);
   });

@@ -22,7 +22,9 @@ describe('runAction', () => {
     await runAction(() => {
       throw InputError.invalid('timeout', 'five', 'a duration like 30s, 5m or 1h30m');
     }, c.io);
-    expect(c.lines).toEqual([`::error::Input 'timeout' must be a duration like 30s, 5m or 1h30m; got "five"`]);
+    expect(c.lines).toEqual([
+      `::error::Input 'timeout' must be a duration like 30s, 5m or 1h30m; got "five"`,
+    ]);
     expect(c.exitCode()).toBe(1);
   });
 

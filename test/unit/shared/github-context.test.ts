@@ -46,7 +46,10 @@ describe('getGitHubContext', () => {
       GITHUB_SHA: 'm'.repeat(40),
       GITHUB_REF: 'refs/pull/7/merge',
       GITHUB_HEAD_REF: 'feature/x',
-      GITHUB_EVENT_PATH: event('pr', { number: 7, pull_request: { number: 7, head: { sha: 'h'.repeat(40), ref: 'feature/x' } } }),
+      GITHUB_EVENT_PATH: event('pr', {
+        number: 7,
+        pull_request: { number: 7, head: { sha: 'h'.repeat(40), ref: 'feature/x' } },
+      }),
     });
     expect(ctx.sha).toBe('h'.repeat(40));
     expect(ctx.githubSha).toBe('m'.repeat(40));
@@ -55,23 +58,36 @@ describe('getGitHubContext', () => {
   });
 
   test('tag push', () => {
-    const ctx = getGitHubContext({ ...base, GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1.2.3', GITHUB_SHA: 'b'.repeat(40) });
+    const ctx = getGitHubContext({
+      ...base,
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_REF: 'refs/tags/v1.2.3',
+      GITHUB_SHA: 'b'.repeat(40),
+    });
     expect(ctx.tag).toBe('v1.2.3');
     expect(ctx.branch).toBeUndefined();
   });
 
   test('re-run attempts link to the attempt', () => {
-    expect(getGitHubContext({ ...base, GITHUB_RUN_ATTEMPT: '3' }).runUrl).toBe('https://github.com/acme/shop/actions/runs/42/attempts/3');
+    expect(getGitHubContext({ ...base, GITHUB_RUN_ATTEMPT: '3' }).runUrl).toBe(
+      'https://github.com/acme/shop/actions/runs/42/attempts/3',
+    );
   });
 
   test('GHES server and API URLs', () => {
-    const ctx = getGitHubContext({ ...base, GITHUB_SERVER_URL: 'https://ghe.corp/', GITHUB_API_URL: 'https://ghe.corp/api/v3' });
+    const ctx = getGitHubContext({
+      ...base,
+      GITHUB_SERVER_URL: 'https://ghe.corp/',
+      GITHUB_API_URL: 'https://ghe.corp/api/v3',
+    });
     expect(ctx.runUrl).toBe('https://ghe.corp/acme/shop/actions/runs/42');
     expect(ctx.apiUrl).toBe('https://ghe.corp/api/v3');
   });
 
   test('missing event file is an empty payload; the repository can come from the payload', () => {
     expect(getGitHubContext({ GITHUB_EVENT_PATH: join(dir, 'absent.json') }).payload).toEqual({});
-    expect(getGitHubContext({ GITHUB_EVENT_PATH: event('repo', { repository: { full_name: 'o/r' } }) }).repository).toBe('o/r');
+    expect(
+      getGitHubContext({ GITHUB_EVENT_PATH: event('repo', { repository: { full_name: 'o/r' } }) }).repository,
+    ).toBe('o/r');
   });
 });

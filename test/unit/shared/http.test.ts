@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -86,12 +92,22 @@ describe('request', () => {
     handler = (_req, res) => {
       res.statusCode = 404;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ error: 'app not found', code: 5, message: 'applications.argoproj.io "web" not found' }));
+      res.end(
+        JSON.stringify({
+          error: 'app not found',
+          code: 5,
+          message: 'applications.argoproj.io "web" not found',
+        }),
+      );
     };
-    const error = await request(`${base}/api/v1/applications/web`, { service: 'Argo CD', retry: fast }).catch((e: unknown) => e);
+    const error = await request(`${base}/api/v1/applications/web`, { service: 'Argo CD', retry: fast }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RemoteError);
     expect((error as RemoteError).status).toBe(404);
-    expect((error as Error).message).toBe(`Argo CD: GET ${base}/api/v1/applications/web returned 404: applications.argoproj.io "web" not found`);
+    expect((error as Error).message).toBe(
+      `Argo CD: GET ${base}/api/v1/applications/web returned 404: applications.argoproj.io "web" not found`,
+    );
     expect(seen).toHaveLength(1);
   });
 
@@ -114,10 +130,13 @@ describe('request', () => {
 
   test('a refused connection names the service', async () => {
     const closed = await freePort();
-    const error = await request(`http://127.0.0.1:${closed}/nothing`, { service: 'registry', retry: { ...fast, attempts: 2 } }).catch(
-      (e: unknown) => e,
+    const error = await request(`http://127.0.0.1:${closed}/nothing`, {
+      service: 'registry',
+      retry: { ...fast, attempts: 2 },
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^registry: GET http://127\\.0\\.0\\.1:${closed}/nothing failed: .*ECONNREFUSED`),
     );
-    expect((error as Error).message).toMatch(new RegExp(`^registry: GET http://127\\.0\\.0\\.1:${closed}/nothing failed: .*ECONNREFUSED`));
   });
 
   test('URL credentials become a Basic header and never reach a message', async () => {
@@ -134,7 +153,9 @@ describe('request', () => {
       res.statusCode = 401;
       res.end('{"message":"invalid token tok-abcdef"}');
     };
-    const error = await request(`http://user:pass@127.0.0.1:${new URL(base).port}/x?token=tok-abcdef`, { retry: false }).catch((e: unknown) => e);
+    const error = await request(`http://user:pass@127.0.0.1:${new URL(base).port}/x?token=tok-abcdef`, {
+      retry: false,
+    }).catch((e: unknown) => e);
     const message = (error as Error).message;
     expect(message).not.toContain('tok-abcdef');
     expect(message).not.toContain('pass');
@@ -196,8 +217,14 @@ describe('request', () => {
 
 describe('errorMessageFromBody', () => {
   test.each([
-    ['{"error":"x","code":3,"message":"another operation is already in progress"}', 'another operation is already in progress'],
-    ['{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}', 'MANIFEST_UNKNOWN: manifest unknown'],
+    [
+      '{"error":"x","code":3,"message":"another operation is already in progress"}',
+      'another operation is already in progress',
+    ],
+    [
+      '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}',
+      'MANIFEST_UNKNOWN: manifest unknown',
+    ],
     ['{"ok":false,"error":"invalid_blocks"}', 'invalid_blocks'],
     ['plain\ntext', 'plain text'],
     ['', ''],
@@ -222,5 +249,7 @@ describe('proxyFor', () => {
     ['[::1]:80', true],
     ['[::1]:8080', false],
     ['::2', false],
-  ])('IPv6 entry %s', (entry, bypass) => expect(bypassesProxy(new URL('http://[::1]:80/'), entry)).toBe(bypass));
+  ])('IPv6 entry %s', (entry, bypass) =>
+    expect(bypassesProxy(new URL('http://[::1]:80/'), entry)).toBe(bypass),
+  );
 });

@@ -37,9 +37,14 @@ describe('string', () => {
     expect(reader({ a: ' v \n' }).string('a', { trim: false })).toBe(' v \n');
   });
   test('pattern mismatch shows the accepted form', () => {
-    expect(errorOf(() => reader({ name: 'Bad_Name' }).string('name', { pattern: /^[a-z-]+$/, accepted: 'a DNS label like my-app' })).message).toBe(
-      `Input 'name' must be a DNS label like my-app; got "Bad_Name"`,
-    );
+    expect(
+      errorOf(() =>
+        reader({ name: 'Bad_Name' }).string('name', {
+          pattern: /^[a-z-]+$/,
+          accepted: 'a DNS label like my-app',
+        }),
+      ).message,
+    ).toBe(`Input 'name' must be a DNS label like my-app; got "Bad_Name"`);
   });
 });
 
@@ -47,13 +52,16 @@ describe('enum', () => {
   test.each([
     ['gitops', 'gitops'],
     ['api', 'api'],
-  ])('accepts %s', (value, expected) => expect(reader({ mode: value }).enum('mode', ['gitops', 'api'] as const)).toBe(expected));
+  ])('accepts %s', (value, expected) =>
+    expect(reader({ mode: value }).enum('mode', ['gitops', 'api'] as const)).toBe(expected),
+  );
   test('refuses others, listing the choices', () => {
     expect(errorOf(() => reader({ mode: 'GitOps' }).enum('mode', ['gitops', 'api'] as const)).message).toBe(
       `Input 'mode' must be one of 'gitops', 'api'; got "GitOps"`,
     );
   });
-  test('default when absent', () => expect(reader({}).enum('mode', ['gitops', 'api'] as const, { default: 'gitops' })).toBe('gitops'));
+  test('default when absent', () =>
+    expect(reader({}).enum('mode', ['gitops', 'api'] as const, { default: 'gitops' })).toBe('gitops'));
 });
 
 describe('integer', () => {
@@ -64,7 +72,9 @@ describe('integer', () => {
     ['+7', 7],
   ])('%s -> %d', (value, expected) => expect(reader({ n: value }).integer('n')).toBe(expected));
   test.each(['4.5', '1e3', '1_000', 'ten', '0x10', '99999999999999999999'])('refuses %s', (value) => {
-    expect(errorOf(() => reader({ n: value }).integer('n')).message).toBe(`Input 'n' must be a whole number; got ${JSON.stringify(value)}`);
+    expect(errorOf(() => reader({ n: value }).integer('n')).message).toBe(
+      `Input 'n' must be a whole number; got ${JSON.stringify(value)}`,
+    );
   });
   test('bounds appear in the message', () => {
     expect(errorOf(() => reader({ retries: '11' }).integer('retries', { min: 0, max: 10 })).message).toBe(
@@ -79,7 +89,9 @@ describe('number', () => {
     ['80', 80],
     ['80.5', 80.5],
     ['.5', 0.5],
-  ])('%s -> %d', (value, expected) => expect(reader({ c: value }).number('c', { min: 0, max: 100 })).toBe(expected));
+  ])('%s -> %d', (value, expected) =>
+    expect(reader({ c: value }).number('c', { min: 0, max: 100 })).toBe(expected),
+  );
   test.each(['80%', 'abc', '101'])('refuses %s', (value) => {
     expect(errorOf(() => reader({ c: value }).number('c', { min: 0, max: 100 })).message).toBe(
       `Input 'c' must be a number from 0 to 100; got ${JSON.stringify(value)}`,
@@ -96,7 +108,8 @@ describe('duration', () => {
     ['1.5s', 1500],
     ['0', 0],
   ])('%s -> %d ms', (value, ms) => expect(reader({ t: value }).duration('t')).toBe(ms));
-  test('the default is written as in action.yml', () => expect(reader({}).duration('t', { default: '5m' })).toBe(300_000));
+  test('the default is written as in action.yml', () =>
+    expect(reader({}).duration('t', { default: '5m' })).toBe(300_000));
   test.each(['five', '5', '5 m', 'm5', '-1s', ''])('refuses %j', (value) => {
     if (value === '') {
       expect(reader({ t: value }).duration('t')).toBeUndefined();
@@ -126,7 +139,9 @@ describe('boolean', () => {
     ['false', false],
     ['off', false],
     ['0', false],
-  ])('%s -> %s', (value, expected) => expect(reader({ b: value }).boolean('b', { default: !expected })).toBe(expected));
+  ])('%s -> %s', (value, expected) =>
+    expect(reader({ b: value }).boolean('b', { default: !expected })).toBe(expected),
+  );
   test('refuses others', () => {
     expect(errorOf(() => reader({ cache: 'maybe' }).boolean('cache', { default: true })).message).toBe(
       `Input 'cache' must be true or false; got "maybe"`,
@@ -142,8 +157,12 @@ describe('list', () => {
     ['  # only comments\n', []],
     ['x', ['x']],
   ])('%j', (value, expected) => expect(splitList(value)).toEqual(expected));
-  test('commas off keeps them', () => expect(reader({ l: 'type=semver,pattern=x' }).list('l', { commas: false })).toEqual(['type=semver,pattern=x']));
-  test('required and empty', () => expect(() => reader({ l: '# nothing' }).list('l', { required: true })).toThrow(InputError));
+  test('commas off keeps them', () =>
+    expect(reader({ l: 'type=semver,pattern=x' }).list('l', { commas: false })).toEqual([
+      'type=semver,pattern=x',
+    ]));
+  test('required and empty', () =>
+    expect(() => reader({ l: '# nothing' }).list('l', { required: true })).toThrow(InputError));
 });
 
 describe('map', () => {
@@ -156,31 +175,44 @@ describe('map', () => {
     );
   });
   test('duplicate key', () => {
-    expect(errorOf(() => reader({ m: 'A=1\nA=2' }).map('m')).message).toBe(`Input 'm' sets 'A' twice; got "A=2"`);
+    expect(errorOf(() => reader({ m: 'A=1\nA=2' }).map('m')).message).toBe(
+      `Input 'm' sets 'A' twice; got "A=2"`,
+    );
   });
 });
 
 describe('url', () => {
-  test('accepts https', () => expect(reader({ u: 'https://cd.example.com/x' }).url('u')?.host).toBe('cd.example.com'));
+  test('accepts https', () =>
+    expect(reader({ u: 'https://cd.example.com/x' }).url('u')?.host).toBe('cd.example.com'));
   test.each(['cd.example.com', 'ftp://x', 'http//x'])('refuses %s', (value) => {
-    expect(errorOf(() => reader({ server: value }).url('server', { example: 'https://argocd.example.com' })).message).toBe(
+    expect(
+      errorOf(() => reader({ server: value }).url('server', { example: 'https://argocd.example.com' }))
+        .message,
+    ).toBe(
       `Input 'server' must be an absolute https or http URL like https://argocd.example.com; got ${JSON.stringify(value)}`,
     );
   });
   test('protocol list', () => {
-    expect(errorOf(() => reader({ u: 'http://x' }).url('u', { protocols: ['https:'] })).message).toContain('an absolute https URL');
+    expect(errorOf(() => reader({ u: 'http://x' }).url('u', { protocols: ['https:'] })).message).toContain(
+      'an absolute https URL',
+    );
   });
 });
 
 describe('object', () => {
   test('JSON object', () => expect(reader({ o: '{"a":1}' }).object('o')).toEqual({ a: 1 }));
   test('YAML through the passed parser', () => {
-    const parseYaml = (text: string) => Object.fromEntries(text.split('\n').map((l) => l.split(': ') as [string, string]));
+    const parseYaml = (text: string) =>
+      Object.fromEntries(text.split('\n').map((l) => l.split(': ') as [string, string]));
     expect(reader({ o: 'a: 1' }).object('o', { parseYaml })).toEqual({ a: '1' });
   });
   test('not an object', () => {
-    expect(errorOf(() => reader({ payload: '[1]' }).object('payload')).message).toBe(`Input 'payload' must be a JSON object; got "[1]"`);
-    expect(errorOf(() => reader({ payload: '{oops' }).object('payload')).message).toMatch(/^Input 'payload' must be a JSON object \(.+\); got "\{oops"$/);
+    expect(errorOf(() => reader({ payload: '[1]' }).object('payload')).message).toBe(
+      `Input 'payload' must be a JSON object; got "[1]"`,
+    );
+    expect(errorOf(() => reader({ payload: '{oops' }).object('payload')).message).toMatch(
+      /^Input 'payload' must be a JSON object \(.+\); got "\{oops"$/,
+    );
   });
 });
 
@@ -194,7 +226,9 @@ describe('secret', () => {
   });
   test('missing required secret does not mask anything', () => {
     const masked: string[] = [];
-    expect(() => reader({}).secret('token', (v) => masked.push(v), { required: true })).toThrow("Input 'token' is required");
+    expect(() => reader({}).secret('token', (v) => masked.push(v), { required: true })).toThrow(
+      "Input 'token' is required",
+    );
     expect(masked).toEqual([]);
   });
 });

@@ -28,7 +28,9 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:05 GMT', now)).toBe(5000);
     expect(parseRetryAfter('Wed, 21 Oct 2026 07:27:00 GMT', now)).toBe(0);
   });
-  test.each([undefined, null, '', 'soon'])('%j -> undefined', (value) => expect(parseRetryAfter(value)).toBeUndefined());
+  test.each([undefined, null, '', 'soon'])('%j -> undefined', (value) =>
+    expect(parseRetryAfter(value)).toBeUndefined(),
+  );
 });
 
 describe('isRetryable', () => {
@@ -107,7 +109,8 @@ describe('retry', () => {
     let calls = 0;
     await retry(
       async () => {
-        if (++calls === 1) throw new RemoteError('svc', 'slow down', { status: 429, retryable: true, retryAfterMs: 7000 });
+        if (++calls === 1)
+          throw new RemoteError('svc', 'slow down', { status: 429, retryable: true, retryAfterMs: 7000 });
         return 1;
       },
       { ...clock, random: () => 0.9 },
@@ -122,7 +125,11 @@ describe('retry', () => {
       retry(
         async () => {
           calls++;
-          throw new RemoteError('svc', 'wait a minute', { status: 429, retryable: true, retryAfterMs: 60_000 });
+          throw new RemoteError('svc', 'wait a minute', {
+            status: 429,
+            retryable: true,
+            retryAfterMs: 60_000,
+          });
         },
         { ...clock, maxElapsedMs: 10_000 },
       ),

@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { clearSecretsForTest, containsSecret, maskSecret, redact, redactUrl } from '../../../shared/secrets.js';
+import {
+  clearSecretsForTest,
+  containsSecret,
+  maskSecret,
+  redact,
+  redactUrl,
+} from '../../../shared/secrets.js';
 import { SummaryBuilder, codeBlock, details, markdownTable, tableCell } from '../../../shared/summary.js';
 import { formatOutput, setOutput } from '../../../shared/outputs.js';
 import { escapeCommandData } from '../../../shared/action.js';
@@ -21,7 +27,10 @@ describe('maskSecret', () => {
       return true;
     });
     maskSecret('p@ss word\nline2');
-    const masks = out.join('').split('\n').filter((l) => l.startsWith('::add-mask::'));
+    const masks = out
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('::add-mask::'));
     expect(masks).toContain('::add-mask::p@ss word');
     expect(masks).toContain('::add-mask::line2');
     expect(masks).toContain(`::add-mask::${escapeCommandData(encodeURIComponent('p@ss word\nline2'))}`);
@@ -39,7 +48,10 @@ describe('maskSecret', () => {
 describe('redactUrl', () => {
   test.each([
     ['https://user:tok@git.example.com/org/repo.git', 'https://***:***@git.example.com/org/repo.git'],
-    ['https://x.blob.core.windows.net/c/b?sig=abc&se=2026&comp=block', 'https://x.blob.core.windows.net/c/b?sig=***&se=***&comp=block'],
+    [
+      'https://x.blob.core.windows.net/c/b?sig=abc&se=2026&comp=block',
+      'https://x.blob.core.windows.net/c/b?sig=***&se=***&comp=block',
+    ],
     ['https://hooks.slack.com/services/T000/B000/XXXXSECRET', 'https://hooks.slack.com/services/T000/***'],
     ['not a url', 'not a url'],
   ])('%s', (input, expected) => expect(redactUrl(input)).toBe(expected));
@@ -59,9 +71,13 @@ describe('outputs', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       setOutput('digest', 'sha256:abc');
-      expect(readFileSync(file, 'utf8')).toMatch(/^digest<<ghadelimiter_[\w-]+\nsha256:abc\nghadelimiter_[\w-]+\n$/);
+      expect(readFileSync(file, 'utf8')).toMatch(
+        /^digest<<ghadelimiter_[\w-]+\nsha256:abc\nghadelimiter_[\w-]+\n$/,
+      );
       maskSecret('supersecret');
-      expect(() => setOutput('leak', 'x supersecret')).toThrow("Refusing to set output 'leak': its value contains a secret");
+      expect(() => setOutput('leak', 'x supersecret')).toThrow(
+        "Refusing to set output 'leak': its value contains a secret",
+      );
     } finally {
       delete process.env['GITHUB_OUTPUT'];
     }
@@ -76,7 +92,8 @@ describe('summary', () => {
   test('code blocks use a fence longer than any backtick run inside', () => {
     expect(codeBlock('a ```` b')).toBe('`````\na ```` b\n`````');
   });
-  test('details', () => expect(details('<x>', 'body')).toBe('<details><summary>&lt;x&gt;</summary>\n\nbody\n\n</details>'));
+  test('details', () =>
+    expect(details('<x>', 'body')).toBe('<details><summary>&lt;x&gt;</summary>\n\nbody\n\n</details>'));
   test('stays under the byte limit and says what was left out', () => {
     const builder = new SummaryBuilder(4096);
     let added = 0;
