@@ -11,6 +11,7 @@ import type { Command, CliIo } from './command.js';
 /** One line per subcommand. */
 const commands: Record<string, () => Promise<Command>> = {
   catalog: async () => (await import('./commands/catalog.js')).command,
+  demo: async () => (await import('./commands/demo.js')).command,
   sandbox: async () => (await import('./commands/sandbox.js')).command,
 };
 
