@@ -77,7 +77,14 @@ async function bundle(target) {
     mkdirSync(dirname(path), { recursive: true });
     // ncc minifies the entry file only; lazily loaded chunks (*.index.js) are minified here.
     const source = /\.index\.js$/.test(file)
-      ? (await transform(asset.source.toString(), { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code
+      ? (
+          await transform(asset.source.toString(), {
+            minify: true,
+            format: 'esm',
+            target: 'es2022',
+            legalComments: 'none',
+          })
+        ).code
       : asset.source;
     writeFileSync(path, source, asset.permissions ? { mode: asset.permissions } : undefined);
   }

@@ -256,7 +256,13 @@ export function splitList(value: string, commas = true): string[] {
 }
 
 /** Parse a number that must match `shape`, be a safe value and lie within [min, max]. */
-function bounded(name: string, value: string, what: string, shape: RegExp, range: { min?: number; max?: number }): number {
+function bounded(
+  name: string,
+  value: string,
+  what: string,
+  shape: RegExp,
+  range: { min?: number; max?: number },
+): number {
   const accepted = describeRange(what, range.min, range.max);
   const n = Number(value);
   if (!shape.test(value) || !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n))) {
