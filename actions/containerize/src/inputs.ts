@@ -1,7 +1,7 @@
 /** Every input of the containerize action, read and validated before anything is built or pushed. */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { InputError, quote } from '../../../shared/errors.js';
+import { InputError } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
 import { parseImageReference, type ImageReference } from '../../../shared/oci/reference.js';
 import { parsePlatform, type Platform } from '../../../shared/oci/types.js';
@@ -140,9 +140,9 @@ export function getInputs(
   const shaLength = reader.integer('sha-length', { default: 7, min: 4, max: 40 });
   const builder = reader.enum('builder', BUILDERS, { default: 'auto' });
   const workspace = env['GITHUB_WORKSPACE'] ?? process.cwd();
-  const context = insideWorkspace('context', reader.string('context', { default: '.' }), workspace);
-  if (!statSync(context).isDirectory())
-    throw InputError.invalid('context', reader.string('context', { default: '.' }), 'a directory');
+  const contextInput = reader.string('context', { default: '.' });
+  const context = insideWorkspace('context', contextInput, workspace);
+  if (!statSync(context).isDirectory()) throw InputError.invalid('context', contextInput, 'a directory');
   const fileInput = reader.string('file');
   const file = fileInput ? insideWorkspace('file', fileInput, workspace) : join(context, 'Dockerfile');
   if ((builder === 'docker' || builder === 'buildah') && !existsSync(file)) {
@@ -219,7 +219,6 @@ export function getInputs(
   });
   for (const [key, value] of Object.entries(buildArgs))
     if (value.includes('\n')) throw InputError.invalid('build-args', `${key}=${value}`, 'one-line values');
-  void quote;
   return {
     images,
     imageRefs,
