@@ -249,6 +249,16 @@ describe('paved builder, registry without auth', () => {
     expect(sent).toBeLessThan(20_000);
   });
 
+  it('push: false reports the digest it would push and pushes nothing', async () => {
+    const dry = await runContainerize(workspace, { ...pavedInputs('acme/dry-run'), push: 'false' });
+    expect(dry.errors).toEqual([]);
+    expect(dry.outputs['digest']).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(JSON.parse(dry.outputs['metadata'] as string)).toMatchObject({ pushed: false });
+    expect(await new RegistryClient({ registry: registry.host }).listTags('acme/dry-run')).toEqual([]);
+    const real = await runContainerize(workspace, pavedInputs('acme/dry-run'));
+    expect(real.outputs['digest']).toBe(dry.outputs['digest']);
+  });
+
   it('pushes large blobs in chunks and mounts blobs across repositories', async () => {
     const client = new RegistryClient({ registry: registry.host, chunkSize: 64 * 1024 });
     const data = Buffer.alloc(300 * 1024);
