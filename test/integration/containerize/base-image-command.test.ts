@@ -100,3 +100,34 @@ describe('paved sandbox base-image', () => {
     expect(ran.stdout.trim()).toBe(process.version);
   });
 });
+
+describe('registry as a sandbox stack service', () => {
+  it('starts docker-registry with the base image published, and stops it', async () => {
+    const { registryService } = await import('../../../sandbox/registry-service.js');
+    const { startStack, stopStack } = await import('../../../sandbox/stack.js');
+    const dir = mkdtempSync(join(tmpdir(), 'paved-stack-'));
+    const lines: string[] = [];
+    const [service] = await startStack([registryService], {
+      dir,
+      started: new Map(),
+      log: (line) => lines.push(line),
+    });
+    try {
+      expect(service?.env?.['PAVED_BASE_IMAGE']).toMatch(/^127\.0\.0\.1:\d+\/paved\/node:\d+$/);
+      const host = service?.env?.['PAVED_REGISTRY'] as string;
+      const tags = JSON.parse(
+        run('skopeo', ['list-tags', '--tls-verify=false', `docker://${host}/paved/node`]),
+      ) as { Tags: string[] };
+      expect(tags.Tags).toContain(process.versions.node.split('.')[0]);
+      expect(lines.join('\n')).toMatch(/published .*paved\/node/);
+    } finally {
+      await stopStack(service ? [service] : []);
+    }
+    expect(
+      await fetch(`${service?.url}/v2/`).then(
+        () => 'answered',
+        () => 'stopped',
+      ),
+    ).toBe('stopped');
+  });
+});
