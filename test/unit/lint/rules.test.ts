@@ -535,6 +535,19 @@ describe('actionlint', () => {
     const text = steps('      - run: echo ${{ steps.nope.outputs.value }}');
     expect(await located(text)).toEqual([`${pos(text, 'steps.nope')} actionlint/expression`]);
   });
+  test('the same text linted repeatedly is checked every time (no trapped WebAssembly instance)', async () => {
+    const text = yaml(
+      'on: push',
+      'permissions: {}',
+      'jobs:',
+      '  a:',
+      '    runs-on: [self-hosted, gpu-large]',
+      '    steps:',
+      '      - run: make',
+    );
+    for (let i = 0; i < 4; i++)
+      expect(await located(text)).toEqual([`${pos(text, 'gpu-large')} actionlint/runner-label`]);
+  });
   test('untrusted input is reported once, by Paved', async () => {
     const text = steps('      - run: echo ${{ github.event.issue.title }}');
     expect(await located(text)).toEqual([`${pos(text, 'github.event')} untrusted-input`]);
