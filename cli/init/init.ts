@@ -79,6 +79,8 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
   }
   const values: Partial<Record<SettingKey, string>> = { ...settings.values, ...options.flags };
 
+  // Said only once everything checks out, so a failure stays a single line.
+  const notes: string[] = [];
   if (!values.template) {
     const detected = detectTemplate(root);
     if (!detected) {
@@ -87,7 +89,7 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
       );
     }
     values.template = detected.template;
-    io.err(`paved init: template ${detected.template} (found ${detected.because})`);
+    notes.push(`paved init: template ${detected.template} (found ${detected.because})`);
   }
   const pkg = pavedPackage();
   if (!values.org)
@@ -159,13 +161,14 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
     planOwnedFile(DEPLOY_DOC, read(DEPLOY_DOC), renderDeployDoc(answers), options.force),
   ];
 
+  const refused = plan.filter((file) => file.action === 'refuse');
+  if (refused.length === 0) for (const note of notes) io.err(note);
   if (options.dryRun) {
     for (const file of plan) {
       const diff = file.action === 'unchanged' ? '' : unifiedDiff(file.path, file.before, file.after);
       if (diff) io.out(diff.trimEnd());
     }
   }
-  const refused = plan.filter((file) => file.action === 'refuse');
   if (refused.length > 0) {
     io.err(
       `paved init: ${refused.map((file) => file.reason).join('; ')}; keep your edits, or run again with --force to overwrite${options.dryRun ? ' (dry run: nothing written)' : ''}`,
