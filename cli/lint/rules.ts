@@ -231,6 +231,7 @@ const secretEcho: Rule = {
         const to = from + body.length;
         const rest = body.slice(print[0].length);
         if (/\|(?!\|)/.test(rest) || /<</.test(rest)) continue; // piped into a command, or a heredoc
+        if (/^\s*["']?::add-mask::/.test(rest)) continue; // the runner swallows this line and masks the value
         const redirect = /(?<![<&>])>{1,2}(?!&)/.exec(rest);
         if (redirect && !VISIBLE_REDIRECT.test(rest.slice(redirect.index))) continue; // written to a file
         const hits: Array<{ offset: number; text: string }> = secretExpressions

@@ -387,6 +387,11 @@ describe('secret-echo', () => {
       at: [],
     },
     {
+      name: 'add-mask is how a value gets masked',
+      text: steps('      - env:', '          T: ${{ secrets.T }}', '        run: echo "::add-mask::$T"'),
+      at: [],
+    },
+    {
       name: 'written to GITHUB_ENV',
       text: steps(
         '      - env:',
