@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { PavedError } from '../../shared/errors.js';
 import type { CliIo } from '../command.js';
 import { pavedPackage } from '../package.js';
-import { readSettings, SETTINGS_FILE, type SettingKey } from '../settings.js';
+import { readSettings, SETTING_KEYS, SETTINGS_FILE, type SettingKey } from '../settings.js';
 import { PIPELINE_SECRETS, type TemplateName } from './contract.js';
 import { unifiedDiff } from './diff.js';
 import { planOwnedFile, type PlannedFile } from './plan.js';
@@ -40,14 +40,7 @@ export interface InitOptions {
 }
 
 /** The keys asked for when missing, in prompt order (template and org have their own sources). */
-const ASKED: SettingKey[] = [
-  'service',
-  'argocd-app',
-  'gitops-repo',
-  'gitops-path',
-  'registry',
-  'slack-channel',
-];
+const ASKED: SettingKey[] = SETTING_KEYS.filter((key) => key !== 'org' && key !== 'template');
 
 /** The GitHub owner in package.json's `repository` (github:acme/paved, https://github.com/acme/paved.git …). */
 function ownerFromRepository(repository: string | undefined): string | undefined {
