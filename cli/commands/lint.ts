@@ -30,7 +30,7 @@ export const command: Command = {
         else if (arg === '--runner-label') runnerLabels.push(given);
         else if (given === 'text' || given === 'github') format = given;
         else return io.usageError(`--format must be text or github; got ${JSON.stringify(given)}`);
-      } else if (arg.startsWith('-') && arg !== '-') {
+      } else if (arg.startsWith('-')) {
         return io.usageError(`unknown option ${JSON.stringify(arg)} for paved lint`);
       } else paths.push(arg);
     }

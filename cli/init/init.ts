@@ -2,7 +2,7 @@
  * `paved init [DIR]`: answers from flags, `.github/paved.yml` or a terminal; every value checked and
  * every file planned before the first write, so bad input or an edited file leaves the repository as it was.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PavedError } from '../../shared/errors.js';
 import type { CliIo } from '../command.js';
@@ -58,6 +58,8 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
   }
   const dir = resolve(io.cwd, options.dir);
   if (!existsSync(dir)) throw new InitInputError(`${options.dir}: no such directory`);
+  if (!statSync(dir).isDirectory())
+    throw new InitInputError(`${options.dir} is a file; pass the repository's directory`);
   const root = workTreeRoot(dir);
   if (!root)
     throw new InitInputError(

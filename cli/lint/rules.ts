@@ -204,6 +204,9 @@ function secretEnvNames(target: LintTarget, step: StepSite): Set<string> {
 
 const PRINT_COMMAND =
   /^\s*(?:sudo\s+)?(echo|printf|print|puts|cat|Write-Host|Write-Output|Write-Information|console\.log)\b/i;
+/** Filters at the end of a pipeline that write what they read (transformed) to the log. */
+const PRINTING_FILTER =
+  /^\s*(base64|base32|xxd|od|hexdump|rev|tr|sed|awk|jq|yq|cut|head|tail|tee|sort|fold|openssl\s+(?:base64|enc))\b/;
 /** Redirections that still end up where people read them. */
 const VISIBLE_REDIRECT =
   /^\s*>{1,2}\s*("?\$\{?GITHUB_(OUTPUT|STEP_SUMMARY)\}?"?|&\s*[12]|\/dev\/std(out|err))/;
@@ -229,11 +232,18 @@ const secretEcho: Rule = {
         if (!print) continue;
         const from = start + (command.index ?? 0);
         const to = from + body.length;
-        const rest = body.slice(print[0].length);
-        if (/\|(?!\|)/.test(rest) || /<</.test(rest)) continue; // piped into a command, or a heredoc
-        if (/^\s*["']?::add-mask::/.test(rest)) continue; // the runner swallows this line and masks the value
-        const redirect = /(?<![<&>])>{1,2}(?!&)/.exec(rest);
-        if (redirect && !VISIBLE_REDIRECT.test(rest.slice(redirect.index))) continue; // written to a file
+        const [printed = '', ...pipeline] = body.slice(print[0].length).split(/\|(?!\|)/);
+        if (/<</.test(printed)) continue; // a heredoc feeds the command; nothing is printed here
+        if (/^\s*["']?::add-mask::/.test(printed)) continue; // the runner swallows this line and masks the value
+        // Piped on, the secret reaches the log only through a filter that re-prints it (base64, tr, jq …),
+        // and then in a form GitHub's masking does not recognise.
+        const last = pipeline.at(-1);
+        const filter = last === undefined ? undefined : PRINTING_FILTER.exec(last)?.[1];
+        if (last !== undefined && !filter) continue;
+        const output = last ?? printed;
+        const redirect = /(?<![<&>])>{1,2}(?!&)/.exec(output);
+        if (redirect && !VISIBLE_REDIRECT.test(output.slice(redirect.index))) continue; // written to a file
+        const how = filter ? `${print[1]} … | ${filter} prints a transformed copy of` : `${print[1]} prints`;
         const hits: Array<{ offset: number; text: string }> = secretExpressions
           .filter((p) => p.offset >= from && p.offset < to)
           .map((p) => ({ offset: p.offset, text: `\${{ ${p.text} }}` }));
@@ -250,7 +260,7 @@ const secretEcho: Rule = {
           findings.push({
             offset: hit.offset,
             rule: this.id,
-            message: `${print[1]} prints the secret ${hit.text} into the job log; GitHub masks the exact value but not a part, an encoding (base64, URL) or a reformatted copy of it. Pipe it to the command that needs it (printf '%s' "$TOKEN" | docker login --password-stdin …) instead of printing it`,
+            message: `${how} the secret ${hit.text} into the job log; GitHub masks the exact value but not a part, an encoding (base64, URL) or a reformatted copy of it. Pipe it to the command that needs it (printf '%s' "$TOKEN" | docker login --password-stdin …) instead of printing it`,
           });
         }
       }

@@ -274,6 +274,14 @@ describe('paved init', () => {
         message: /^paved init: nowhere: no such directory$/,
       },
       {
+        name: 'a file instead of a directory',
+        setup: () => ({
+          cwd: gitRepo({ 'package.json': '{}\n' }),
+          args: ['init', 'package.json', ...ANSWERS],
+        }),
+        message: /^paved init: package.json is a file; pass the repository's directory$/,
+      },
+      {
         name: 'unknown template',
         setup: () => ({
           cwd: gitRepo({ 'package.json': '{}\n' }),

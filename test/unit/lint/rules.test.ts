@@ -387,6 +387,24 @@ describe('secret-echo', () => {
       at: [],
     },
     {
+      name: 'piped through base64 to the log',
+      text: steps(
+        '      - env:',
+        '          KEY: ${{ secrets.KEY }}',
+        '        run: echo "$KEY" | base64 -d | tr a-z A-Z',
+      ),
+      at: ['$KEY"'],
+    },
+    {
+      name: 'piped through base64 into a file',
+      text: steps(
+        '      - env:',
+        '          KEY: ${{ secrets.KEY }}',
+        '        run: echo "$KEY" | base64 -d > key.pem',
+      ),
+      at: [],
+    },
+    {
       name: 'add-mask is how a value gets masked',
       text: steps('      - env:', '          T: ${{ secrets.T }}', '        run: echo "::add-mask::$T"'),
       at: [],
