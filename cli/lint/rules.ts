@@ -250,7 +250,7 @@ const secretEcho: Rule = {
         for (const name of secretNames) {
           const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
           const reference = new RegExp(
-            `\\$\\{?${escaped}\\b|\\$env:${escaped}\\b|%${escaped}%|process\\.env\\.${escaped}\\b`,
+            `\\$\\{${escaped}\\}|\\$${escaped}\\b|\\$env:${escaped}\\b|%${escaped}%|process\\.env\\.${escaped}\\b`,
             'g',
           );
           for (const hit of body.matchAll(reference))

@@ -440,6 +440,18 @@ describe('secret-echo', () => {
   test.each(cases)('$name', (c) => expectCase('secret-echo', c));
 });
 
+test('secret-echo names the reference as written and the filter that re-prints it', async () => {
+  const text = steps(
+    '      - env:',
+    '          NPM_TOKEN: ${{ secrets.NPM }}',
+    '        run: echo "${NPM_TOKEN}" | base64',
+  );
+  const [finding] = await lint(text);
+  expect(finding?.message).toMatch(
+    /^echo … \| base64 prints a transformed copy of the secret \$\{NPM_TOKEN\} into the job log;/,
+  );
+});
+
 describe('secret-to-unpinned-action', () => {
   const cases: Case[] = [
     {
