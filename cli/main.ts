@@ -9,6 +9,7 @@ import { pavedPackage } from './package.js';
 /** One line per subcommand. */
 const commands: Record<string, () => Promise<Command>> = {
   catalog: async () => (await import('./commands/catalog.js')).command,
+  demo: async () => (await import('./commands/demo.js')).command,
   init: async () => (await import('./commands/init.js')).command,
   lint: async () => (await import('./commands/lint.js')).command,
   sandbox: async () => (await import('./commands/sandbox.js')).command,

@@ -74,7 +74,11 @@ export class InputReader {
    * A secret string: registered with the caller-provided masker before it is returned, so nothing
    * logged afterwards can show it.
    */
-  secret<O extends Common<string>>(name: string, mask: (value: string) => void, options: O = {} as O): Result<string, O> {
+  secret<O extends Common<string>>(
+    name: string,
+    mask: (value: string) => void,
+    options: O = {} as O,
+  ): Result<string, O> {
     const value = this.raw(name, true);
     if (value === undefined) return this.absent(name, options) as Result<string, O>;
     mask(value);
@@ -83,7 +87,11 @@ export class InputReader {
   }
 
   /** One of a fixed set of values (case-sensitive, as written in action.yml). */
-  enum<const V extends string, O extends Common<V>>(name: string, values: readonly V[], options: O = {} as O): Result<V, O> {
+  enum<const V extends string, O extends Common<V>>(
+    name: string,
+    values: readonly V[],
+    options: O = {} as O,
+  ): Result<V, O> {
     const value = this.raw(name);
     if (value === undefined) return this.absent(name, options) as Result<V, O>;
     if (!(values as readonly string[]).includes(value)) {
@@ -93,30 +101,23 @@ export class InputReader {
   }
 
   /** A whole number, optionally bounded. `1_000` and `1e3` are refused: people mean what they type. */
-  integer<O extends Common<number> & { min?: number; max?: number }>(name: string, options: O = {} as O): Result<number, O> {
+  integer<O extends Common<number> & { min?: number; max?: number }>(
+    name: string,
+    options: O = {} as O,
+  ): Result<number, O> {
     const value = this.raw(name);
     if (value === undefined) return this.absent(name, options) as Result<number, O>;
-    const accepted = describeRange('a whole number', options.min, options.max);
-    if (!/^[-+]?\d+$/.test(value)) throw InputError.invalid(name, value, accepted);
-    const n = Number(value);
-    if (!Number.isSafeInteger(n)) throw InputError.invalid(name, value, accepted);
-    if ((options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
-      throw InputError.invalid(name, value, accepted);
-    }
-    return n as Result<number, O>;
+    return bounded(name, value, 'a whole number', /^[-+]?\d+$/, options) as Result<number, O>;
   }
 
   /** A decimal number, optionally bounded (e.g. a coverage percentage). */
-  number<O extends Common<number> & { min?: number; max?: number }>(name: string, options: O = {} as O): Result<number, O> {
+  number<O extends Common<number> & { min?: number; max?: number }>(
+    name: string,
+    options: O = {} as O,
+  ): Result<number, O> {
     const value = this.raw(name);
     if (value === undefined) return this.absent(name, options) as Result<number, O>;
-    const accepted = describeRange('a number', options.min, options.max);
-    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) throw InputError.invalid(name, value, accepted);
-    const n = Number(value);
-    if ((options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
-      throw InputError.invalid(name, value, accepted);
-    }
-    return n as Result<number, O>;
+    return bounded(name, value, 'a number', /^[-+]?(\d+(\.\d*)?|\.\d+)$/, options) as Result<number, O>;
   }
 
   /** A duration in milliseconds. The default is written as in action.yml, e.g. `'5m'`. */
@@ -175,7 +176,8 @@ export class InputReader {
     for (const item of this.list(name, { required: options.required, commas: options.commas ?? false })) {
       const eq = item.indexOf('=');
       const key = eq > 0 ? item.slice(0, eq).trim() : '';
-      if (!KEY.test(key)) throw InputError.invalid(name, item, 'key=value pairs, one per line, like NODE_ENV=production');
+      if (!KEY.test(key))
+        throw InputError.invalid(name, item, 'key=value pairs, one per line, like NODE_ENV=production');
       if (Object.hasOwn(result, key)) {
         throw new InputError(name, `Input '${name}' sets '${key}' twice; got ${quote(item)}`);
       }
@@ -251,6 +253,25 @@ export function splitList(value: string, commas = true): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
   const items = lines.length === 1 && commas ? (lines[0] as string).split(',') : lines;
   return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** Parse a number that must match `shape`, be a safe value and lie within [min, max]. */
+function bounded(
+  name: string,
+  value: string,
+  what: string,
+  shape: RegExp,
+  range: { min?: number; max?: number },
+): number {
+  const accepted = describeRange(what, range.min, range.max);
+  const n = Number(value);
+  if (!shape.test(value) || !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n))) {
+    throw InputError.invalid(name, value, accepted);
+  }
+  if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+    throw InputError.invalid(name, value, accepted);
+  }
+  return n;
 }
 
 function describeRange(what: string, min?: number, max?: number): string {
