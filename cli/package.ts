@@ -35,3 +35,16 @@ export function pavedPackage(
     dir = parent;
   }
 }
+
+/**
+ * The GitHub owner that publishes this Paved, from package.json's `repository`
+ * (`https://github.com/acme/paved(.git)`, `git@github.com:acme/paved.git`, `github:acme/paved`, `acme/paved`).
+ */
+export function pavedOrg(pkg: PavedPackage | undefined = pavedPackage()): string | undefined {
+  const repository = pkg?.repository?.trim();
+  if (!repository) return undefined;
+  return (
+    /^(?:github:)?([A-Za-z0-9-]+)\/paved$/.exec(repository)?.[1] ??
+    /github\.com[/:]([A-Za-z0-9-]+)\/paved(?:\.git)?$/.exec(repository)?.[1]
+  );
+}

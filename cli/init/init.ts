@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { basename, dirname, join, resolve } from 'node:path';
 import { PavedError } from '../../shared/errors.js';
 import type { CliIo } from '../command.js';
-import { pavedPackage } from '../package.js';
+import { pavedOrg, pavedPackage } from '../package.js';
 import { readSettings, SETTING_KEYS, SETTINGS_FILE, type SettingKey } from '../settings.js';
 import { PIPELINE_SECRETS, type TemplateName } from './contract.js';
 import { unifiedDiff } from './diff.js';
@@ -41,15 +41,6 @@ export interface InitOptions {
 
 /** The keys asked for when missing, in prompt order (template and org have their own sources). */
 const ASKED: SettingKey[] = SETTING_KEYS.filter((key) => key !== 'org' && key !== 'template');
-
-/** The GitHub owner in package.json's `repository` (github:acme/paved, https://github.com/acme/paved.git …). */
-function ownerFromRepository(repository: string | undefined): string | undefined {
-  if (!repository) return undefined;
-  return (
-    /^(?:github:)?([A-Za-z0-9-]+)\/paved$/.exec(repository)?.[1] ??
-    /github\.com[/:]([A-Za-z0-9-]+)\/paved(?:\.git)?$/.exec(repository)?.[1]
-  );
-}
 
 export async function runInit(options: InitOptions, io: CliIo, asker: Asker | undefined): Promise<number> {
   for (const [key, value] of Object.entries(options.flags) as Array<[SettingKey, string]>) {
@@ -87,8 +78,7 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
     notes.push(`paved init: template ${detected.template} (found ${detected.because})`);
   }
   const pkg = pavedPackage();
-  if (!values.org)
-    values.org = (io.env['PAVED_ORG'] ?? '').split(',')[0]?.trim() || ownerFromRepository(pkg?.repository);
+  if (!values.org) values.org = (io.env['PAVED_ORG'] ?? '').split(',')[0]?.trim() || pavedOrg(pkg);
 
   const missing = ASKED.filter((key) => !values[key]);
   if (!values.org) missing.push('org');

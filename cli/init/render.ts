@@ -48,10 +48,19 @@ export function fillTemplate(template: string, answers: Answers): string {
   };
   // Longest names first so $registry never eats the start of a longer placeholder.
   const names = [...PLACEHOLDERS].sort((a, b) => b.length - a.length);
-  return template.replace(
+  return pinOwnRefs(template, answers).replace(
     new RegExp(`\\$(${names.join('|')})(?![A-Za-z0-9_-])`, 'g'),
     (_, name: Placeholder) => values[name],
   );
+}
+
+/** Paved's own references, whether still placeholders or already rewritten by the release script. */
+const OWN_REF =
+  /(?<![\w./$-])(?:\$paved-org|<org>|[A-Za-z0-9][A-Za-z0-9-]*)\/paved\/(actions\/[A-Za-z0-9._-]+|\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml)@(?:\$paved-version|[A-Za-z0-9._-]+)/g;
+
+/** Point every reference to Paved's actions and reusable workflows at the chosen owner and release tag. */
+export function pinOwnRefs(text: string, answers: Pick<Answers, 'org' | 'versionTag'>): string {
+  return text.replace(OWN_REF, (_all, path: string) => `${answers.org}/paved/${path}@${answers.versionTag}`);
 }
 
 export function renderWorkflow(template: string, answers: Answers): string {

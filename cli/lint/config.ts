@@ -4,12 +4,14 @@
  * Paved's own references (`<org>/paved/actions/<name>@vX.Y.Z`, `<org>/paved/.github/workflows/<file>@vX.Y.Z`)
  * may use a release tag instead of a commit SHA: the platform team owns those tags and a version bump is
  * how every team gets the next release. `<org>` is recognised only when it is
- *   - the `$paved-org` placeholder of Paved's own templates and reusable workflows,
+ *   - the `$paved-org` or `<org>` placeholder of Paved's own templates, workflows and docs,
+ *   - the owner that publishes the running Paved (package.json `repository`),
  *   - the `org:` recorded in the repository's `.github/paved.yml` (written by `paved init`),
  *   - given with `--paved-org ORG` or `PAVED_ORG=org1,org2`.
  * Any other owner's `paved` repository is an ordinary third party and must be pinned by SHA.
  */
 import { dirname } from 'node:path';
+import { pavedOrg } from '../package.js';
 import { ORG_PLACEHOLDER, readSettings, repositoryRoot } from '../settings.js';
 
 export interface LintConfig {
@@ -24,6 +26,12 @@ export interface ConfigOverrides {
   runnerLabels: string[];
 }
 
+/** Owners trusted everywhere: the placeholders and the publisher of the running Paved. */
+function builtInOrgs(): string[] {
+  const publisher = pavedOrg();
+  return [ORG_PLACEHOLDER, '<org>', ...(publisher ? [publisher] : [])];
+}
+
 /** Builds each repository's config once, from `.github/paved.yml` plus flags and environment. */
 export class ConfigResolver {
   private readonly byRoot = new Map<string, LintConfig>();
@@ -35,7 +43,7 @@ export class ConfigResolver {
     let config = this.byRoot.get(root);
     if (!config) {
       const settings = root ? readSettings(root) : { values: {}, runnerLabels: [] };
-      const orgs = [ORG_PLACEHOLDER, ...this.overrides.pavedOrgs];
+      const orgs = [...builtInOrgs(), ...this.overrides.pavedOrgs];
       if (settings.values.org) orgs.push(settings.values.org);
       config = {
         pavedOrgs: new Set(orgs.map((org) => org.toLowerCase())),
@@ -52,7 +60,7 @@ export class ConfigResolver {
 /** A config with only the placeholder trusted, for linting text that belongs to no repository. */
 export function defaultConfig(extra: Partial<ConfigOverrides> = {}): LintConfig {
   return {
-    pavedOrgs: new Set([ORG_PLACEHOLDER, ...(extra.pavedOrgs ?? [])].map((org) => org.toLowerCase())),
+    pavedOrgs: new Set([...builtInOrgs(), ...(extra.pavedOrgs ?? [])].map((org) => org.toLowerCase())),
     runnerLabels: new Set((extra.runnerLabels ?? []).map((l) => l.toLowerCase())),
   };
 }

@@ -9,6 +9,7 @@ import type { CliIo } from '../../../cli/command.js';
 import { runInit } from '../../../cli/init/init.js';
 import { terminalAsker } from '../../../cli/init/prompt.js';
 import { runCli, version } from '../../../cli/main.js';
+import { pavedOrg } from '../../../cli/package.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -229,8 +230,9 @@ describe('paved init', () => {
     const output = new PassThrough();
     let asked = '';
     output.on('data', (chunk: Buffer) => (asked += chunk.toString()));
-    // service, argocd-app (suggested), gitops-repo, gitops-path (suggested), registry, slack channel, org
-    input.end('orders\n\nacme/gitops\n\nghcr.io/acme\n#deploys\nacme\n');
+    // service, argocd-app (suggested), gitops-repo, gitops-path (suggested), registry, slack channel;
+    // the Paved owner comes from package.json's repository
+    input.end('orders\n\nacme/gitops\n\nghcr.io/acme\n#deploys\n');
     const out: string[] = [];
     const io: CliIo = {
       cwd: root,
@@ -246,7 +248,7 @@ describe('paved init', () => {
     expect(asked).toContain('Argo CD application [orders]: ');
     expect(asked).toContain('Path in the GitOps repository [apps/orders]: ');
     expect(parse(readFileSync(join(root, '.github/paved.yml'), 'utf8'))).toMatchObject({
-      org: 'acme',
+      org: pavedOrg(),
       template: 'go-service',
       service: 'orders',
       'argocd-app': 'orders',

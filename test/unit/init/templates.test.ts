@@ -41,7 +41,11 @@ describe('starter templates', () => {
       const jobs = Object.values(workflow.jobs);
       expect(jobs).toHaveLength(1);
       const job = jobs[0] as (typeof jobs)[number];
-      expect(job.uses).toBe(`$paved-org/paved/${PIPELINE_WORKFLOW}@$paved-version`);
+      // placeholders, or a concrete owner and release if the release script has rewritten them
+      const [owner, ref] = [job.uses.split('/')[0], job.uses.split('@')[1]];
+      expect(job.uses).toBe(`${owner}/paved/${PIPELINE_WORKFLOW}@${ref}`);
+      expect(owner).toMatch(/^(\$paved-org|[A-Za-z0-9-]+)$/);
+      expect(ref).toMatch(/^(\$paved-version|v\d+\.\d+\.\d+)$/);
       expect(Object.keys(job.with)).toEqual(PIPELINE_INPUTS.map((input) => input.name));
       expect(job.with['toolchain']).toBe(TEMPLATES[name].toolchain);
       expect(job.secrets).toEqual(
