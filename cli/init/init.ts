@@ -130,6 +130,7 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
     slackChannel: values['slack-channel'] as string,
     versionTag: `v${pkg.version}`,
     defaultBranch: defaultBranch(root),
+    runnerLabels: settings.runnerLabels,
   };
 
   const read = (path: string): string | undefined =>

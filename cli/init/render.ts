@@ -27,6 +27,8 @@ export interface Answers {
   /** Release tag the workflow pins, e.g. v0.1.0. */
   versionTag: string;
   defaultBranch: string;
+  /** Kept from an existing .github/paved.yml: labels people added for paved lint. */
+  runnerLabels: string[];
 }
 
 function writtenBy(answers: Answers): string {
@@ -143,7 +145,7 @@ export function renderSettings(answers: Answers): string {
     `# labels used in runs-on: go under lint.runner-labels.`,
     ...values.map(([key, value]) => `${key}: ${JSON.stringify(value)}`),
     'lint:',
-    '  runner-labels: []',
+    `  runner-labels: ${JSON.stringify(answers.runnerLabels)}`,
     '',
   ].join('\n');
   return withHeader(body, 'yaml', writtenBy(answers));

@@ -190,6 +190,39 @@ describe('paved init', () => {
     expect((await paved(root, ['init'])).out).toContain('paved init: everything is up to date');
   });
 
+  test('runner labels added to .github/paved.yml are kept, not treated as an edit to refuse', async () => {
+    const root = gitRepo({ 'package.json': '{}\n' });
+    expect((await paved(root, ['init', ...ANSWERS])).code).toBe(0);
+    const settingsPath = join(root, '.github/paved.yml');
+    writeFileSync(
+      settingsPath,
+      readFileSync(settingsPath, 'utf8').replace('runner-labels: []', 'runner-labels:\n    - gpu-large'),
+    );
+    const before = snapshot(root);
+    const again = await paved(root, ['init']);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('unchanged .github/paved.yml');
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  test('--dry-run with an edited file shows the diff, refuses, and writes nothing', async () => {
+    const root = gitRepo({ 'package.json': '{}\n' });
+    expect((await paved(root, ['init', ...ANSWERS])).code).toBe(0);
+    const docPath = join(root, 'docs/DEPLOY.md');
+    writeFileSync(docPath, `${readFileSync(docPath, 'utf8')}\nOn-call: #orders-oncall\n`);
+    const before = snapshot(root);
+    const result = await paved(root, ['init', '--dry-run', '--service', 'orders-api']);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('--- a/docs/DEPLOY.md');
+    expect(result.out).toContain('-On-call: #orders-oncall');
+    expect(result.err).toEqual([
+      expect.stringMatching(
+        /^paved init: docs\/DEPLOY\.md was edited after paved init wrote it .* \(dry run: nothing written\)$/,
+      ),
+    ]);
+    expect(snapshot(root)).toEqual(before);
+  });
+
   test('a workflow paved init did not write is not overwritten', async () => {
     const root = gitRepo({ 'package.json': '{}\n', '.github/workflows/paved.yml': 'name: mine\n' });
     const result = await paved(root, ['init', ...ANSWERS]);

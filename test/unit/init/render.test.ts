@@ -12,6 +12,7 @@ const answers: Answers = {
   slackChannel: '#deploys',
   versionTag: 'v1.4.0',
   defaultBranch: 'trunk',
+  runnerLabels: [],
 };
 
 describe('fillTemplate', () => {
