@@ -173,13 +173,23 @@ const pullRequestTargetCheckout: Rule = {
       const run = valueOf(step.map, 'run');
       if (isScalar(run) && run.range) {
         const text = target.source.text.slice(run.range[0], run.range[1]);
-        const fetch = /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\//.exec(text);
-        if (fetch) report(run.range[0] + fetch.index, `"${fetch[0].trim()}"`);
+        const source = target.source.text;
+        const lineOf = (offset: number): number => source.lastIndexOf('\n', offset - 1) + 1;
+        const reportedLines = new Set<number>();
+        for (const fetch of text.matchAll(/\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\//g)) {
+          const offset = run.range[0] + (fetch.index ?? 0);
+          reportedLines.add(lineOf(offset));
+          report(offset, `"${fetch[0].trim()}"`);
+        }
         for (const path of pathsIn(target, run)) {
-          const lineStart = target.source.text.lastIndexOf('\n', path.offset) + 1;
-          const line = target.source.text.slice(lineStart, target.source.text.indexOf('\n', path.offset));
-          if (namesPullRequestHead(path) && /\bgit\s+(checkout|switch|fetch|reset)\b/.test(line))
+          const lineStart = lineOf(path.offset);
+          const lineEnd = source.indexOf('\n', path.offset);
+          const line = source.slice(lineStart, lineEnd < 0 ? source.length : lineEnd);
+          if (reportedLines.has(lineStart) || !namesPullRequestHead(path)) continue;
+          if (/\bgit\s+(checkout|switch|fetch|reset)\b/.test(line)) {
+            reportedLines.add(lineStart);
             report(path.offset, `a git command on ${path.text}`);
+          }
         }
       }
     }

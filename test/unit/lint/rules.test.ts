@@ -301,6 +301,15 @@ describe('pull-request-target-checkout', () => {
       at: ['gh pr checkout'],
     },
     {
+      name: 'one finding per fetched line',
+      text: prt(
+        '      - run: |',
+        '          git fetch origin pull/${{ github.event.number }}/head',
+        '          gh pr checkout 1',
+      ),
+      at: ['git fetch', 'gh pr checkout'],
+    },
+    {
       name: 'git fetch of the head',
       text: prt('      - run: |', '          git fetch origin ${{ github.event.pull_request.head.sha }}'),
       at: ['github.event.pull_request.head.sha'],
