@@ -99,7 +99,9 @@ export function isRetryableStatus(status: number): boolean {
  */
 export async function request(url: string | URL, options: HttpOptions = {}): Promise<HttpResponse> {
   const target = String(url);
-  const method = (options.method ?? (options.json !== undefined || options.body !== undefined ? 'POST' : 'GET')).toUpperCase();
+  const method = (
+    options.method ?? (options.json !== undefined || options.body !== undefined ? 'POST' : 'GET')
+  ).toUpperCase();
   const service = options.service ?? safeOrigin(target);
   const headers: Record<string, string> = { 'user-agent': 'paved', ...options.headers };
   let body: string | Uint8Array | undefined = options.body;
@@ -129,7 +131,10 @@ export async function request(url: string | URL, options: HttpOptions = {}): Pro
           redirect: options.manualRedirect ? 'manual' : 'follow',
         });
       } catch (error) {
-        const reason = controller.signal.aborted && !options.signal?.aborted ? `timed out after ${timeoutMs}ms` : describeTransport(error);
+        const reason =
+          controller.signal.aborted && !options.signal?.aborted
+            ? `timed out after ${timeoutMs}ms`
+            : describeTransport(error);
         throw new RemoteError(service, `${method} ${redactUrl(target)} failed: ${reason}`, {
           retryable: true,
           cause: error,
@@ -142,20 +147,34 @@ export async function request(url: string | URL, options: HttpOptions = {}): Pro
         try {
           text = await response.text();
         } catch (error) {
-          throw new RemoteError(service, `${method} ${redactUrl(target)}: reading the response failed: ${describeTransport(error)}`, {
-            retryable: true,
-            cause: error,
-          });
+          throw new RemoteError(
+            service,
+            `${method} ${redactUrl(target)}: reading the response failed: ${describeTransport(error)}`,
+            {
+              retryable: true,
+              cause: error,
+            },
+          );
         }
         if (!ok) {
           const detail = redact(errorMessageFromBody(text));
-          throw new RemoteError(service, `${method} ${redactUrl(target)} returned ${response.status}${detail ? `: ${detail}` : ''}`, {
-            status: response.status,
-            retryable: isRetryableStatus(response.status),
-            retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
-          });
+          throw new RemoteError(
+            service,
+            `${method} ${redactUrl(target)} returned ${response.status}${detail ? `: ${detail}` : ''}`,
+            {
+              status: response.status,
+              retryable: isRetryableStatus(response.status),
+              retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+            },
+          );
         }
-        return { status: response.status, headers: response.headers as unknown as Headers, url: response.url, text, body: null };
+        return {
+          status: response.status,
+          headers: response.headers as unknown as Headers,
+          url: response.url,
+          text,
+          body: null,
+        };
       }
       return {
         status: response.status,
@@ -176,21 +195,30 @@ export async function request(url: string | URL, options: HttpOptions = {}): Pro
     maxElapsedMs: 60_000,
     signal: options.signal,
     onRetry: ({ attempt, delayMs, error }) =>
-      debug(`retrying ${method} ${redactUrl(target)} in ${delayMs}ms after attempt ${attempt}: ${(error as Error).message}`),
+      debug(
+        `retrying ${method} ${redactUrl(target)} in ${delayMs}ms after attempt ${attempt}: ${(error as Error).message}`,
+      ),
     ...options.retry,
   });
 }
 
 /** Request and parse a JSON response body. */
 export async function requestJson<T>(url: string | URL, options: HttpOptions = {}): Promise<T> {
-  const response = await request(url, { ...options, headers: { accept: 'application/json', ...options.headers } });
+  const response = await request(url, {
+    ...options,
+    headers: { accept: 'application/json', ...options.headers },
+  });
   if (!response.text) return undefined as T;
   try {
     return JSON.parse(response.text) as T;
   } catch (error) {
-    throw new RemoteError(options.service ?? safeOrigin(String(url)), `expected JSON from ${redactUrl(String(url))}, got ${JSON.stringify(response.text.slice(0, 120))}`, {
-      cause: error,
-    });
+    throw new RemoteError(
+      options.service ?? safeOrigin(String(url)),
+      `expected JSON from ${redactUrl(String(url))}, got ${JSON.stringify(response.text.slice(0, 120))}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -208,7 +236,10 @@ function describeTransport(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
     const e = current as { code?: string; message?: string; cause?: unknown };
-    const text = e.code && e.message && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : (e.message ?? String(current));
+    const text =
+      e.code && e.message && !e.message.includes(e.code)
+        ? `${e.code}: ${e.message}`
+        : (e.message ?? String(current));
     if (text && !parts.includes(text) && text !== 'fetch failed') parts.push(text);
     current = e.cause;
   }

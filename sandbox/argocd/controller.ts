@@ -180,8 +180,12 @@ export class Controller extends EventEmitter {
   private gitPoll: NodeJS.Timeout | undefined;
   private stopped = false;
 
+  /** Operation and reconcile timing; tests may change it while running. */
+  readonly timing: Timing;
+
   constructor(private readonly options: ControllerOptions) {
     super();
+    this.timing = options.timing;
     this.setMaxListeners(0);
     if (options.timing.gitPollMs > 0) {
       this.gitPoll = setInterval(() => {
@@ -278,7 +282,7 @@ export class Controller extends EventEmitter {
       name: def.name,
       preparer: this.options.preparer,
       readinessPath: record.readinessPath,
-      progressDeadlineMs: this.options.timing.progressDeadlineMs,
+      progressDeadlineMs: this.timing.progressDeadlineMs,
       env: def.env,
       // A pod becoming ready (or crashing) is a resource event: the controller reconciles at once.
       // While an operation runs, the reconcile after it catches up (keeping the post-operation lag visible).
@@ -410,7 +414,7 @@ export class Controller extends EventEmitter {
     app.status.operationState = undefined;
     app.terminating = false;
     this.touch(app);
-    this.later(this.options.timing.pickupMs, () => this.runOperation(app, operation, 0, timestamp()));
+    this.later(this.timing.pickupMs, () => this.runOperation(app, operation, 0, timestamp()));
   }
 
   private async runOperation(
@@ -430,7 +434,7 @@ export class Controller extends EventEmitter {
     if (!state.message) delete state.message;
     app.status.operationState = state;
     this.touch(app);
-    await new Promise<void>((resolve) => this.later(this.options.timing.syncMs, resolve));
+    await new Promise<void>((resolve) => this.later(this.timing.syncMs, resolve));
     if (app.deleted || app.operation !== operation) return;
     if (app.terminating) {
       this.finish(app, state, 'Failed', 'Operation terminated');
@@ -562,7 +566,7 @@ export class Controller extends EventEmitter {
     app.terminating = false;
     this.touch(app);
     // The refresh after an operation lands a moment later (appcontroller requestAppRefresh).
-    this.later(this.options.timing.reconcileLagMs, () => this.reconcile(app, { fetch: true }));
+    this.later(this.timing.reconcileLagMs, () => this.reconcile(app, { fetch: true }));
   }
 
   /** DELETE …/operation. */
