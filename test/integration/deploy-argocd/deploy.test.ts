@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../../shared/gitops/git.js';
-import { ArgoCdClient } from '../../../shared/argocd/index.js';
+import { ArgoCdClient, waitForApplication } from '../../../shared/argocd/index.js';
 import { commitToBareRepo } from '../../../sandbox/git-server.js';
 import {
   deployInitially,
@@ -201,10 +201,22 @@ describe('deploy-argocd against the stand-in', () => {
   it('waits for an operation already in progress, then syncs', async () => {
     const timing = env.standIn.controller.timing;
     const saved = timing.syncMs;
-    timing.syncMs = 4000;
+    // Someone else's operation that holds the app for 20 s; the action's own sync is quick again.
+    timing.syncMs = 20_000;
     try {
       const current = await client.getApplication('busy');
       await client.sync('busy', { revision: current.status?.sync?.revision });
+      await waitForApplication(
+        client,
+        'busy',
+        (a) => (a.status?.operationState?.phase === 'Running' ? { state: 'done' } : { state: 'waiting' }),
+        {
+          timeoutMs: 10_000,
+          log: { info: () => undefined },
+          what: 'the other operation to run',
+        },
+      );
+      timing.syncMs = saved;
       const run = await runDeployAction(baseInputs('busy', v2));
       expect(run.errors).toEqual([]);
       expect(run.code).toBe(0);
@@ -258,11 +270,11 @@ describe('deploy-argocd failures: one clear error, exit 1', () => {
   }, 90_000);
 
   it('a timeout shows the last state and the unhealthy resources', async () => {
-    const run = await runDeployAction({ ...baseInputs('slow', neverReady), timeout: '4s' });
+    const run = await runDeployAction({ ...baseInputs('slow', neverReady), timeout: '15s' });
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toContain('timed out after 4s');
-    expect(run.errors[0]).toContain('Synced/Progressing');
+    expect(run.errors[0]).toContain('timed out after 15s waiting for revision');
+    expect(run.errors[0]).toMatch(/last state (Synced|OutOfSync)\/(Progressing|Healthy) at [0-9a-f]{7}/);
     expect(run.errors[0]).toContain('Deployment/slow (Progressing)');
   }, 60_000);
 
