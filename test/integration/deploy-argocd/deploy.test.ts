@@ -17,13 +17,25 @@ import {
 import { runDeployAction } from './run-action.js';
 
 const PARALLEL = Array.from({ length: 10 }, (_, i) => `par-${i}`);
-const MANUAL = ['demo', 'again', 'failing', 'crashing', 'slow', 'busy', 'apimode', ...PARALLEL];
+const MANUAL = [
+  'demo',
+  'again',
+  'failing',
+  'crashing',
+  'slow',
+  'busy',
+  'apimode',
+  'steady',
+  'flaky',
+  ...PARALLEL,
+];
 
 let env: DeployEnvironment;
 let v1: string;
 let v2: string;
 let crash: string;
 let neverReady: string;
+let lateCrash: string;
 let client: ArgoCdClient;
 
 async function head(): Promise<string> {
@@ -70,11 +82,12 @@ beforeAll(async () => {
     );
     return files;
   });
-  [v1, v2, crash, neverReady] = await Promise.all([
+  [v1, v2, crash, neverReady, lateCrash] = await Promise.all([
     env.images.push('demo/app', '1'),
     env.images.push('demo/app', '2'),
     env.images.push('demo/app', 'crash', { CRASH: '1' }),
     env.images.push('demo/app', 'never-ready', { NEVER_READY: '1' }),
+    env.images.push('demo/app', 'late-crash', { EXIT_AFTER: '6s' }),
   ]);
   await deployInitially(env, [...MANUAL, 'helmy']);
   await deployInitially(env, ['auto'], { automated: true });
@@ -225,6 +238,23 @@ describe('deploy-argocd against the stand-in', () => {
     } finally {
       timing.syncMs = saved;
     }
+  }, 90_000);
+});
+
+describe('stable-for', () => {
+  it('passes when the app stays Healthy for the whole window', async () => {
+    const run = await runDeployAction({ ...baseInputs('steady', v2), 'stable-for': '3s' });
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('checking that it stays Healthy for 3s');
+  }, 90_000);
+
+  it('fails when the app degrades within the window', async () => {
+    const run = await runDeployAction({ ...baseInputs('flaky', lateCrash), 'stable-for': '20s' });
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain('stopped being Synced/Healthy');
+    expect(run.errors[0]).toContain('Degraded');
   }, 90_000);
 });
 
