@@ -238,7 +238,7 @@ async function writeThroughApi(
   app: Application,
   source: ApplicationSource,
   log: DeployLog,
-): Promise<string | undefined> {
+): Promise<{ previous: string | undefined; changed: boolean }> {
   const parts = splitImage(inputs.image);
   const isHelm = source.helm !== undefined || app.status?.sourceType === 'Helm';
   let patch: Record<string, unknown>;
@@ -273,11 +273,19 @@ async function writeThroughApi(
     } else images.push(value);
     patch = { spec: { source: { kustomize: { images } } } };
   }
+  const current = isHelm ? source.helm?.parameters : source.kustomize?.images;
+  const wanted = isHelm
+    ? (patch['spec'] as { source: { helm: { parameters: unknown } } }).source.helm.parameters
+    : (patch['spec'] as { source: { kustomize: { images: unknown } } }).source.kustomize.images;
+  if (JSON.stringify(current ?? []) === JSON.stringify(wanted)) {
+    log.info(`The Application already sets ${inputs.image}; nothing to change`);
+    return { previous, changed: false };
+  }
   log.info(
     `Setting ${isHelm ? `Helm parameters ${[inputs.helmRepositoryKey, inputs.helmTagKey].filter(Boolean).join(', ')}` : 'the kustomize image'} on the Application`,
   );
   await client.patchApplication(inputs.app, patch);
-  return previous;
+  return { previous, changed: true };
 }
 
 /** Run the whole deployment. `client` is made from the inputs; tests may pass their own. */
@@ -296,6 +304,8 @@ export async function deploy(
   }
   const source = singleSource(app);
   const before = latestHistory(app);
+  // Taken before the push: auto-sync may start (and even finish) on our commit before the refresh below.
+  const previousOperationStartedAt = app.status?.operationState?.startedAt;
   const autoSync = isAutoSyncEnabled(app.spec);
   const appUrl = client.appUrl(inputs.app);
   log.info(
@@ -306,16 +316,18 @@ export async function deploy(
   let gitopsCommit: string | undefined;
   let previousImage: string | undefined;
   let file: string | undefined;
+  let changed: boolean;
   if (inputs.mode === 'gitops') {
     const written = await writeToGit(inputs, app, source, context, log);
     revision = written.revision;
     gitopsCommit = written.commit;
     previousImage = written.previousImage;
     file = written.file;
+    changed = written.commit !== undefined;
   } else {
-    previousImage =
-      (await writeThroughApi(client, inputs, app, source, log)) ??
-      runningImage(app, inputs.imageName ?? splitImage(inputs.image).name);
+    const written = await writeThroughApi(client, inputs, app, source, log);
+    previousImage = written.previous;
+    changed = written.changed;
   }
   previousImage ??= runningImage(app, inputs.imageName ?? splitImage(inputs.image).name);
 
@@ -349,10 +361,8 @@ export async function deploy(
       );
     result.revision = revision;
   }
-  const previousOperationStartedAt = app.status?.operationState?.startedAt;
   const alreadyLive =
-    !gitopsCommit &&
-    inputs.mode === 'gitops' &&
+    !changed &&
     evaluateDeployment(app, { revision, requireOperation: false, previousOperationStartedAt: undefined })
       .state === 'done';
   const nonce = randomUUID();
@@ -361,7 +371,7 @@ export async function deploy(
     log.info(`${inputs.app} is already Synced and Healthy at ${revision.slice(0, 7)}; no sync needed`);
   } else if (autoSync) {
     log.info(`Auto-sync is on: waiting for Argo CD to sync ${revision.slice(0, 7)} itself`);
-    requireOperation = gitopsCommit !== undefined;
+    requireOperation = changed;
   } else {
     log.info(`Syncing ${inputs.app} to ${revision.slice(0, 7)}`);
     await startOperationWhenFree(
