@@ -439,6 +439,30 @@ describe('streams and faults', () => {
     env.standIn.setFaults({});
   }, 90_000);
 
+  it('takes faults and mints tokens over its admin endpoint', async () => {
+    const set = await fetch(`${env.standIn.url}/sandbox/v1/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ errors: { count: 1, status: 500, path: '/applications/api' } }),
+    });
+    expect(set.status).toBe(200);
+    expect(await raw('/api/v1/applications/api')).toMatchObject({
+      status: 500,
+      json: { code: 13, error: 'injected failure', message: 'injected failure' },
+    });
+    expect(await raw('/api/v1/applications/api')).toMatchObject({ status: 200 });
+    const minted = (await (
+      await fetch(`${env.standIn.url}/sandbox/v1/tokens`, {
+        method: 'POST',
+        body: JSON.stringify({ subject: 'proj:team-a:ci', projects: ['team-a'] }),
+      })
+    ).json()) as { token: string };
+    expect(await raw('/api/v1/applications/team?project=team-a', { token: minted.token })).toMatchObject({
+      status: 200,
+    });
+    expect(await raw('/api/v1/applications/api', { token: minted.token })).toMatchObject({ status: 403 });
+    expect((await fetch(`${env.standIn.url}/sandbox/v1/faults`, { method: 'DELETE' })).status).toBe(200);
+  });
+
   it('expires tokens: a token client fails clearly, a password client logs in again', async () => {
     const token = env.standIn.createToken('ci-bot');
     const tokenClient = new ArgoCdClient({ server: env.standIn.url, auth: { token } });
