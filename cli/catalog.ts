@@ -26,7 +26,8 @@ function usage(name: string, manifest: ActionManifest, owner: string, version: s
   const lines = [`- uses: ${owner}/paved/actions/${name}@${version}`];
   if (required.length > 0) {
     lines.push('  with:');
-    for (const input of required) lines.push(`    ${input.name}: # ${oneLine(input.description).slice(0, 80)}`);
+    for (const input of required)
+      lines.push(`    ${input.name}: # ${oneLine(input.description).slice(0, 80)}`);
   }
   return ['```yaml', ...lines, '```'].join('\n');
 }
@@ -55,7 +56,14 @@ export function renderCatalog(root: string, owner = '<org>', version = 'v1'): st
   for (const dir of dirs) {
     const name = dir.split('/').pop() as string;
     const manifest = loadActionManifest(dir);
-    sections.push(`## ${name}`, '', oneLine(manifest.description), '', usage(name, manifest, owner, version), '');
+    sections.push(
+      `## ${name}`,
+      '',
+      oneLine(manifest.description),
+      '',
+      usage(name, manifest, owner, version),
+      '',
+    );
     sections.push('### Inputs', '');
     sections.push(
       manifest.inputs.length === 0
@@ -66,7 +74,8 @@ export function renderCatalog(root: string, owner = '<org>', version = 'v1'): st
               `\`${i.name}\``,
               i.required ? 'yes' : 'no',
               i.default === undefined || i.default === '' ? '' : `\`${oneLine(i.default)}\``,
-              oneLine(i.description) + (i.deprecationMessage ? ` **Deprecated:** ${oneLine(i.deprecationMessage)}` : ''),
+              oneLine(i.description) +
+                (i.deprecationMessage ? ` **Deprecated:** ${oneLine(i.deprecationMessage)}` : ''),
             ]),
           ),
       '',

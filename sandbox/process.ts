@@ -15,7 +15,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -45,14 +47,17 @@ export async function waitFor(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (options.process && options.process.exitCode !== null) {
-      throw new PavedError(`${what}: the process exited with code ${options.process.exitCode} before it was ready${tail(options.output?.())}`);
+      throw new PavedError(
+        `${what}: the process exited with code ${options.process.exitCode} before it was ready${tail(options.output?.())}`,
+      );
     }
     try {
       if (await check()) return;
     } catch {
       // not ready yet
     }
-    if (Date.now() > deadline) throw new PavedError(`${what}: not ready after ${timeoutMs}ms${tail(options.output?.())}`);
+    if (Date.now() > deadline)
+      throw new PavedError(`${what}: not ready after ${timeoutMs}ms${tail(options.output?.())}`);
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
   }
 }
@@ -85,7 +90,12 @@ export interface ServiceProcess {
 const running = new Set<ServiceProcess>();
 
 /** Spawn a long-running service. It is killed by `stop()`, by {@link stopAllServices}, or at exit. */
-export function spawnService(name: string, command: string, args: string[], options: SpawnOptions = {}): ServiceProcess {
+export function spawnService(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): ServiceProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
   let buffer = '';
   const collect = (chunk: Buffer): void => {
@@ -106,7 +116,8 @@ export function spawnService(name: string, command: string, args: string[], opti
 
 /** SIGTERM the process group, then SIGKILL after `graceMs`. */
 export function stopProcess(child: ChildProcess, graceMs = 3000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
+    return Promise.resolve();
   return new Promise((resolve) => {
     const pid = child.pid as number;
     const kill = (signal: NodeJS.Signals): void => {

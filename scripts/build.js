@@ -23,7 +23,10 @@ function step(label, fn) {
 
 function typecheckAndEmit() {
   // The full project (tests included) is type-checked; only product code is emitted for bundling.
-  for (const args of [['-p', 'tsconfig.json', '--noEmit'], ['-p', 'tsconfig.build.json']]) {
+  for (const args of [
+    ['-p', 'tsconfig.json', '--noEmit'],
+    ['-p', 'tsconfig.build.json'],
+  ]) {
     const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), ...args], {
       cwd: root,
       stdio: 'inherit',
@@ -42,7 +45,11 @@ export function targets() {
   if (existsSync(actionsDir)) {
     for (const name of readdirSync(actionsDir).sort()) {
       if (existsSync(join(actionsDir, name, 'src', 'index.ts'))) {
-        list.push({ name, entry: join(tscOut, 'actions', name, 'src', 'index.js'), out: join(root, 'dist', name) });
+        list.push({
+          name,
+          entry: join(tscOut, 'actions', name, 'src', 'index.js'),
+          out: join(root, 'dist', name),
+        });
       }
     }
   }

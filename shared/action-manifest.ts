@@ -57,26 +57,33 @@ export function parseActionManifest(text: string, path: string): ActionManifest 
   try {
     doc = parse(text);
   } catch (error) {
-    throw new PavedError(`${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new PavedError(`${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+    });
   }
-  if (!doc || typeof doc !== 'object') throw new PavedError(`${path}: expected a mapping with 'name', 'description' and 'runs'`);
+  if (!doc || typeof doc !== 'object')
+    throw new PavedError(`${path}: expected a mapping with 'name', 'description' and 'runs'`);
   const raw = doc as Record<string, unknown>;
   const runs = raw['runs'];
   if (!runs || typeof runs !== 'object' || typeof (runs as Record<string, unknown>)['using'] !== 'string') {
     throw new PavedError(`${path}: 'runs.using' is missing`);
   }
-  const inputs = Object.entries((raw['inputs'] as Record<string, Record<string, unknown> | null> | undefined) ?? {}).map(
-    ([name, spec]) => ({
-      name,
-      description: scalar(spec?.['description']) ?? '',
-      required: spec?.['required'] === true || spec?.['required'] === 'true',
-      default: scalar(spec?.['default']),
-      deprecationMessage: scalar(spec?.['deprecationMessage']),
-    }),
-  );
-  const outputs = Object.entries((raw['outputs'] as Record<string, Record<string, unknown> | null> | undefined) ?? {}).map(
-    ([name, spec]) => ({ name, description: scalar(spec?.['description']) ?? '', value: scalar(spec?.['value']) }),
-  );
+  const inputs = Object.entries(
+    (raw['inputs'] as Record<string, Record<string, unknown> | null> | undefined) ?? {},
+  ).map(([name, spec]) => ({
+    name,
+    description: scalar(spec?.['description']) ?? '',
+    required: spec?.['required'] === true || spec?.['required'] === 'true',
+    default: scalar(spec?.['default']),
+    deprecationMessage: scalar(spec?.['deprecationMessage']),
+  }));
+  const outputs = Object.entries(
+    (raw['outputs'] as Record<string, Record<string, unknown> | null> | undefined) ?? {},
+  ).map(([name, spec]) => ({
+    name,
+    description: scalar(spec?.['description']) ?? '',
+    value: scalar(spec?.['value']),
+  }));
   return {
     path,
     name: scalar(raw['name']) ?? '',

@@ -41,7 +41,8 @@ export async function runAction(main: () => Promise<void> | void, io: ActionIo =
 export function reportFailure(error: unknown, io: ActionIo = processIo): void {
   const debug = io.env['RUNNER_DEBUG'] === '1';
   if (debug) {
-    for (const line of describeCauseChain(error, true).split('\n')) io.write(`::debug::${escapeCommandData(line)}`);
+    for (const line of describeCauseChain(error, true).split('\n'))
+      io.write(`::debug::${escapeCommandData(line)}`);
   }
   io.write(`::error::${escapeCommandData(messageOf(error) || 'failed with an empty error message')}`);
   io.setExitCode(1);

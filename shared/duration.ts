@@ -10,7 +10,8 @@ export function parseDuration(text: string): number | undefined {
   if (value === '0') return 0;
   if (!DURATION.test(value)) return undefined;
   let total = 0;
-  for (const match of value.matchAll(PART)) total += Number(match[1]) * (UNIT_MS[match[2] as string] as number);
+  for (const match of value.matchAll(PART))
+    total += Number(match[1]) * (UNIT_MS[match[2] as string] as number);
   return Math.round(total);
 }
 
@@ -24,6 +25,7 @@ export function formatDuration(ms: number): string {
   const parts: string[] = [];
   if (hours) parts.push(`${hours}h`);
   if (minutes) parts.push(`${minutes}m`);
-  if (seconds || parts.length === 0) parts.push(`${hours || minutes ? Math.round(seconds) : Number(seconds.toFixed(1))}s`);
+  if (seconds || parts.length === 0)
+    parts.push(`${hours || minutes ? Math.round(seconds) : Number(seconds.toFixed(1))}s`);
   return parts.join('');
 }

@@ -26,7 +26,10 @@ export class InputError extends PavedError {
   }
 
   static missing(input: string): InputError {
-    return new InputError(input, `Input '${input}' is required but was not supplied; set it under 'with:' in the step`);
+    return new InputError(
+      input,
+      `Input '${input}' is required but was not supplied; set it under 'with:' in the step`,
+    );
   }
 
   static conflict(a: string, b: string, why: string): InputError {
@@ -95,7 +98,11 @@ export function describeCauseChain(error: unknown, withStacks: boolean): string 
     seen.add(current);
     const prefix = depth === 0 ? '' : 'caused by: ';
     if (current instanceof Error) {
-      lines.push(withStacks && current.stack ? `${prefix}${current.stack}` : `${prefix}${current.name}: ${current.message}`);
+      lines.push(
+        withStacks && current.stack
+          ? `${prefix}${current.stack}`
+          : `${prefix}${current.name}: ${current.message}`,
+      );
       current = (current as { cause?: unknown }).cause;
     } else {
       lines.push(`${prefix}${String(current)}`);

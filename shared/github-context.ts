@@ -38,7 +38,12 @@ export interface GitHubContext {
   payload: Record<string, unknown>;
 }
 
-const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+const PR_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+]);
 
 /** Read the event payload; an absent file is an empty payload, an unreadable one is an error. */
 function readPayload(path: string | undefined): Record<string, unknown> {

@@ -1,7 +1,7 @@
 /**
  * HTTP for every Paved client (registry, Argo CD, Slack, Prometheus, GitHub): a timeout on every call,
  * retries with backoff on 5xx/429/connection resets honouring Retry-After, HTTPS_PROXY/HTTP_PROXY/NO_PROXY
- * through undici's EnvHttpProxyAgent, and errors that carry the server's own message but never a
+ * (shared/proxy.ts), and errors that carry the server's own message but never a
  * credential (URLs are redacted, headers are never logged).
  *
  * undici is loaded on the first request, so an action that fails on its inputs never pays for it.
@@ -10,7 +10,8 @@ import { debug } from '@actions/core';
 import type { Dispatcher } from 'undici';
 import { RemoteError } from './errors.js';
 import { retry, parseRetryAfter, type RetryOptions } from './retry.js';
-import { redact, redactUrl } from './secrets.js';
+import { proxyFor } from './proxy.js';
+import { maskSecret, redact, redactUrl } from './secrets.js';
 
 export interface HttpOptions {
   method?: string;
@@ -48,15 +49,44 @@ export interface HttpResponse {
 
 const agents = new Map<string, Dispatcher>();
 
-async function dispatcherFor(insecure: boolean): Promise<Dispatcher> {
-  const key = insecure ? 'insecure' : 'secure';
+/** A pooled dispatcher per (proxy, TLS mode). The proxy is decided per request from the environment. */
+async function dispatcherFor(target: URL, insecure: boolean): Promise<Dispatcher> {
+  const proxy = proxyFor(target);
+  const key = `${proxy ?? 'direct'} ${insecure ? 'insecure' : 'secure'}`;
   let agent = agents.get(key);
   if (!agent) {
-    const { EnvHttpProxyAgent } = await import('undici');
-    agent = new EnvHttpProxyAgent(insecure ? { connect: { rejectUnauthorized: false } } : {});
+    const { Agent, ProxyAgent } = await import('undici');
+    const connect = insecure ? { rejectUnauthorized: false } : undefined;
+    agent = proxy
+      ? new ProxyAgent({ uri: proxy, requestTls: connect })
+      : new Agent(connect ? { connect } : {});
     agents.set(key, agent);
   }
   return agent;
+}
+
+/**
+ * fetch refuses URLs with credentials; move them to a Basic Authorization header (masked), as curl
+ * does, so `https://user:token@host` works and the token never reaches an error message.
+ */
+function splitCredentials(target: string, headers: Record<string, string>): string {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return target;
+  }
+  if (!url.username && !url.password) return target;
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  maskSecret(password);
+  const basic = Buffer.from(`${user}:${password}`).toString('base64');
+  maskSecret(basic);
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'authorization'))
+    headers['authorization'] = `Basic ${basic}`;
+  url.username = '';
+  url.password = '';
+  return url.toString();
 }
 
 /** Close pooled connections (lets a process or test exit promptly). */
@@ -98,17 +128,19 @@ export function isRetryableStatus(status: number): boolean {
  * transport failures become RemoteError with the cause attached.
  */
 export async function request(url: string | URL, options: HttpOptions = {}): Promise<HttpResponse> {
-  const target = String(url);
-  const method = (options.method ?? (options.json !== undefined || options.body !== undefined ? 'POST' : 'GET')).toUpperCase();
-  const service = options.service ?? safeOrigin(target);
   const headers: Record<string, string> = { 'user-agent': 'paved', ...options.headers };
+  const target = splitCredentials(String(url), headers);
+  const method = (
+    options.method ?? (options.json !== undefined || options.body !== undefined ? 'POST' : 'GET')
+  ).toUpperCase();
+  const service = options.service ?? safeOrigin(target);
   let body: string | Uint8Array | undefined = options.body;
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     headers['content-type'] ??= 'application/json';
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const dispatcher = await dispatcherFor(options.insecureTls ?? false);
+  const dispatcher = await dispatcherFor(new URL(target), options.insecureTls ?? false);
   const { fetch } = await import('undici');
 
   const once = async (): Promise<HttpResponse> => {
@@ -129,7 +161,10 @@ export async function request(url: string | URL, options: HttpOptions = {}): Pro
           redirect: options.manualRedirect ? 'manual' : 'follow',
         });
       } catch (error) {
-        const reason = controller.signal.aborted && !options.signal?.aborted ? `timed out after ${timeoutMs}ms` : describeTransport(error);
+        const reason =
+          controller.signal.aborted && !options.signal?.aborted
+            ? `timed out after ${timeoutMs}ms`
+            : describeTransport(error);
         throw new RemoteError(service, `${method} ${redactUrl(target)} failed: ${reason}`, {
           retryable: true,
           cause: error,
@@ -142,20 +177,34 @@ export async function request(url: string | URL, options: HttpOptions = {}): Pro
         try {
           text = await response.text();
         } catch (error) {
-          throw new RemoteError(service, `${method} ${redactUrl(target)}: reading the response failed: ${describeTransport(error)}`, {
-            retryable: true,
-            cause: error,
-          });
+          throw new RemoteError(
+            service,
+            `${method} ${redactUrl(target)}: reading the response failed: ${describeTransport(error)}`,
+            {
+              retryable: true,
+              cause: error,
+            },
+          );
         }
         if (!ok) {
           const detail = redact(errorMessageFromBody(text));
-          throw new RemoteError(service, `${method} ${redactUrl(target)} returned ${response.status}${detail ? `: ${detail}` : ''}`, {
-            status: response.status,
-            retryable: isRetryableStatus(response.status),
-            retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
-          });
+          throw new RemoteError(
+            service,
+            `${method} ${redactUrl(target)} returned ${response.status}${detail ? `: ${detail}` : ''}`,
+            {
+              status: response.status,
+              retryable: isRetryableStatus(response.status),
+              retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+            },
+          );
         }
-        return { status: response.status, headers: response.headers as unknown as Headers, url: response.url, text, body: null };
+        return {
+          status: response.status,
+          headers: response.headers as unknown as Headers,
+          url: response.url,
+          text,
+          body: null,
+        };
       }
       return {
         status: response.status,
@@ -176,21 +225,30 @@ export async function request(url: string | URL, options: HttpOptions = {}): Pro
     maxElapsedMs: 60_000,
     signal: options.signal,
     onRetry: ({ attempt, delayMs, error }) =>
-      debug(`retrying ${method} ${redactUrl(target)} in ${delayMs}ms after attempt ${attempt}: ${(error as Error).message}`),
+      debug(
+        `retrying ${method} ${redactUrl(target)} in ${delayMs}ms after attempt ${attempt}: ${(error as Error).message}`,
+      ),
     ...options.retry,
   });
 }
 
 /** Request and parse a JSON response body. */
 export async function requestJson<T>(url: string | URL, options: HttpOptions = {}): Promise<T> {
-  const response = await request(url, { ...options, headers: { accept: 'application/json', ...options.headers } });
+  const response = await request(url, {
+    ...options,
+    headers: { accept: 'application/json', ...options.headers },
+  });
   if (!response.text) return undefined as T;
   try {
     return JSON.parse(response.text) as T;
   } catch (error) {
-    throw new RemoteError(options.service ?? safeOrigin(String(url)), `expected JSON from ${redactUrl(String(url))}, got ${JSON.stringify(response.text.slice(0, 120))}`, {
-      cause: error,
-    });
+    throw new RemoteError(
+      options.service ?? safeOrigin(String(url)),
+      `expected JSON from ${redactUrl(String(url))}, got ${JSON.stringify(response.text.slice(0, 120))}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -208,9 +266,13 @@ function describeTransport(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
     const e = current as { code?: string; message?: string; cause?: unknown };
-    const text = e.code && e.message && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : (e.message ?? String(current));
+    const text =
+      e.code && e.message && !e.message.includes(e.code)
+        ? `${e.code}: ${e.message}`
+        : (e.message ?? String(current));
     if (text && !parts.includes(text) && text !== 'fetch failed') parts.push(text);
     current = e.cause;
   }
-  return redact(parts.join(': ') || 'fetch failed');
+  // Transport errors may quote the URL; never let userinfo through.
+  return redact(parts.join(': ') || 'fetch failed').replace(/\/\/[^/@\s:]+:[^/@\s]+@/g, '//***:***@');
 }

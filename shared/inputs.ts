@@ -74,7 +74,11 @@ export class InputReader {
    * A secret string: registered with the caller-provided masker before it is returned, so nothing
    * logged afterwards can show it.
    */
-  secret<O extends Common<string>>(name: string, mask: (value: string) => void, options: O = {} as O): Result<string, O> {
+  secret<O extends Common<string>>(
+    name: string,
+    mask: (value: string) => void,
+    options: O = {} as O,
+  ): Result<string, O> {
     const value = this.raw(name, true);
     if (value === undefined) return this.absent(name, options) as Result<string, O>;
     mask(value);
@@ -83,7 +87,11 @@ export class InputReader {
   }
 
   /** One of a fixed set of values (case-sensitive, as written in action.yml). */
-  enum<const V extends string, O extends Common<V>>(name: string, values: readonly V[], options: O = {} as O): Result<V, O> {
+  enum<const V extends string, O extends Common<V>>(
+    name: string,
+    values: readonly V[],
+    options: O = {} as O,
+  ): Result<V, O> {
     const value = this.raw(name);
     if (value === undefined) return this.absent(name, options) as Result<V, O>;
     if (!(values as readonly string[]).includes(value)) {
@@ -93,7 +101,10 @@ export class InputReader {
   }
 
   /** A whole number, optionally bounded. `1_000` and `1e3` are refused: people mean what they type. */
-  integer<O extends Common<number> & { min?: number; max?: number }>(name: string, options: O = {} as O): Result<number, O> {
+  integer<O extends Common<number> & { min?: number; max?: number }>(
+    name: string,
+    options: O = {} as O,
+  ): Result<number, O> {
     const value = this.raw(name);
     if (value === undefined) return this.absent(name, options) as Result<number, O>;
     const accepted = describeRange('a whole number', options.min, options.max);
@@ -107,7 +118,10 @@ export class InputReader {
   }
 
   /** A decimal number, optionally bounded (e.g. a coverage percentage). */
-  number<O extends Common<number> & { min?: number; max?: number }>(name: string, options: O = {} as O): Result<number, O> {
+  number<O extends Common<number> & { min?: number; max?: number }>(
+    name: string,
+    options: O = {} as O,
+  ): Result<number, O> {
     const value = this.raw(name);
     if (value === undefined) return this.absent(name, options) as Result<number, O>;
     const accepted = describeRange('a number', options.min, options.max);
@@ -175,7 +189,8 @@ export class InputReader {
     for (const item of this.list(name, { required: options.required, commas: options.commas ?? false })) {
       const eq = item.indexOf('=');
       const key = eq > 0 ? item.slice(0, eq).trim() : '';
-      if (!KEY.test(key)) throw InputError.invalid(name, item, 'key=value pairs, one per line, like NODE_ENV=production');
+      if (!KEY.test(key))
+        throw InputError.invalid(name, item, 'key=value pairs, one per line, like NODE_ENV=production');
       if (Object.hasOwn(result, key)) {
         throw new InputError(name, `Input '${name}' sets '${key}' twice; got ${quote(item)}`);
       }

@@ -62,7 +62,10 @@ function retryAfterOf(error: unknown): number | undefined {
 }
 
 /** Parse a Retry-After header: delta-seconds or an HTTP-date. Returns ms (never negative) or undefined. */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
@@ -72,7 +75,12 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 }
 
 /** The full-jitter delay before attempt `attempt + 1` (attempt counts from 1). */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);
 }

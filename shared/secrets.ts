@@ -45,7 +45,8 @@ export function clearSecretsForTest(): void {
   registered.clear();
 }
 
-const SENSITIVE_QUERY = /^(access_token|token|auth|key|sig|signature|password|secret|x-amz-signature|x-amz-credential|x-amz-security-token|sv|se)$/i;
+const SENSITIVE_QUERY =
+  /^(access_token|token|auth|key|sig|signature|password|secret|x-amz-signature|x-amz-credential|x-amz-security-token|sv|se)$/i;
 
 /** A URL safe to log: userinfo and credential-like query parameters replaced by `***`. */
 export function redactUrl(input: string | URL): string {
@@ -57,8 +58,10 @@ export function redactUrl(input: string | URL): string {
   }
   if (url.username) url.username = '***';
   if (url.password) url.password = '***';
-  for (const key of [...url.searchParams.keys()]) if (SENSITIVE_QUERY.test(key)) url.searchParams.set(key, '***');
+  for (const key of [...url.searchParams.keys()])
+    if (SENSITIVE_QUERY.test(key)) url.searchParams.set(key, '***');
   // Slack webhook URLs carry their secret in the path.
-  if (url.hostname === 'hooks.slack.com') url.pathname = url.pathname.replace(/^(\/services\/[^/]+)\/.*$/, '$1/***');
+  if (url.hostname === 'hooks.slack.com')
+    url.pathname = url.pathname.replace(/^(\/services\/[^/]+)\/.*$/, '$1/***');
   return redact(url.toString());
 }

@@ -15,7 +15,8 @@ const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {};
 
 export const command: Command = {
   name: 'sandbox',
-  summary: 'start, inspect and stop the local services (registry, Prometheus, git, Argo CD and Slack stand-ins)',
+  summary:
+    'start, inspect and stop the local services (registry, Prometheus, git, Argo CD and Slack stand-ins)',
   usage: 'paved sandbox <subcommand> [options]',
   async run(args, io) {
     const [name, ...rest] = args;
@@ -29,7 +30,10 @@ export const command: Command = {
       return 2;
     }
     const load = subcommands[name];
-    if (!load) return io.usageError(`unknown sandbox subcommand ${JSON.stringify(name)}; subcommands: ${names.join(', ') || 'none yet'}`);
+    if (!load)
+      return io.usageError(
+        `unknown sandbox subcommand ${JSON.stringify(name)}; subcommands: ${names.join(', ') || 'none yet'}`,
+      );
     return (await load()).run(rest, io);
   },
 };

@@ -55,7 +55,9 @@ function parseActionManifest(text, path) {
         doc = (0,dist/* parse */.qg)(text);
     }
     catch (error) {
-        throw new errors/* PavedError */.fL(`${path}: not valid YAML: ${error.message.split('\n')[0]}`, { cause: error });
+        throw new errors/* PavedError */.fL(`${path}: not valid YAML: ${error.message.split('\n')[0]}`, {
+            cause: error,
+        });
     }
     if (!doc || typeof doc !== 'object')
         throw new errors/* PavedError */.fL(`${path}: expected a mapping with 'name', 'description' and 'runs'`);
@@ -71,7 +73,11 @@ function parseActionManifest(text, path) {
         default: scalar(spec?.['default']),
         deprecationMessage: scalar(spec?.['deprecationMessage']),
     }));
-    const outputs = Object.entries(raw['outputs'] ?? {}).map(([name, spec]) => ({ name, description: scalar(spec?.['description']) ?? '', value: scalar(spec?.['value']) }));
+    const outputs = Object.entries(raw['outputs'] ?? {}).map(([name, spec]) => ({
+        name,
+        description: scalar(spec?.['description']) ?? '',
+        value: scalar(spec?.['value']),
+    }));
     return {
         path,
         name: scalar(raw['name']) ?? '',
@@ -301,7 +307,8 @@ function renderCatalog(root, owner = '<org>', version = 'v1') {
                 `\`${i.name}\``,
                 i.required ? 'yes' : 'no',
                 i.default === undefined || i.default === '' ? '' : `\`${oneLine(i.default)}\``,
-                oneLine(i.description) + (i.deprecationMessage ? ` **Deprecated:** ${oneLine(i.deprecationMessage)}` : ''),
+                oneLine(i.description) +
+                    (i.deprecationMessage ? ` **Deprecated:** ${oneLine(i.deprecationMessage)}` : ''),
             ])), '');
         sections.push('### Outputs', '');
         sections.push(manifest.outputs.length === 0
