@@ -83,3 +83,59 @@ export async function runAnalysis(
   state = endWindow(state);
   return { state, measurements, startedAt: wallStart, elapsedMs: now() - start, decidedAt };
 }
+
+export interface RecoveryOptions {
+  /** Give up confirming after this long. */
+  timeoutMs: number;
+  intervalMs: number;
+  /** Successful measurements in a row each check needs. */
+  successes: number;
+  onMeasurement?: AnalysisOptions['onMeasurement'];
+  signal?: AbortSignal;
+  now?: () => number;
+  sleep?: AnalysisOptions['sleep'];
+}
+
+/**
+ * After a rollback: is the previous version healthy again? Each check must reach `successes` successful
+ * measurements in a row within `timeoutMs`. Failures do not end it early, because right after a rollback
+ * a rate over a range (`rate(x[1m])`) still contains the bad version's errors for a while.
+ */
+export async function runRecoveryCheck(
+  checks: readonly HealthCheck[],
+  measure: Measure,
+  options: RecoveryOptions,
+): Promise<AnalysisResult & { confirmed: boolean }> {
+  const unbounded = Number.MAX_SAFE_INTEGER;
+  const lenient = checks.map((check) => ({
+    ...check,
+    policy: {
+      failureLimit: unbounded,
+      inconclusiveLimit: unbounded,
+      consecutiveErrorLimit: unbounded,
+      consecutiveSuccesses: Math.max(1, options.successes),
+    },
+  }));
+  const result = await runAnalysis(lenient, measure, {
+    durationMs: options.timeoutMs,
+    intervalMs: options.intervalMs,
+    onMeasurement: options.onMeasurement,
+    signal: options.signal,
+    now: options.now,
+    sleep: options.sleep,
+  });
+  const confirmed = result.state.checks.every(
+    (c) => c.consecutiveSuccesses >= Math.max(1, options.successes),
+  );
+  const reason = confirmed
+    ? `every check had ${Math.max(1, options.successes)} successful measurement(s) in a row after the rollback`
+    : `not every check reached ${Math.max(1, options.successes)} successful measurement(s) in a row within ${Math.round(options.timeoutMs / 1000)}s: ${result.state.checks
+        .filter((c) => c.consecutiveSuccesses < Math.max(1, options.successes))
+        .map((c) => `'${c.name}'${c.lastProblem?.message ? ` (${c.lastProblem.message})` : ''}`)
+        .join(', ')}`;
+  return {
+    ...result,
+    state: { ...result.state, phase: confirmed ? 'successful' : 'failed', reason },
+    confirmed,
+  };
+}

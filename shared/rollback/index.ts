@@ -4,3 +4,4 @@
  */
 export * from './target.js';
 export * from './perform.js';
+export * from './confirm.js';
