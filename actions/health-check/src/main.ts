@@ -12,6 +12,7 @@ import { PavedError } from '../../../shared/errors.js';
 import { formatDuration } from '../../../shared/duration.js';
 import { group, info, warning } from '../../../shared/log.js';
 import { setOutput } from '../../../shared/outputs.js';
+import type { ArgoCdClient } from '../../../shared/argocd/client.js';
 import type { HealthReport } from '../../../shared/health/report.js';
 import { getInputs, type Inputs } from './inputs.js';
 
@@ -173,7 +174,7 @@ function describeRollbackTarget(report: HealthReport): string {
 /** Connect to Argo CD before the window: a wrong token or app name must fail now, not after five minutes. */
 async function connectArgoCd(
   inputs: Inputs,
-): Promise<{ client: import('../../../shared/argocd/client.js').ArgoCdClient; app: string }> {
+): Promise<{ client: ArgoCdClient; app: string }> {
   const argocd = inputs.argocd as NonNullable<Inputs['argocd']>;
   const { ArgoCdClient } = await import('../../../shared/argocd/client.js');
   const client = new ArgoCdClient({
