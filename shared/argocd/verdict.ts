@@ -18,9 +18,17 @@ export interface DeployTarget {
    * `startedAt` is old news, and the verdict waits for a newer one.
    */
   previousOperationStartedAt?: string;
+  /**
+   * A value we put in our sync request's `infos` (stored in `operation.info`). When set, only the operation
+   * carrying it counts: timestamps have one-second precision, so two operations can share a `startedAt`.
+   */
+  operationNonce?: string;
   /** Require an operation for `revision` (true when we started a sync; false for auto-sync, which may have run already). */
   requireOperation: boolean;
 }
+
+/** The `infos` name under which Paved tags the operations it starts. */
+export const OPERATION_NONCE_INFO = 'paved-operation';
 
 export type DeployVerdict =
   { state: 'waiting'; reason: string } | { state: 'done' } | { state: 'failed'; reason: string };
@@ -56,17 +64,19 @@ export function failedSyncResources(app: Application): string[] {
 export function evaluateDeployment(app: Application, target: DeployTarget): DeployVerdict {
   const status = app.status ?? {};
   const op = status.operationState;
-  if (
-    app.operation &&
-    (!op || isCompletedPhase(op.phase) || op.startedAt === target.previousOperationStartedAt)
-  ) {
+  const isOurs = (candidate: typeof op): boolean =>
+    candidate !== undefined &&
+    (target.operationNonce
+      ? (candidate.operation.info ?? []).some((item) => item.name === OPERATION_NONCE_INFO && item.value === target.operationNonce)
+      : candidate.startedAt !== target.previousOperationStartedAt);
+  if (app.operation && (!op || isCompletedPhase(op.phase) || !isOurs(op))) {
     return { state: 'waiting', reason: 'the operation has not started yet' };
   }
   if (op && !isCompletedPhase(op.phase)) {
     const retrying = op.retryCount ? ` (retry ${op.retryCount}: ${op.message ?? ''})` : '';
     return { state: 'waiting', reason: `the operation is ${op.phase}${retrying}` };
   }
-  const fresh = op !== undefined && op.startedAt !== target.previousOperationStartedAt;
+  const fresh = isOurs(op);
   const forTarget = op !== undefined && operationRevision(app) === target.revision;
   if (target.requireOperation && !(fresh && forTarget)) {
     return { state: 'waiting', reason: 'the sync operation for this revision has not run yet' };
@@ -85,7 +95,10 @@ export function evaluateDeployment(app: Application, target: DeployTarget): Depl
     return { state: 'waiting', reason: 'the application has not been reconciled yet' };
   }
   const revision = status.sync?.revision;
-  if (revision !== target.revision) {
+  // The branch may have moved on (another app's bump) by the time the controller reconciles: our operation
+  // applied the target and the app is Synced to a later commit, so the target's content is what runs.
+  const movedOn = fresh && forTarget && op?.phase === 'Succeeded' && revision !== undefined && status.sync?.status === 'Synced';
+  if (revision !== target.revision && !movedOn) {
     return {
       state: 'waiting',
       reason: `the application is at ${revision ? revision.slice(0, 7) : 'no revision'}, not ${target.revision.slice(0, 7)}`,
