@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
+import { transform } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tscOut = join(root, '.cache', 'tsc');
@@ -74,7 +75,18 @@ async function bundle(target) {
   for (const [file, asset] of Object.entries(assets ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     const path = join(target.out, file);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, asset.source, asset.permissions ? { mode: asset.permissions } : undefined);
+    // ncc minifies the entry file only; lazily loaded chunks (*.index.js) are minified here.
+    const source = /\.index\.js$/.test(file)
+      ? (
+          await transform(asset.source.toString(), {
+            minify: true,
+            format: 'esm',
+            target: 'es2022',
+            legalComments: 'none',
+          })
+        ).code
+      : asset.source;
+    writeFileSync(path, source, asset.permissions ? { mode: asset.permissions } : undefined);
   }
 }
 
