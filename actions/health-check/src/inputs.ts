@@ -2,6 +2,7 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError, quote } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
+import { formatDuration } from '../../../shared/duration.js';
 import { maskSecret } from '../../../shared/secrets.js';
 import type { HealthCheck } from '../../../shared/health/checks.js';
 import { checksFromInputs } from '../../../shared/health/inputs.js';
@@ -71,7 +72,7 @@ export function getInputs(reader = new InputReader()): Inputs {
   if (intervalMs > durationMs) {
     throw new InputError(
       'interval',
-      `Input 'interval' (${quote(String(intervalMs / 1000))}s) must not be longer than 'duration' (${durationMs / 1000}s): the window would hold a single measurement`,
+      `Input 'interval' must not be longer than 'duration'; got interval ${quote(formatDuration(intervalMs))} with duration ${quote(formatDuration(durationMs))}`,
     );
   }
   const initialDelayMs = reader.duration('initial-delay', { default: '0' });

@@ -172,9 +172,7 @@ function describeRollbackTarget(report: HealthReport): string {
 }
 
 /** Connect to Argo CD before the window: a wrong token or app name must fail now, not after five minutes. */
-async function connectArgoCd(
-  inputs: Inputs,
-): Promise<{ client: ArgoCdClient; app: string }> {
+async function connectArgoCd(inputs: Inputs): Promise<{ client: ArgoCdClient; app: string }> {
   const argocd = inputs.argocd as NonNullable<Inputs['argocd']>;
   const { ArgoCdClient } = await import('../../../shared/argocd/client.js');
   const client = new ArgoCdClient({

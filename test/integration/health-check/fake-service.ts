@@ -40,14 +40,12 @@ export async function startFakeService(): Promise<FakeService> {
     service.requests++;
     const status = service.script.length ? (service.script.shift() as number) : service.status;
     setTimeout(() => {
-      res
-        .writeHead(status, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            status: status < 400 ? 'ok' : 'failing',
-            auth: req.headers['authorization'] ?? null,
-          }),
-        );
+      res.writeHead(status, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          status: status < 400 ? 'ok' : 'failing',
+          auth: req.headers['authorization'] ?? null,
+        }),
+      );
     }, service.delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
