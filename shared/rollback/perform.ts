@@ -14,6 +14,7 @@ import { PavedError, messageOf } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import {
   ArgoCdError,
+  describeApplicationState,
   isAutoSyncEnabled,
   startOperationWhenFree,
   waitForApplication,
@@ -23,7 +24,11 @@ import {
   type WaitLogger,
 } from '../argocd/index.js';
 import { GitOpsCheckout, type GitAuth } from '../gitops/index.js';
+import { abortableSleep } from '../retry.js';
 import { redactUrl } from '../secrets.js';
+
+/** How long after a rollback looks done to look once more (see rollbackWithArgoCd). */
+const ROLLBACK_SETTLE_MS = 1500;
 import { describeHistory, evaluateRollback, manualRecoverySteps, type ManualStepsContext } from './target.js';
 
 export type RollbackStrategy = 'argocd' | 'git-revert';
@@ -164,16 +169,36 @@ async function rollbackWithArgoCd(
   });
   const callMs = Date.now() - callStarted;
   const syncStarted = Date.now();
-  const live = await waitForApplication(
-    client,
-    plan.app,
-    (a) => evaluateRollback(a, { revision, previousOperationStartedAt }),
-    {
-      ...waitOptions,
-      timeoutMs: plan.timeoutMs,
-      what: `the rollback to ${revision.slice(0, 7)} to be live and Healthy`,
-    },
-  );
+  const deadline = syncStarted + plan.timeoutMs;
+  let live: Application;
+  for (;;) {
+    const seen = await waitForApplication(
+      client,
+      plan.app,
+      (a) => evaluateRollback(a, { revision, previousOperationStartedAt }),
+      {
+        ...waitOptions,
+        timeoutMs: Math.max(1000, deadline - Date.now()),
+        what: `the rollback to ${revision.slice(0, 7)} to be live and Healthy`,
+      },
+    );
+    // Timestamps have second precision: the reconcile from *before* the operation can carry the same second
+    // as its finishedAt and show the old pods' Healthy. A moment later the refresh that follows the
+    // operation has landed (Progressing while the previous pods start), so look again before believing it.
+    await abortableSleep(ROLLBACK_SETTLE_MS, plan.signal);
+    const again = await client.getApplication(plan.app);
+    if (evaluateRollback(again, { revision, previousOperationStartedAt }).state === 'done') {
+      live = again;
+      break;
+    }
+    if (Date.now() >= deadline) {
+      live = seen;
+      break;
+    }
+    log.info(
+      `'${plan.app}': ${describeApplicationState(again)} after the rollback finished; waiting until it is Healthy`,
+    );
+  }
   const syncMs = Date.now() - syncStarted;
   log.info(
     `'${plan.app}' is back on ${revision.slice(0, 7)} and Healthy (${formatDuration(callMs + syncMs)})`,
