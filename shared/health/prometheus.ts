@@ -193,3 +193,19 @@ export async function measurePrometheus(
     return { check: check.name, at, phase: 'error', observed: 'query failed', message: messageOf(error) };
   }
 }
+
+/**
+ * The Prometheus client for `checks`, preflighted (see {@link PrometheusClient.preflight}); undefined when
+ * no check needs Prometheus. `input` names the action input that errors point at.
+ */
+export async function preparePrometheus(
+  checks: readonly { kind: string }[],
+  target: { url: URL; token?: string } | undefined,
+  input: string,
+): Promise<PrometheusClient | undefined> {
+  if (!target) return undefined;
+  const client = new PrometheusClient({ url: target.url, token: target.token, timeoutMs: 10_000 });
+  const queries = checks.filter((c): c is PrometheusCheck => c.kind === 'prometheus');
+  if (queries.length) await client.preflight(queries, input);
+  return client;
+}

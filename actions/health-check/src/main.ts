@@ -31,24 +31,17 @@ export interface HealthCheckResult {
 }
 
 export async function healthCheck(inputs: Inputs): Promise<HealthCheckResult> {
-  const { PrometheusClient } = await import('../../../shared/health/prometheus.js');
+  const { preparePrometheus } = await import('../../../shared/health/prometheus.js');
   const { runAnalysis, liveMeasure } = await import('../../../shared/health/run.js');
   const { analysisReport, healthSummary, timelineLine } = await import('../../../shared/health/report.js');
 
-  const prometheus = inputs.prometheus
-    ? new PrometheusClient({ url: inputs.prometheus.url, token: inputs.prometheus.token, timeoutMs: 10_000 })
-    : undefined;
-  const prometheusChecks = inputs.checks.filter((c) => c.kind === 'prometheus');
-  if (prometheus && prometheusChecks.length) {
-    await group(
-      `Checking ${prometheus.service} and ${prometheusChecks.length} quer${prometheusChecks.length === 1 ? 'y' : 'ies'}`,
-      () =>
-        prometheus.preflight(
-          prometheusChecks,
-          prometheusChecks.some((c) => c.name === 'prometheus-query') ? 'prometheus-query' : 'checks',
-        ),
-    );
-  }
+  const prometheus = await group('Preflight', () =>
+    preparePrometheus(
+      inputs.checks,
+      inputs.prometheus,
+      inputs.checks.some((c) => c.name === 'prometheus-query') ? 'prometheus-query' : 'checks',
+    ),
+  );
   const argocd = inputs.argocd ? await connectArgoCd(inputs) : undefined;
 
   const measure = liveMeasure(prometheus);

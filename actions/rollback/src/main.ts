@@ -22,15 +22,11 @@ export async function manualRollback(inputs: Inputs): Promise<HealthReport> {
   const { currentHistoryEntry, describeHistory, historyEntryForRevision, previousHistoryEntry } =
     await import('../../../shared/rollback/target.js');
   const { rollbackAndConfirm } = await import('../../../shared/rollback/confirm.js');
-  const { PrometheusClient } = await import('../../../shared/health/prometheus.js');
+  const { preparePrometheus } = await import('../../../shared/health/prometheus.js');
   const { liveMeasure } = await import('../../../shared/health/run.js');
   const { healthSummary } = await import('../../../shared/health/report.js');
 
-  const prometheus = inputs.prometheus
-    ? new PrometheusClient({ url: inputs.prometheus.url, token: inputs.prometheus.token })
-    : undefined;
-  const prometheusChecks = inputs.checks.filter((c) => c.kind === 'prometheus');
-  if (prometheus && prometheusChecks.length) await prometheus.preflight(prometheusChecks, 'checks');
+  const prometheus = await preparePrometheus(inputs.checks, inputs.prometheus, 'checks');
 
   const client = new ArgoCdClient({
     server: inputs.server,
