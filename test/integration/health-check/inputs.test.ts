@@ -152,3 +152,38 @@ describe('health-check without rollback', () => {
     }
   });
 });
+
+describe('rollback refuses bad input before touching Argo CD or git', () => {
+  const base = { 'argocd-server': 'http://127.0.0.1:9', 'argocd-token': 'tok-abcdef', app: 'sample' };
+  test.each([
+    [
+      { ...base, 'to-history-id': '3', 'to-revision': 'abcdef1' },
+      "::error::Inputs 'to-history-id' and 'to-revision' cannot be used together: each names the deployment to go back to; give one (or neither for the previous deployment)",
+    ],
+    [
+      { ...base, strategy: 'git-revert' },
+      "::error::Input 'gitops-repo' is required with strategy: git-revert: it is where the commit is reverted",
+    ],
+    [
+      { ...base, strategy: 'git-revert', 'gitops-repo': 'file:///x', 'to-history-id': '2' },
+      "::error::Input 'to-history-id' only applies to strategy: argocd; git-revert reverts 'revision' (default: the revision Argo CD has synced now)",
+    ],
+    [
+      { ...base, 'to-revision': 'main' },
+      `::error::Input 'to-revision' must be a git commit sha (7 to 64 hex digits); got "main"`,
+    ],
+    [
+      { ...base, app: 'Sample_App' },
+      `::error::Input 'app' must be an Argo CD application name (lower-case letters, digits, - and .); got "Sample_App"`,
+    ],
+    [
+      { ...base, 'prometheus-query': 'up', 'prometheus-condition': '> 0' },
+      '::error::Input \'prometheus-url\' is required by the Prometheus check "prometheus-query"; set it to your Prometheus, like http://prometheus.monitoring:9090',
+    ],
+  ])('%o', async (inputs, error) => {
+    const run = await runStep('rollback', inputs);
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([error]);
+    expect(visible(run.log)).not.toContain('tok-abcdef');
+  });
+});
