@@ -44,7 +44,7 @@ export interface RollbackPlan {
   strategy: RollbackStrategy;
   /** `argocd`: the history id to go back to (deploy-argocd's `previous-history-id`). */
   historyId?: number;
-  /** `git-revert` (and the fallback): the GitOps commit to revert (deploy-argocd's `revision`). */
+  /** `git-revert` (and the fallback): the GitOps commit to revert (deploy-argocd's `gitops-commit`). */
   revertCommit?: string;
   gitops?: GitOpsTarget;
   /** Why, for the revert commit message and logs: `health-check failed: …`. */
@@ -123,7 +123,7 @@ export async function performRollback(
         const why = `Argo CD refused the rollback because auto-sync is enabled on '${plan.app}' ("${error.serverMessage}"); an auto-synced app follows git, so the bump is reverted in git instead`;
         if (!plan.gitops || !plan.revertCommit) {
           throw new RollbackFailedError(
-            `${why}, but the GitOps repo or the bump commit is not known (set 'gitops-repo' and 'revision' so Paved can revert it)`,
+            `${why}, but the GitOps repo or the bump commit is not known (set 'gitops-repo' and 'gitops-commit' so Paved can revert it)`,
             manualRecoverySteps(context),
             { cause: error },
           );

@@ -89,7 +89,7 @@ export function getInputs(reader = new InputReader()): Inputs {
   const appNamespace = reader.string('app-namespace');
   const project = reader.string('project');
   const previousHistoryId = reader.integer('previous-history-id', { min: 0 });
-  const revision = reader.string('revision', {
+  const revision = reader.string('gitops-commit', {
     pattern: SHA,
     accepted: 'a git commit sha (7 to 64 hex digits)',
   });
@@ -116,8 +116,8 @@ export function getInputs(reader = new InputReader()): Inputs {
     }
     if (strategy === 'git-revert' && (!gitopsRepo || !revision)) {
       throw new InputError(
-        gitopsRepo ? 'revision' : 'gitops-repo',
-        `Input '${gitopsRepo ? 'revision' : 'gitops-repo'}' is required with rollback-strategy: git-revert: git-revert reverts 'revision' (deploy-argocd's revision output) in 'gitops-repo'`,
+        gitopsRepo ? 'gitops-commit' : 'gitops-repo',
+        `Input '${gitopsRepo ? 'gitops-commit' : 'gitops-repo'}' is required with rollback-strategy: git-revert: git-revert reverts 'gitops-commit' (deploy-argocd's gitops-commit output) in 'gitops-repo'`,
       );
     }
   }

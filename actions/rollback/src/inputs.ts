@@ -45,7 +45,7 @@ export function getInputs(reader = new InputReader()): Inputs {
   const strategy = reader.enum('strategy', ['argocd', 'git-revert'], { default: 'argocd' });
   const toHistoryId = reader.integer('to-history-id', { min: 0 });
   const toRevision = reader.string('to-revision', { pattern: SHA, accepted: SHA_FORM });
-  const revision = reader.string('revision', { pattern: SHA, accepted: SHA_FORM });
+  const revision = reader.string('gitops-commit', { pattern: SHA, accepted: SHA_FORM });
   const gitopsRepo = reader.string('gitops-repo');
   const gitopsBranch = reader.string('gitops-branch', { default: 'main' });
   const gitopsToken = reader.secret('gitops-token', maskSecret);
@@ -84,7 +84,7 @@ export function getInputs(reader = new InputReader()): Inputs {
   if (strategy === 'git-revert' && (toHistoryId !== undefined || toRevision !== undefined)) {
     throw new InputError(
       toHistoryId !== undefined ? 'to-history-id' : 'to-revision',
-      `Input '${toHistoryId !== undefined ? 'to-history-id' : 'to-revision'}' only applies to strategy: argocd; git-revert reverts 'revision' (default: the revision Argo CD has synced now)`,
+      `Input '${toHistoryId !== undefined ? 'to-history-id' : 'to-revision'}' only applies to strategy: argocd; git-revert reverts 'gitops-commit' (default: the revision Argo CD has synced now)`,
     );
   }
   if (strategy === 'git-revert' && !gitopsRepo) {

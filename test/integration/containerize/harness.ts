@@ -12,7 +12,10 @@ export const sampleService = join(repoRoot, 'examples', 'sample-service');
 /** The sample service's own dependencies (prom-client and friends), installed from its lockfile. */
 export function ensureSampleServiceDependencies(): void {
   if (existsSync(join(sampleService, 'node_modules', 'prom-client'))) return;
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: sampleService, encoding: 'utf8' });
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: sampleService,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`npm ci in examples/sample-service failed:\n${result.stderr}`);
 }
 
@@ -48,7 +51,10 @@ export function makeWorkspace(): Workspace {
   ensureSampleServiceDependencies();
   const dir = mkdtempSync(join(tmpdir(), 'paved-containerize-ws-'));
   const service = join(dir, 'service');
-  cpSync(sampleService, service, { recursive: true, filter: (src) => !src.startsWith(join(sampleService, 'test')) });
+  cpSync(sampleService, service, {
+    recursive: true,
+    filter: (src) => !src.startsWith(join(sampleService, 'test')),
+  });
   writeFileSync(join(dir, '.gitignore'), 'service/node_modules\n');
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
@@ -111,14 +117,32 @@ function parseOutputFile(text: string): Record<string, string> {
 }
 
 /** Run actions/containerize/src/index.ts with these inputs, as the runner would. */
-export async function runContainerize(workspace: Workspace, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
+export async function runContainerize(
+  workspace: Workspace,
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ActionRun> {
   const outputFile = join(mkdtempSync(join(tmpdir(), 'paved-out-')), 'output');
   writeFileSync(outputFile, '');
-  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [inputEnvName(name), value]));
-  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'actions/containerize/src/index.ts')], {
-    cwd: workspace.dir,
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...workspace.env, GITHUB_SHA: workspace.sha, GITHUB_OUTPUT: outputFile, ...inputEnv, ...env },
-  });
+  const inputEnv = Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [inputEnvName(name), value]),
+  );
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'actions/containerize/src/index.ts')],
+    {
+      cwd: workspace.dir,
+      env: {
+        PATH: process.env['PATH'],
+        HOME: process.env['HOME'],
+        ...workspace.env,
+        GITHUB_SHA: workspace.sha,
+        GITHUB_OUTPUT: outputFile,
+        ...inputEnv,
+        ...env,
+      },
+    },
+  );
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -132,8 +156,13 @@ export async function runContainerize(workspace: Workspace, inputs: Record<strin
 }
 
 /** Run a command and return stdout, failing with its stderr. */
-export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
+export function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): string {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
   return result.stdout;
 }

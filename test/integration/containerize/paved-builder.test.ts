@@ -43,7 +43,9 @@ function pavedInputs(repository: string, extra: Record<string, string> = {}): Re
 }
 
 function skopeoInspect(reference: string, raw = false): Record<string, unknown> {
-  return JSON.parse(run('skopeo', ['inspect', '--tls-verify=false', ...(raw ? ['--raw'] : []), `docker://${reference}`])) as Record<string, unknown>;
+  return JSON.parse(
+    run('skopeo', ['inspect', '--tls-verify=false', ...(raw ? ['--raw'] : []), `docker://${reference}`]),
+  ) as Record<string, unknown>;
 }
 
 describe('paved builder, registry without auth', () => {
@@ -60,10 +62,20 @@ describe('paved builder, registry without auth', () => {
     const name = `${registry.host}/acme/sample`;
     expect(first.outputs['digest']).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(first.outputs['image']).toBe(`${name}@${first.outputs['digest']}`);
-    expect(first.outputs['tags']?.split('\n')).toEqual([`${name}:main`, `${name}:v-${short}`, `${name}:sha-${short}`, `${name}:latest`]);
+    expect(first.outputs['tags']?.split('\n')).toEqual([
+      `${name}:main`,
+      `${name}:v-${short}`,
+      `${name}:sha-${short}`,
+      `${name}:latest`,
+    ]);
     expect(first.outputs['labels']).toContain(`org.opencontainers.image.revision=${workspace.sha}`);
     const metadata = JSON.parse(first.outputs['metadata'] as string) as Record<string, unknown>;
-    expect(metadata).toMatchObject({ digest: first.outputs['digest'], builder: 'paved', version: 'main', pushed: true });
+    expect(metadata).toMatchObject({
+      digest: first.outputs['digest'],
+      builder: 'paved',
+      version: 'main',
+      pushed: true,
+    });
     expect(first.stdout).toMatch(/bytes sent in 3 blob\(s\)/);
     expect(first.stdout).toMatch(/base layer 1\/2 .*: mounted from paved\/node/);
   });
@@ -72,7 +84,9 @@ describe('paved builder, registry without auth', () => {
     const name = `${registry.host}/acme/sample`;
     const inspect = skopeoInspect(`${name}:main`);
     expect(inspect['Digest']).toBe(first.outputs['digest']);
-    expect((inspect['RepoTags'] as string[]).sort()).toEqual(['latest', 'main', `sha-${workspace.sha.slice(0, 7)}`, `v-${workspace.sha.slice(0, 7)}`].sort());
+    expect((inspect['RepoTags'] as string[]).sort()).toEqual(
+      ['latest', 'main', `sha-${workspace.sha.slice(0, 7)}`, `v-${workspace.sha.slice(0, 7)}`].sort(),
+    );
     expect(inspect['Labels']).toEqual({
       'org.opencontainers.image.created': '2026-01-02T03:04:05.000Z',
       'org.opencontainers.image.description': 'The Paved sample service',
@@ -84,11 +98,16 @@ describe('paved builder, registry without auth', () => {
       'org.opencontainers.image.version': 'main',
     });
     expect(inspect['Layers']).toHaveLength(4);
-    const manifest = skopeoInspect(`${name}:main`, true) as { mediaType: string; annotations: Record<string, string> };
+    const manifest = skopeoInspect(`${name}:main`, true) as {
+      mediaType: string;
+      annotations: Record<string, string>;
+    };
     expect(manifest.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
     expect(manifest.annotations['org.opencontainers.image.base.name']).toBe(`${registry.host}/paved/node:20`);
     expect(manifest.annotations['org.opencontainers.image.revision']).toBe(workspace.sha);
-    const config = JSON.parse(run('skopeo', ['inspect', '--tls-verify=false', '--config', `docker://${name}:main`])) as {
+    const config = JSON.parse(
+      run('skopeo', ['inspect', '--tls-verify=false', '--config', `docker://${name}:main`]),
+    ) as {
       config: Record<string, unknown>;
     };
     expect(config.config).toMatchObject({
@@ -97,33 +116,73 @@ describe('paved builder, registry without auth', () => {
       Cmd: ['node', 'src/server.js'],
       ExposedPorts: { '8080/tcp': {} },
     });
-    expect(config.config['Env']).toEqual(expect.arrayContaining(['PATH=/usr/local/bin:/usr/bin:/bin', 'NODE_ENV=production']));
+    expect(config.config['Env']).toEqual(
+      expect.arrayContaining(['PATH=/usr/local/bin:/usr/bin:/bin', 'NODE_ENV=production']),
+    );
   });
 
   it('umoci unpacks it: node from the base, dependencies and sources in separate layers, and it runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paved-umoci-'));
-    run('skopeo', ['copy', '--src-tls-verify=false', `docker://${registry.host}/acme/sample:main`, `oci:${dir}/layout:main`]);
+    run('skopeo', [
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${registry.host}/acme/sample:main`,
+      `oci:${dir}/layout:main`,
+    ]);
     // Per layer: which files does each one carry?
-    const index = JSON.parse(readFileSync(join(dir, 'layout', 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    const index = JSON.parse(readFileSync(join(dir, 'layout', 'index.json'), 'utf8')) as {
+      manifests: { digest: string }[];
+    };
     const blob = (digest: string) => readFileSync(join(dir, 'layout', 'blobs', 'sha256', digest.slice(7)));
-    const manifest = JSON.parse(blob(index.manifests[0]!.digest).toString()) as { layers: { digest: string }[] };
-    const files = manifest.layers.map((layer) => readTar(blob(layer.digest)).filter((e) => e.type === 'file').map((e) => e.path));
+    const manifest = JSON.parse(blob(index.manifests[0]!.digest).toString()) as {
+      layers: { digest: string }[];
+    };
+    const files = manifest.layers.map((layer) =>
+      readTar(blob(layer.digest))
+        .filter((e) => e.type === 'file')
+        .map((e) => e.path),
+    );
     expect(files[0]).toEqual(expect.arrayContaining(['etc/passwd', 'lib64/ld-linux-x86-64.so.2']));
     expect(files[1]).toEqual(['usr/local/bin/node']);
     expect(files[2]!.every((p) => p.startsWith('app/node_modules/'))).toBe(true);
     expect(files[2]).toContain('app/node_modules/prom-client/package.json');
-    expect(files[3]!.sort()).toEqual(['app/.dockerignore', 'app/.gitignore', 'app/Dockerfile', 'app/package-lock.json', 'app/package.json', 'app/scripts/configure-build.js', 'app/src/app.js', 'app/src/faults.d.ts', 'app/src/faults.js', 'app/src/server.js'].sort());
+    expect(files[3]!.sort()).toEqual(
+      [
+        'app/.dockerignore',
+        'app/.gitignore',
+        'app/Dockerfile',
+        'app/package-lock.json',
+        'app/package.json',
+        'app/scripts/configure-build.js',
+        'app/src/app.js',
+        'app/src/faults.d.ts',
+        'app/src/faults.js',
+        'app/src/server.js',
+      ].sort(),
+    );
     // Every entry is owned by root with the fixed mtime.
     for (const layer of manifest.layers.slice(2)) {
-      for (const entry of readTar(blob(layer.digest))) expect([entry.uid, entry.gid, entry.mtime]).toEqual([0, 0, 0]);
+      for (const entry of readTar(blob(layer.digest)))
+        expect([entry.uid, entry.gid, entry.mtime]).toEqual([0, 0, 0]);
     }
 
     run('umoci', ['unpack', '--image', `${dir}/layout:main`, `${dir}/bundle`]);
     const rootfs = join(dir, 'bundle', 'rootfs');
     expect(existsSync(join(rootfs, 'usr/local/bin/node'))).toBe(true);
-    expect(readdirSync(join(rootfs, 'app/src')).sort()).toEqual(['app.js', 'faults.d.ts', 'faults.js', 'server.js']);
-    const runtime = JSON.parse(readFileSync(join(dir, 'bundle', 'config.json'), 'utf8')) as { process: { args: string[]; cwd: string; user: { uid: number } } };
-    expect(runtime.process).toMatchObject({ args: ['node', 'src/server.js'], cwd: '/app', user: { uid: 1000 } });
+    expect(readdirSync(join(rootfs, 'app/src')).sort()).toEqual([
+      'app.js',
+      'faults.d.ts',
+      'faults.js',
+      'server.js',
+    ]);
+    const runtime = JSON.parse(readFileSync(join(dir, 'bundle', 'config.json'), 'utf8')) as {
+      process: { args: string[]; cwd: string; user: { uid: number } };
+    };
+    expect(runtime.process).toMatchObject({
+      args: ['node', 'src/server.js'],
+      cwd: '/app',
+      user: { uid: 1000 },
+    });
 
     // The image's own node runs the image's service, as the Argo CD stand-in will.
     const port = await freePort();
@@ -132,7 +191,11 @@ describe('paved builder, registry without auth', () => {
       env: { PORT: String(port), HOST: '127.0.0.1', SERVICE_VERSION: 'from-image' },
     });
     try {
-      await waitFor('service from the image', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { process: child, timeoutMs: 15_000 });
+      await waitFor(
+        'service from the image',
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+        { process: child, timeoutMs: 15_000 },
+      );
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(response.headers.get('x-service-version')).toBe('from-image');
     } finally {
@@ -172,7 +235,10 @@ describe('paved builder, registry without auth', () => {
     const pushed = await client.pushBlob('chunks/a', data);
     expect(pushed).toMatchObject({ action: 'uploaded', bytesSent: data.length, chunks: 5 });
     expect((await client.getBlob('chunks/a', pushed.digest)).equals(data)).toBe(true);
-    expect(await client.pushBlob('chunks/b', data, { mountFrom: ['chunks/a'] })).toMatchObject({ action: 'mounted', bytesSent: 0 });
+    expect(await client.pushBlob('chunks/b', data, { mountFrom: ['chunks/a'] })).toMatchObject({
+      action: 'mounted',
+      bytesSent: 0,
+    });
     expect(await client.pushBlob('chunks/b', data)).toMatchObject({ action: 'exists', bytesSent: 0 });
   });
 
@@ -181,14 +247,18 @@ describe('paved builder, registry without auth', () => {
     const resolved = await client.resolveImage('paved/node', '20');
     expect(resolved.index?.digest).toBe(base.indexDigest);
     expect(resolved.digest).toBe(base.manifestDigest);
-    await expect(client.resolveImage('paved/node', '20', { os: 'linux', architecture: 's390x' })).rejects.toThrow(
-      /has no linux\/s390x variant \(it offers: linux\/(amd64|arm64)/,
-    );
+    await expect(
+      client.resolveImage('paved/node', '20', { os: 'linux', architecture: 's390x' }),
+    ).rejects.toThrow(/has no linux\/s390x variant \(it offers: linux\/(amd64|arm64)/);
   });
 });
 
 describe('failures: one clear error, exit 1, no manifest pushed', () => {
-  async function expectFailure(repository: string, inputs: Record<string, string>, message: RegExp): Promise<void> {
+  async function expectFailure(
+    repository: string,
+    inputs: Record<string, string>,
+    message: RegExp,
+  ): Promise<void> {
     const result = await runContainerize(workspace, { ...pavedInputs(repository), ...inputs });
     expect(result.code).toBe(1);
     expect(result.errors).toHaveLength(1);
@@ -198,26 +268,43 @@ describe('failures: one clear error, exit 1, no manifest pushed', () => {
   }
 
   it('an invalid tag template names the tags input', async () => {
-    await expectFailure('fail/template', { tags: 'type=raw,value={{brnch}}' }, /^::error::Input 'tags' must be .*'\{\{brnch\}\}' is unknown/);
+    await expectFailure(
+      'fail/template',
+      { tags: 'type=raw,value={{brnch}}' },
+      /^::error::Input 'tags' must be .*'\{\{brnch\}\}' is unknown/,
+    );
   });
 
   it('a missing base image names the registry, the image and the input', async () => {
     await expectFailure(
       'fail/base',
       { 'base-image': `${registry.host}/paved/nodejs:99` },
-      new RegExp(`^::error::registry ${registry.host.replace(/\./g, '\\.')}: image .*paved/nodejs:99 was not found.*check the 'base-image' input`),
+      new RegExp(
+        `^::error::registry ${registry.host.replace(/\./g, '\\.')}: image .*paved/nodejs:99 was not found.*check the 'base-image' input`,
+      ),
     );
   });
 
   it('a build context outside the workspace names the context input', async () => {
-    await expectFailure('fail/context', { context: '../..' }, /^::error::Input 'context' must be a path inside the workspace/);
+    await expectFailure(
+      'fail/context',
+      { context: '../..' },
+      /^::error::Input 'context' must be a path inside the workspace/,
+    );
   });
 
   it('an unreachable registry is named', async () => {
     const port = await freePort();
-    const result = await runContainerize(workspace, { ...pavedInputs('x'), images: `127.0.0.1:${port}/acme/sample` });
+    const result = await runContainerize(workspace, {
+      ...pavedInputs('x'),
+      images: `127.0.0.1:${port}/acme/sample`,
+    });
     expect(result.code).toBe(1);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatch(new RegExp(`^::error::registry 127\\.0\\.0\\.1:${port}: GET http://127\\.0\\.0\\.1:${port}/v2/ failed: .*ECONNREFUSED`));
+    expect(result.errors[0]).toMatch(
+      new RegExp(
+        `^::error::registry 127\\.0\\.0\\.1:${port}: GET http://127\\.0\\.0\\.1:${port}/v2/ failed: .*ECONNREFUSED`,
+      ),
+    );
   });
 });

@@ -42,9 +42,9 @@ describe('health-check refuses bad input before anything happens', () => {
         'argocd-token': 'tok-abcdef',
         app: 'sample',
         'rollback-strategy': 'git-revert',
-        revision: 'a'.repeat(40),
+        'gitops-commit': 'a'.repeat(40),
       },
-      "::error::Input 'gitops-repo' is required with rollback-strategy: git-revert: git-revert reverts 'revision' (deploy-argocd's revision output) in 'gitops-repo'",
+      "::error::Input 'gitops-repo' is required with rollback-strategy: git-revert: git-revert reverts 'gitops-commit' (deploy-argocd's gitops-commit output) in 'gitops-repo'",
     ],
     [
       'no checks at all',
@@ -166,7 +166,7 @@ describe('rollback refuses bad input before touching Argo CD or git', () => {
     ],
     [
       { ...base, strategy: 'git-revert', 'gitops-repo': 'file:///x', 'to-history-id': '2' },
-      "::error::Input 'to-history-id' only applies to strategy: argocd; git-revert reverts 'revision' (default: the revision Argo CD has synced now)",
+      "::error::Input 'to-history-id' only applies to strategy: argocd; git-revert reverts 'gitops-commit' (default: the revision Argo CD has synced now)",
     ],
     [
       { ...base, 'to-revision': 'main' },

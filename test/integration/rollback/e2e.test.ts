@@ -52,7 +52,7 @@ describe('strategy argocd (auto-sync off)', () => {
       'failure-limit': '2',
       ...argocdInputs('alpha'),
       'previous-history-id': String(bad.previousHistoryId),
-      revision: bad.revision,
+      'gitops-commit': bad.revision,
       'recovery-timeout': '30s',
     });
     const report = reportOf(run.outputs);
@@ -144,7 +144,7 @@ describe('strategy argocd refused by auto-sync → git-revert, with the Promethe
         'failure-limit': '2',
         ...argocdInputs('beta'),
         'previous-history-id': String(bad.previousHistoryId),
-        revision: bad.revision,
+        'gitops-commit': bad.revision,
         'gitops-repo': env.gitopsUrl,
         'gitops-token': env.git.token,
         'recovery-timeout': '60s',
@@ -189,7 +189,7 @@ describe('strategy git-revert (auto-sync off)', () => {
       'failure-limit': '1',
       ...argocdInputs('gamma'),
       'rollback-strategy': 'git-revert',
-      revision: bad.revision,
+      'gitops-commit': bad.revision,
       'gitops-repo': env.gitopsUrl,
       'gitops-token': env.git.token,
       'fail-on-rollback': 'false',
