@@ -35,31 +35,36 @@ export async function createBareRepo(
   const work = mkdtempSync(join(tmpdir(), 'paved-seed-'));
   try {
     await runGit(['init', '--quiet', `--initial-branch=${branch}`, work]);
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(work, path)), { recursive: true });
-      writeFileSync(join(work, path), text);
-    }
-    await runGit(['add', '--all'], { cwd: work });
-    await runGit(
-      [
-        '-c',
-        'user.name=paved-sandbox',
-        '-c',
-        'user.email=sandbox@paved.invalid',
-        'commit',
-        '--quiet',
-        '-m',
-        options.message ?? 'initial',
-      ],
-      {
-        cwd: work,
-      },
-    );
+    await writeAndCommit(work, files, options.message ?? 'initial');
     await runGit(['push', '--quiet', bare, `HEAD:refs/heads/${branch}`], { cwd: work });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   return bare;
+}
+
+/** Write `files` into the work tree `work` and commit them all as the sandbox user. */
+async function writeAndCommit(work: string, files: Record<string, string>, message: string): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(work, path)), { recursive: true });
+    writeFileSync(join(work, path), text);
+  }
+  await runGit(['add', '--all'], { cwd: work });
+  await runGit(
+    [
+      '-c',
+      'user.name=paved-sandbox',
+      '-c',
+      'user.email=sandbox@paved.invalid',
+      'commit',
+      '--quiet',
+      '-m',
+      message,
+    ],
+    {
+      cwd: work,
+    },
+  );
 }
 
 /** Commit `files` to `branch` of a bare repo (as another pipeline or a person would); returns the new sha. */
@@ -72,24 +77,7 @@ export async function commitToBareRepo(
   const work = mkdtempSync(join(tmpdir(), 'paved-commit-'));
   try {
     await runGit(['clone', '--quiet', '--branch', branch, bare, work]);
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(work, path)), { recursive: true });
-      writeFileSync(join(work, path), text);
-    }
-    await runGit(['add', '--all'], { cwd: work });
-    await runGit(
-      [
-        '-c',
-        'user.name=paved-sandbox',
-        '-c',
-        'user.email=sandbox@paved.invalid',
-        'commit',
-        '--quiet',
-        '-m',
-        message,
-      ],
-      { cwd: work },
-    );
+    await writeAndCommit(work, files, message);
     await runGit(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], { cwd: work });
     return (await runGit(['rev-parse', 'HEAD'], { cwd: work })).stdout.trim();
   } finally {

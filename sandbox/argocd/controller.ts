@@ -108,9 +108,16 @@ export function timestamp(date = new Date()): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
+/**
+ * A bare mirror of one repoURL, as the repo-server keeps. Commits are immutable, so file reads at a sha
+ * are cached for good; branch and tag resolutions are cached until the next fetch. Without the caches
+ * every reconcile of every app would spawn several git processes.
+ */
 class RepoMirror {
   private fetching: Promise<void> | undefined;
   private lastFetch = 0;
+  private readonly resolved = new Map<string, string | undefined>();
+  private readonly files = new Map<string, string | undefined>();
   constructor(
     readonly url: string,
     readonly dir: string,
@@ -138,12 +145,21 @@ class RepoMirror {
         );
       }
       this.lastFetch = Date.now();
+      for (const key of [...this.resolved.keys()]) if (!FULL_SHA.test(key)) this.resolved.delete(key);
     })().finally(() => (this.fetching = undefined));
     return this.fetching;
   }
 
   async resolve(revision: string): Promise<string | undefined> {
     const rev = revision === '' || revision === 'HEAD' ? 'HEAD' : revision;
+    if (this.resolved.has(rev)) return this.resolved.get(rev);
+    const sha = await this.resolveNow(rev);
+    // An unknown revision may appear with the next fetch: only hits are cached.
+    if (sha) this.resolved.set(rev, sha);
+    return sha;
+  }
+
+  private async resolveNow(rev: string): Promise<string | undefined> {
     const result = await runGit(
       ['--git-dir', this.dir, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`],
       { env: this.env, allowFailure: true },
@@ -152,13 +168,19 @@ class RepoMirror {
   }
 
   async read(sha: string, path: string): Promise<string | undefined> {
-    const result = await runGit(['--git-dir', this.dir, 'show', `${sha}:${path}`], {
+    const key = `${sha}:${path}`;
+    if (FULL_SHA.test(sha) && this.files.has(key)) return this.files.get(key);
+    const result = await runGit(['--git-dir', this.dir, 'show', key], {
       env: this.env,
       allowFailure: true,
     });
-    return result.code === 0 ? result.stdout : undefined;
+    const text = result.code === 0 ? result.stdout : undefined;
+    if (FULL_SHA.test(sha)) this.files.set(key, text);
+    return text;
   }
 }
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
 
 export interface ControllerOptions {
   workDir: string;
@@ -180,13 +202,22 @@ export class Controller extends EventEmitter {
   private gitPoll: NodeJS.Timeout | undefined;
   private stopped = false;
 
+  /** Operation and reconcile timing; tests may change it while running. */
+  readonly timing: Timing;
+
   constructor(private readonly options: ControllerOptions) {
     super();
+    this.timing = options.timing;
     this.setMaxListeners(0);
     if (options.timing.gitPollMs > 0) {
+      // One fetch per repository per poll, then every app reconciles from the (cached) mirror.
       this.gitPoll = setInterval(() => {
-        for (const app of this.apps.values())
-          void this.reconcile(app, { fetch: true }).catch(() => undefined);
+        void Promise.all(
+          [...this.mirrors.values()].map((mirror) => mirror.fetch().catch(() => undefined)),
+        ).then(() => {
+          for (const app of this.apps.values())
+            void this.reconcile(app, { fetch: false }).catch(() => undefined);
+        });
       }, options.timing.gitPollMs);
       this.gitPoll.unref();
     }
@@ -278,7 +309,7 @@ export class Controller extends EventEmitter {
       name: def.name,
       preparer: this.options.preparer,
       readinessPath: record.readinessPath,
-      progressDeadlineMs: this.options.timing.progressDeadlineMs,
+      progressDeadlineMs: this.timing.progressDeadlineMs,
       env: def.env,
       // A pod becoming ready (or crashing) is a resource event: the controller reconciles at once.
       // While an operation runs, the reconcile after it catches up (keeping the post-operation lag visible).
@@ -410,7 +441,7 @@ export class Controller extends EventEmitter {
     app.status.operationState = undefined;
     app.terminating = false;
     this.touch(app);
-    this.later(this.options.timing.pickupMs, () => this.runOperation(app, operation, 0, timestamp()));
+    this.later(this.timing.pickupMs, () => this.runOperation(app, operation, 0, timestamp()));
   }
 
   private async runOperation(
@@ -430,7 +461,7 @@ export class Controller extends EventEmitter {
     if (!state.message) delete state.message;
     app.status.operationState = state;
     this.touch(app);
-    await new Promise<void>((resolve) => this.later(this.options.timing.syncMs, resolve));
+    await new Promise<void>((resolve) => this.later(this.timing.syncMs, resolve));
     if (app.deleted || app.operation !== operation) return;
     if (app.terminating) {
       this.finish(app, state, 'Failed', 'Operation terminated');
@@ -562,7 +593,7 @@ export class Controller extends EventEmitter {
     app.terminating = false;
     this.touch(app);
     // The refresh after an operation lands a moment later (appcontroller requestAppRefresh).
-    this.later(this.options.timing.reconcileLagMs, () => this.reconcile(app, { fetch: true }));
+    this.later(this.timing.reconcileLagMs, () => this.reconcile(app, { fetch: true }));
   }
 
   /** DELETE …/operation. */

@@ -6,7 +6,7 @@
  *
  * - `VERSION`: served at `/` (and in `X-Version`);
  * - `CRASH=1`: exits with code 3 at start; `NEVER_READY=1`: `/healthz` answers 503;
- * - `READY_DELAY=2s`: sleeps before listening.
+ * - `READY_DELAY=2s`: sleeps before listening; `EXIT_AFTER=3s`: serves, then exits with code 4 (a late crash).
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -38,6 +38,13 @@ func main() {
 		os.Exit(3)
 	}
 	notReady := os.Getenv("NEVER_READY") == "1"
+	if d, err := time.ParseDuration(os.Getenv("EXIT_AFTER")); err == nil {
+		go func() {
+			time.Sleep(d)
+			fmt.Fprintln(os.Stderr, "exiting on purpose (EXIT_AFTER)")
+			os.Exit(4)
+		}()
+	}
 	http.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		if notReady {
 			w.WriteHeader(503)

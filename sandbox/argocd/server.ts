@@ -464,7 +464,8 @@ export async function startArgoCdStandIn(options: StandInOptions = {}): Promise<
 
     if (method === 'GET' && rest === '') {
       const refresh = query.get('refresh');
-      if (refresh !== null) await controller.reconcile(app, { fetch: true, hard: refresh === 'hard' });
+      // An explicit refresh always re-reads git (hard or normal only differs for manifest caches).
+      if (refresh !== null) await controller.reconcile(app, { fetch: true, hard: true });
       return controller.view(app);
     }
     if (method === 'GET' && rest === 'resource-tree') return controller.tree(app);

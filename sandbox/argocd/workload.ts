@@ -65,10 +65,11 @@ export class SkopeoUmociPreparer implements ImagePreparer {
   }
 
   prepare(image: string): Promise<PreparedImage> {
-    // One pull at a time per image; different images may pull in parallel.
+    // imagePullPolicy IfNotPresent: a reference pulled once is reused; a failed pull is tried again.
     let job = this.pending.get(image);
     if (!job) {
-      job = this.pull(image).finally(() => this.pending.delete(image));
+      job = this.pull(image);
+      job.catch(() => this.pending.delete(image));
       this.pending.set(image, job);
     }
     return job;

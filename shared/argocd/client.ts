@@ -139,6 +139,13 @@ export function parseStreamLine(
   return undefined;
 }
 
+interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | string[] | undefined>;
+  anonymous?: boolean;
+  timeoutMs?: number;
+}
+
 const ALL_STATUSES = Array.from({ length: 500 }, (_, i) => i + 100);
 
 export class ArgoCdClient {
@@ -383,11 +390,7 @@ export class ArgoCdClient {
   private async call<T>(
     method: string,
     path: string,
-    options: {
-      body?: unknown;
-      query?: Record<string, string | string[] | undefined>;
-      anonymous?: boolean;
-      timeoutMs?: number;
+    options: RequestOptions & {
       /** Add `appNamespace`/`project` to the query (default true; request bodies carry them instead). */
       scopeProject?: boolean;
     } = {},
@@ -440,15 +443,7 @@ export class ArgoCdClient {
   private async send(
     method: string,
     path: string,
-    options: {
-      body?: unknown;
-      query?: Record<string, string | string[] | undefined>;
-      anonymous?: boolean;
-      timeoutMs?: number;
-      stream?: boolean;
-      signal?: AbortSignal;
-      retry?: false;
-    },
+    options: RequestOptions & { stream?: boolean; signal?: AbortSignal; retry?: false },
   ): Promise<HttpResponse> {
     const url = new URL(path, this.baseUrl);
     for (const [key, value] of Object.entries(options.query ?? {})) {

@@ -67,7 +67,9 @@ export function evaluateDeployment(app: Application, target: DeployTarget): Depl
   const isOurs = (candidate: typeof op): boolean =>
     candidate !== undefined &&
     (target.operationNonce
-      ? (candidate.operation.info ?? []).some((item) => item.name === OPERATION_NONCE_INFO && item.value === target.operationNonce)
+      ? (candidate.operation.info ?? []).some(
+          (item) => item.name === OPERATION_NONCE_INFO && item.value === target.operationNonce,
+        )
       : candidate.startedAt !== target.previousOperationStartedAt);
   if (app.operation && (!op || isCompletedPhase(op.phase) || !isOurs(op))) {
     return { state: 'waiting', reason: 'the operation has not started yet' };
@@ -97,7 +99,12 @@ export function evaluateDeployment(app: Application, target: DeployTarget): Depl
   const revision = status.sync?.revision;
   // The branch may have moved on (another app's bump) by the time the controller reconciles: our operation
   // applied the target and the app is Synced to a later commit, so the target's content is what runs.
-  const movedOn = fresh && forTarget && op?.phase === 'Succeeded' && revision !== undefined && status.sync?.status === 'Synced';
+  const movedOn =
+    fresh &&
+    forTarget &&
+    op?.phase === 'Succeeded' &&
+    revision !== undefined &&
+    status.sync?.status === 'Synced';
   if (revision !== target.revision && !movedOn) {
     return {
       state: 'waiting',

@@ -25,6 +25,8 @@ export interface WaitOptions {
   heartbeatMs?: number;
   log: WaitLogger;
   signal?: AbortSignal;
+  /** How the timeout is named in the error (default: `timeoutMs` formatted), e.g. the user's whole budget. */
+  timeoutDescription?: string;
 }
 
 /** The sync or health failure of a deployment (as opposed to a timeout). */
@@ -126,7 +128,7 @@ export async function waitForApplication(
   }
   const last = watched.latest ? describeApplicationState(watched.latest) : 'no state received';
   throw new TimeoutError(
-    `${name}: timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.what}; last state ${last}${
+    `${name}: timed out after ${options.timeoutDescription ?? formatDuration(options.timeoutMs)} waiting for ${options.what}; last state ${last}${
       lastLine.includes(' — ') ? ` (${lastLine.split(' — ')[1]})` : ''
     }${details}`,
   );

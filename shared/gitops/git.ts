@@ -240,7 +240,7 @@ export class GitOpsCheckout {
     message: string,
     options: { attempts?: number; onRetry?: (attempt: number, reason: string) => void } = {},
   ): Promise<string | undefined> {
-    const attempts = options.attempts ?? 8;
+    const attempts = options.attempts ?? 25;
     if (!(await change(this))) return undefined;
     let sha = await this.commitAll(message);
     if (!sha) return undefined;

@@ -22,7 +22,9 @@ import {
   startArgoCdStandIn,
   type ArgoCdStandIn,
   type StandInOptions,
+  type ApplicationDefinition,
 } from '../../../sandbox/argocd/index.js';
+import { ArgoCdClient, OPERATION_NONCE_INFO, waitForDeployment } from '../../../shared/argocd/index.js';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CACHE_DIR = join(REPO_ROOT, '.cache', 'argocd-standin');
@@ -88,6 +90,53 @@ export function under(prefix: string, files: Record<string, string>): Record<str
   return Object.fromEntries(Object.entries(files).map(([path, text]) => [`${prefix}/${path}`, text]));
 }
 
+/** Add `names` as manual-sync apps at `apps/<name>` and deploy what the repo says, waiting until Healthy. */
+export async function deployInitially(
+  env: DeployEnvironment,
+  names: string[],
+  definition: Partial<ApplicationDefinition> = {},
+): Promise<void> {
+  const client = new ArgoCdClient({
+    server: env.standIn.url,
+    auth: { token: env.standIn.adminToken },
+    insecure: true,
+  });
+  await Promise.all(
+    names.map(async (name) => {
+      await env.standIn.addApplication({
+        name,
+        repoURL: env.gitopsUrl,
+        path: `apps/${name}`,
+        targetRevision: 'main',
+        ...definition,
+      });
+      const app = await client.getApplication(name);
+      const revision = app.status?.sync?.revision as string;
+      const quiet = { info: () => undefined };
+      if (definition.automated) {
+        // Auto-sync deploys it by itself.
+        await waitForDeployment(
+          client,
+          name,
+          { revision, requireOperation: false },
+          { timeoutMs: 60_000, log: quiet },
+        );
+        return;
+      }
+      await client.sync(name, {
+        revision,
+        infos: [{ name: OPERATION_NONCE_INFO, value: `initial-${name}` }],
+      });
+      await waitForDeployment(
+        client,
+        name,
+        { revision, requireOperation: true, operationNonce: `initial-${name}` },
+        { timeoutMs: 60_000, log: quiet },
+      );
+    }),
+  );
+}
+
 export interface DeployEnvironment {
   registry: TestRegistry;
   images: DemoImageBuilder;
@@ -105,13 +154,17 @@ export interface DeployEnvironment {
  * the git server's token).
  */
 export async function startDeployEnvironment(
-  files: Record<string, string>,
+  files: Record<string, string> | ((registry: string) => Record<string, string>),
   standInOptions: StandInOptions = {},
 ): Promise<DeployEnvironment> {
   const registry = await startTestRegistry();
   const images = await demoImageBuilder(registry.host, CACHE_DIR);
   const gitRoot = mkdtempSync(join(tmpdir(), 'paved-gitops-root-'));
-  const gitopsBare = await createBareRepo(gitRoot, 'gitops', files);
+  const gitopsBare = await createBareRepo(
+    gitRoot,
+    'gitops',
+    typeof files === 'function' ? files(registry.host) : files,
+  );
   const git = await startGitServer({ root: gitRoot, token: `git-token-${Date.now()}` });
   const gitopsUrl = `${git.url}/gitops.git`;
   const standIn = await startArgoCdStandIn({

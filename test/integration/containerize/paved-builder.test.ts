@@ -10,7 +10,7 @@ import { readTar } from '../../../shared/tar.js';
 import { publishNodeBaseImage, type PublishedBaseImage } from '../../../sandbox/base-image.js';
 import { freePort, requireCommand, stopProcess, waitFor } from '../../../sandbox/process.js';
 import { startRegistry, type LocalRegistry } from '../../../sandbox/registry.js';
-import { makeWorkspace, run, runContainerize, type Workspace } from './harness.js';
+import { makeWorkspace, node24, run, runContainerize, type Workspace } from './harness.js';
 
 let registry: LocalRegistry;
 let base: PublishedBaseImage;
@@ -150,6 +150,7 @@ describe('paved builder, registry without auth', () => {
       [
         'app/.dockerignore',
         'app/.gitignore',
+        'app/README.md',
         'app/Dockerfile',
         'app/package-lock.json',
         'app/package.json',
@@ -208,6 +209,26 @@ describe('paved builder, registry without auth', () => {
     expect(again.code).toBe(0);
     expect(again.outputs['digest']).toBe(first.outputs['digest']);
     expect(again.stdout).toContain('0 bytes sent in 0 blob(s)');
+    // node_modules did not change and the registry has the layer: it was not even re-read.
+    expect(again.stdout).toMatch(
+      /layer dependencies \(node_modules\): \d+ entries, .*\(unchanged since the last build: not rebuilt\)/,
+    );
+  });
+
+  it('the committed bundle under Node 24 builds the same digest', async () => {
+    if (!existsSync(node24))
+      throw new Error(`Node 24 is missing at ${node24}; run: bash scripts/ensure-test-deps.sh`);
+    const bundled = await runContainerize(workspace, pavedInputs('acme/sample'), {}, { node: node24 });
+    expect(bundled.errors).toEqual([]);
+    expect(bundled.outputs['digest']).toBe(first.outputs['digest']);
+  });
+
+  it('rebuilds a remembered dependencies layer when the target repository does not have it', async () => {
+    const other = await runContainerize(workspace, pavedInputs('acme/other'));
+    expect(other.code).toBe(0);
+    expect(other.outputs['digest']).toBe(first.outputs['digest']);
+    expect(other.stdout).not.toContain('not rebuilt');
+    expect(other.stdout).toMatch(/acme\/other: layer dependencies \(node_modules\) .*: uploaded/);
   });
 
   it('after one source file changes, uploads only the sources layer and the config, and says how many bytes', async () => {
