@@ -7,7 +7,8 @@
  * the caller sets a mode). That is what makes an image layer's digest a function of its files only.
  * Format: https://pubs.opengroup.org/onlinepubs/9699919799/utilities/pax.html#tag_20_92_13_06
  */
-import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { createGzip, gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { PavedError } from './errors.js';
 
 export interface TarEntry {
@@ -18,6 +19,11 @@ export interface TarEntry {
   mode?: number;
   /** File content. */
   data?: Uint8Array;
+  /**
+   * Read the content from this file when the entry is written, instead of `data`: lets a layer of
+   * thousands of files be read while earlier parts are already being compressed.
+   */
+  source?: string;
   /** Symlink or hard link target. */
   linkname?: string;
   /** Owner ids; default 0. */
@@ -35,6 +41,8 @@ export interface TarOptions {
 }
 
 const BLOCK = 512;
+const EMPTY = Buffer.alloc(0);
+const ZEROS = Buffer.alloc(BLOCK);
 const TYPE_FLAG: Record<TarEntry['type'], string> = {
   file: '0',
   hardlink: '1',
@@ -104,14 +112,14 @@ function header(fields: {
   block.write('ustar\u000000', 257, 8, 'ascii');
   writeString(block, 345, 155, fields.prefix);
   let sum = 0;
-  for (const byte of block) sum += byte;
+  for (let i = 0; i < BLOCK; i++) sum += block[i] as number;
   block.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
   return block;
 }
 
 function padding(size: number): Buffer {
   const rest = size % BLOCK;
-  return rest === 0 ? Buffer.alloc(0) : Buffer.alloc(BLOCK - rest);
+  return rest === 0 ? EMPTY : ZEROS.subarray(0, BLOCK - rest);
 }
 
 /**
@@ -119,6 +127,14 @@ function padding(size: number): Buffer {
  * depends only on the set of entries, never on the order they were found in.
  */
 export function createTar(entries: readonly TarEntry[], options: TarOptions = {}): Buffer {
+  return Buffer.concat([...tarChunks(entries, options)]);
+}
+
+/**
+ * The archive as a sequence of buffers (headers, contents, padding, end marker), reading `source`
+ * files only as their turn comes. Same bytes as {@link createTar}.
+ */
+export function* tarChunks(entries: readonly TarEntry[], options: TarOptions = {}): Generator<Buffer> {
   const mtime = options.mtime ?? 0;
   const byPath = new Map<string, TarEntry>();
   for (const entry of entries) {
@@ -136,15 +152,21 @@ export function createTar(entries: readonly TarEntry[], options: TarOptions = {}
       }
     }
   }
-  const sorted = [...byPath.values()].sort((a, b) => {
-    const ka = a.type === 'directory' ? `${a.path}/` : a.path;
-    const kb = b.type === 'directory' ? `${b.path}/` : b.path;
-    return Buffer.compare(Buffer.from(ka), Buffer.from(kb));
-  });
-  const out: Buffer[] = [];
+  // Byte order of the UTF-8 paths, directories as `dir/`; keys computed once (thousands of entries).
+  const sorted = [...byPath.values()]
+    .map((entry) => ({ entry, key: Buffer.from(entry.type === 'directory' ? `${entry.path}/` : entry.path) }))
+    .sort((a, b) => Buffer.compare(a.key, b.key))
+    .map(({ entry }) => entry);
   for (const entry of sorted) {
     const path = entry.type === 'directory' ? `${entry.path}/` : entry.path;
-    const data = entry.type === 'file' ? Buffer.from(entry.data ?? new Uint8Array()) : Buffer.alloc(0);
+    const raw =
+      entry.type !== 'file'
+        ? EMPTY
+        : entry.source !== undefined
+          ? readFileSync(entry.source)
+          : (entry.data ?? EMPTY);
+    // View, not copy: layers hold tens of megabytes of file content.
+    const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const linkname = entry.linkname ?? '';
     const mode =
       entry.mode ?? (entry.type === 'directory' ? 0o755 : entry.type === 'symlink' ? 0o777 : 0o644);
@@ -157,39 +179,38 @@ export function createTar(entries: readonly TarEntry[], options: TarOptions = {}
     if (pax.length > 0) {
       const paxData = Buffer.from(pax.join(''), 'utf8');
       const paxName = `PaxHeaders/${path.replace(/\/$/, '').split('/').pop() ?? 'entry'}`.slice(0, 100);
-      out.push(
-        header({
-          name: paxName,
-          prefix: '',
-          mode: 0o644,
-          uid: 0,
-          gid: 0,
-          size: paxData.length,
-          mtime: entryMtime,
-          type: 'x',
-          linkname: '',
-        }),
-      );
-      out.push(paxData, padding(paxData.length));
+      yield header({
+        name: paxName,
+        prefix: '',
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        size: paxData.length,
+        mtime: entryMtime,
+        type: 'x',
+        linkname: '',
+      });
+      yield paxData;
+      yield padding(paxData.length);
     }
     const [prefix, name] = split ?? ['', path.slice(0, 100)];
-    out.push(
-      header({
-        name,
-        prefix,
-        mode: mode & 0o7777,
-        uid: entry.uid ?? 0,
-        gid: entry.gid ?? 0,
-        size: data.length > 0o77777777777 ? 0 : data.length,
-        mtime: entryMtime,
-        type: TYPE_FLAG[entry.type],
-        linkname: linkname.slice(0, 100),
-      }),
-    );
-    if (data.length) out.push(data, padding(data.length));
+    yield header({
+      name,
+      prefix,
+      mode: mode & 0o7777,
+      uid: entry.uid ?? 0,
+      gid: entry.gid ?? 0,
+      size: data.length > 0o77777777777 ? 0 : data.length,
+      mtime: entryMtime,
+      type: TYPE_FLAG[entry.type],
+      linkname: linkname.slice(0, 100),
+    });
+    if (data.length) {
+      yield data;
+      yield padding(data.length);
+    }
   }
-  out.push(Buffer.alloc(BLOCK * 2));
-  return Buffer.concat(out);
+  yield Buffer.alloc(BLOCK * 2);
 }
 
 /**
@@ -198,6 +219,45 @@ export function createTar(entries: readonly TarEntry[], options: TarOptions = {}
  */
 export function gzipDeterministic(data: Uint8Array, level = 6): Buffer {
   return gzipSync(data, { level, memLevel: 8, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
+}
+
+/**
+ * Gzip a sequence of buffers on libuv's thread pool while the caller goes on producing them (reading
+ * files), calling `onInput` with each input chunk (for the uncompressed digest). The output equals
+ * {@link gzipDeterministic} of the concatenated input: deflate's output does not depend on how its
+ * input is split when nothing is flushed in between.
+ */
+export async function gzipChunks(
+  chunks: Iterable<Buffer>,
+  level: number,
+  onInput: (chunk: Buffer) => void,
+): Promise<Buffer> {
+  const gzip = createGzip({ level, memLevel: 8, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
+  const output: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => output.push(chunk));
+  const finished = new Promise<void>((resolve, reject) => {
+    gzip.once('end', resolve);
+    gzip.once('error', reject);
+  });
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  const flushBatch = async (): Promise<void> => {
+    if (batchBytes === 0) return;
+    const data = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, batchBytes);
+    batch = [];
+    batchBytes = 0;
+    if (!gzip.write(data)) await new Promise<void>((resolve) => gzip.once('drain', resolve));
+  };
+  for (const chunk of chunks) {
+    onInput(chunk);
+    batch.push(chunk);
+    batchBytes += chunk.length;
+    if (batchBytes >= 256 * 1024) await flushBatch();
+  }
+  await flushBatch();
+  gzip.end();
+  await finished;
+  return Buffer.concat(output);
 }
 
 /** An entry read back from an archive. */

@@ -19,9 +19,21 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PavedError } from '../errors.js';
-import { createTar, gzipDeterministic, normalizeTarPath, readTar, type TarEntry } from '../tar.js';
+import { createHash } from 'node:crypto';
+import {
+  createTar,
+  gzipChunks,
+  gzipDeterministic,
+  normalizeTarPath,
+  readTar,
+  tarChunks,
+  type TarEntry,
+} from '../tar.js';
 import { sha256Digest } from './client.js';
 import { MediaType } from './types.js';
+
+/** The gzip level of layers Paved builds. Part of a layer's identity: changing it changes digests. */
+export const DEFAULT_LAYER_GZIP_LEVEL = 1;
 
 /** A layer ready to push: the compressed blob, its digest, and the uncompressed diff id for the config. */
 export interface BuiltLayer {
@@ -46,6 +58,8 @@ export interface DirectoryEntriesOptions {
   exclude?: readonly string[];
   /** Only these top-level names (e.g. `['node_modules']`). */
   only?: readonly string[];
+  /** Leave file contents unread (entries carry `source`), for {@link buildLayerStreaming}. */
+  lazy?: boolean;
 }
 
 /** Turn one `.dockerignore`-style pattern into a RegExp over `/`-separated relative paths. */
@@ -111,11 +125,37 @@ export function buildLayer(
   options: { mtime?: number; gzipLevel?: number } = {},
 ): BuiltLayer {
   const tar = createTar(entries, { mtime: options.mtime ?? 0 });
-  const blob = gzipDeterministic(tar, options.gzipLevel);
+  // Level 1 (best speed) by default, as go-containerregistry does for layers: on typical application
+  // files it costs ~20 % more bytes than level 6 and takes less than half the CPU time.
+  const blob = gzipDeterministic(tar, options.gzipLevel ?? DEFAULT_LAYER_GZIP_LEVEL);
   return {
     mediaType: MediaType.ociLayerGzip,
     digest: sha256Digest(blob),
     diffId: sha256Digest(tar),
+    size: blob.length,
+    blob,
+    entries: entries.length,
+  };
+}
+
+/**
+ * {@link buildLayer} for big layers: files are read while the thread pool compresses what came before,
+ * so reading and gzip overlap. Same bytes, same digests as {@link buildLayer}.
+ */
+export async function buildLayerStreaming(
+  entries: readonly TarEntry[],
+  options: { mtime?: number; gzipLevel?: number } = {},
+): Promise<BuiltLayer> {
+  const diff = createHash('sha256');
+  const blob = await gzipChunks(
+    tarChunks(entries, { mtime: options.mtime ?? 0 }),
+    options.gzipLevel ?? DEFAULT_LAYER_GZIP_LEVEL,
+    (chunk) => diff.update(chunk),
+  );
+  return {
+    mediaType: MediaType.ociLayerGzip,
+    digest: sha256Digest(blob),
+    diffId: `sha256:${diff.digest('hex')}`,
     size: blob.length,
     blob,
     entries: entries.length,

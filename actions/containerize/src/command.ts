@@ -52,12 +52,16 @@ export const spawnCommand: CommandRunner = (command, args, options = {}) =>
     });
   });
 
-/** Run and throw CommandError (with the last lines of output) on a non-zero exit. */
+/**
+ * Run and throw CommandError (with the last lines of output) on a non-zero exit. `label` names the
+ * step in the error, e.g. `buildah bud`.
+ */
 export async function runChecked(
   runner: CommandRunner,
   command: string,
   args: readonly string[],
   options: Parameters<CommandRunner>[2] = {},
+  label = command,
 ): Promise<CommandResult> {
   const result = await runner(command, args, options);
   if (result.code !== 0) {
@@ -65,7 +69,7 @@ export async function runChecked(
     const what =
       result.code === 127
         ? `'${command}' is not installed or not on PATH`
-        : `'${command} ${args[0] ?? ''}' exited with code ${result.code}`;
+        : `'${label}' exited with code ${result.code}`;
     throw new CommandError(`${what}${tail ? `:\n${tail}` : ''}`, result.code);
   }
   return result;

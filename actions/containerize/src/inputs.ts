@@ -1,7 +1,7 @@
 /** Every input of the containerize action, read and validated before anything is built or pushed. */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { InputError, quote } from '../../../shared/errors.js';
+import { InputError } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
 import { parseImageReference, type ImageReference } from '../../../shared/oci/reference.js';
 import { parsePlatform, type Platform } from '../../../shared/oci/types.js';
@@ -84,11 +84,35 @@ export function insideWorkspace(input: string, value: string, workspace: string)
   return real;
 }
 
-/** The first `FROM` image of a Dockerfile, when it is a plain reference (no build-arg substitution). */
-export function dockerfileBaseImage(text: string): string | undefined {
+/**
+ * The first `FROM` image of a Dockerfile, with `${ARG}` / `$ARG` filled from build args or the ARG
+ * defaults declared before it; undefined when a variable stays unknown.
+ */
+export function dockerfileBaseImage(
+  text: string,
+  buildArgs: Readonly<Record<string, string>> = {},
+): string | undefined {
+  const args: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
+    const arg = /^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?/i.exec(line);
+    if (arg) {
+      const name = arg[1] as string;
+      const value = buildArgs[name] ?? arg[2]?.replace(/^["']|["']$/g, '');
+      if (value !== undefined) args[name] = value;
+      continue;
+    }
     const match = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(line);
-    if (match) return match[1]?.includes('$') ? undefined : match[1];
+    if (!match) continue;
+    let unknown = false;
+    const image = (match[1] as string).replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (_all, a?: string, b?: string) => {
+        const value = args[(a ?? b) as string];
+        if (value === undefined) unknown = true;
+        return value ?? '';
+      },
+    );
+    return unknown ? undefined : image;
   }
   return undefined;
 }
@@ -116,9 +140,9 @@ export function getInputs(
   const shaLength = reader.integer('sha-length', { default: 7, min: 4, max: 40 });
   const builder = reader.enum('builder', BUILDERS, { default: 'auto' });
   const workspace = env['GITHUB_WORKSPACE'] ?? process.cwd();
-  const context = insideWorkspace('context', reader.string('context', { default: '.' }), workspace);
-  if (!statSync(context).isDirectory())
-    throw InputError.invalid('context', reader.string('context', { default: '.' }), 'a directory');
+  const contextInput = reader.string('context', { default: '.' });
+  const context = insideWorkspace('context', contextInput, workspace);
+  if (!statSync(context).isDirectory()) throw InputError.invalid('context', contextInput, 'a directory');
   const fileInput = reader.string('file');
   const file = fileInput ? insideWorkspace('file', fileInput, workspace) : join(context, 'Dockerfile');
   if ((builder === 'docker' || builder === 'buildah') && !existsSync(file)) {
@@ -162,7 +186,7 @@ export function getInputs(
   const insecure = reader.boolean('insecure', { default: false });
   const baseText =
     reader.string('base-image') ??
-    (existsSync(file) && readText ? dockerfileBaseImage(readText(file)) : undefined);
+    (existsSync(file) && readText ? dockerfileBaseImage(readText(file), buildArgs) : undefined);
   const baseImage = baseText ? parseImageReference(baseText, 'base-image') : undefined;
   if (builder === 'paved' && !baseImage) {
     throw new InputError(
@@ -195,7 +219,6 @@ export function getInputs(
   });
   for (const [key, value] of Object.entries(buildArgs))
     if (value.includes('\n')) throw InputError.invalid('build-args', `${key}=${value}`, 'one-line values');
-  void quote;
   return {
     images,
     imageRefs,

@@ -13,6 +13,7 @@ import { getInputs, type BuilderName, type Inputs } from './inputs.js';
 import { computeLabels, computeTags } from './metadata.js';
 import { metadataContext, readGitFacts } from './context.js';
 import { spawnCommand, type CommandRunner } from './command.js';
+import type { AppLayer } from './builders/paved.js';
 
 /** auto: docker buildx when an engine answers, else buildah, else the paved builder. */
 export async function chooseBuilder(
@@ -43,7 +44,16 @@ async function buildWithPaved(
   const { clientForReference } = await import('../../../shared/oci/pull.js');
   const { hostPlatform } = await import('../../../shared/oci/types.js');
   const { referenceTarget, formatImageReference } = await import('../../../shared/oci/reference.js');
-  const { assembleImage, pushImage, splitTagged } = await import('./builders/paved.js');
+  const {
+    assembleImage,
+    pushImage,
+    splitTagged,
+    presentDependencyPaths,
+    dependencyLayerSalt,
+    buildDependencyLayer,
+    buildSourcesLayer,
+  } = await import('./builders/paved.js');
+  const { MediaType } = await import('../../../shared/oci/types.js');
   const credentialsFor = (registry: string) =>
     inputs.username && inputs.password && registry === inputs.registry
       ? { username: inputs.username, password: inputs.password, source: 'inputs' }
@@ -88,22 +98,59 @@ async function buildWithPaved(
   info(
     `base image ${formatImageReference(baseRef)} → ${base.digest}${base.index ? ` (${platform.os}/${platform.architecture} from a multi-platform index)` : ''}`,
   );
+  const spec = {
+    context: inputs.context,
+    workdir: inputs.workdir,
+    dependencyPaths: inputs.dependencyPaths,
+    env: inputs.env,
+    entrypoint: inputs.entrypoint,
+    cmd: inputs.cmd,
+    expose: inputs.expose,
+    user: inputs.user,
+    labels,
+    annotations,
+    created,
+  };
   const image = await group('Assembling layers', async () => {
-    const assembled = assembleImage(base, baseRef, {
-      context: inputs.context,
-      workdir: inputs.workdir,
-      dependencyPaths: inputs.dependencyPaths,
-      env: inputs.env,
-      entrypoint: inputs.entrypoint,
-      cmd: inputs.cmd,
-      expose: inputs.expose,
-      user: inputs.user,
-      labels,
-      annotations,
-      created,
-    });
-    for (const { name, layer } of assembled.appLayers)
-      info(`layer ${name}: ${layer.entries} entries, ${layer.size} bytes, ${layer.digest}`);
+    const { LayerCache, layerCacheDir, fingerprintPaths } = await import('./layer-cache.js');
+    const layers: AppLayer[] = [];
+    const present = presentDependencyPaths(spec);
+    if (present.length > 0) {
+      // Unchanged dependencies that every target already holds are not read, tarred or compressed again.
+      const cache = new LayerCache(layerCacheDir());
+      const fingerprint = fingerprintPaths(inputs.context, present, dependencyLayerSalt(spec));
+      const cached = cache.get(fingerprint);
+      let everywhere = false;
+      if (cached && inputs.push) {
+        const sizes = await Promise.all(
+          targets.map((t) => t.client.blobSize(t.ref.repository, cached.digest)),
+        );
+        everywhere = sizes.every((size) => size !== undefined);
+      }
+      if (cached && everywhere) {
+        layers.push({
+          name: `dependencies (${present.join(', ')})`,
+          layer: { mediaType: MediaType.ociLayerGzip, ...cached },
+          cached: true,
+        });
+      } else {
+        const built = (await buildDependencyLayer(spec)) as AppLayer;
+        cache.set(fingerprint, {
+          digest: built.layer.digest,
+          diffId: built.layer.diffId,
+          size: built.layer.size,
+          entries: built.layer.entries,
+        });
+        layers.push(built);
+      }
+    }
+    layers.push(buildSourcesLayer(spec));
+    const assembled = assembleImage(base, baseRef, spec, layers);
+    for (const { name, layer, cached } of assembled.appLayers) {
+      info(
+        `layer ${name}: ${layer.entries} entries, ${layer.size} bytes, ${layer.digest}${cached ? ' (unchanged since the last build: not rebuilt)' : ''}`,
+      );
+    }
     return assembled;
   });
   if (!inputs.push) return { digest: image.digest, bytesSent: 0 };

@@ -136,7 +136,9 @@ describe('containerize inputs', () => {
     ['FROM node:20\n', 'node:20'],
     ['# c\nFROM --platform=$BUILDPLATFORM golang AS build\n', 'golang'],
     ['ARG B\nFROM ${B}\n', undefined],
+    ['ARG B=r.io/base:1\nFROM ${B}\n', 'r.io/base:1'],
+    ['ARG REG=r.io\nARG TAG\nFROM $REG/base:${TAG}\n', 'r.io/base:7'],
   ])('finds the base image in %j', (text, expected) => {
-    expect(dockerfileBaseImage(text)).toBe(expected);
+    expect(dockerfileBaseImage(text, { TAG: '7' })).toBe(expected);
   });
 });

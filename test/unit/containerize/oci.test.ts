@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { credentialsFromDockerConfig, parseWwwAuthenticate } from '../../../shared/oci/auth.js';
 import {
   buildLayer,
+  buildLayerStreaming,
   directoryEntries,
   ignorePatternToRegExp,
   unpackLayer,
@@ -197,6 +198,25 @@ describe('deterministic tar', () => {
     ]);
     writeFileSync(join(dir, 'src', 'a.js'), 'b');
     expect(make().digest).not.toBe(first.digest);
+  });
+
+  it('the streaming layer builder (files read while gzip runs) gives the same bytes as the in-memory one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paved-stream-'));
+    for (let i = 0; i < 60; i++) {
+      mkdirSync(join(dir, `pkg${i % 7}`), { recursive: true });
+      // Incompressible-ish content so that the gzip stream crosses many internal buffer boundaries.
+      writeFileSync(
+        join(dir, `pkg${i % 7}`, `f${i}.js`),
+        Buffer.from(Array.from({ length: 9000 + i * 517 }, (_, j) => (j * 2654435761 + i) % 251)),
+      );
+    }
+    const eager = buildLayer(directoryEntries(dir, { destination: '/app/node_modules' }));
+    const streamed = await buildLayerStreaming(
+      directoryEntries(dir, { destination: '/app/node_modules', lazy: true }),
+    );
+    expect(streamed.digest).toBe(eager.digest);
+    expect(streamed.diffId).toBe(eager.diffId);
+    expect(streamed.blob.equals(eager.blob)).toBe(true);
   });
 
   it('unpacks layers in order with whiteouts, and refuses entries that climb out', () => {

@@ -104,15 +104,19 @@ export async function buildWithBuildah(
       'buildah',
       buildahBudArgs({ ...build, secretFiles: temp.files }, options, baseImage, authFile),
       { stream: info, env: options.env },
+      'buildah bud',
     );
     if (!build.push) return undefined;
     let digest: string | undefined;
     for (const tag of build.tags) {
       const digestFile = join(temp.dir, 'digest');
-      await runChecked(runner, 'buildah', buildahPushArgs(tag, digestFile, options, authFile), {
-        stream: info,
-        env: options.env,
-      });
+      await runChecked(
+        runner,
+        'buildah',
+        buildahPushArgs(tag, digestFile, options, authFile),
+        { stream: info, env: options.env },
+        'buildah push',
+      );
       digest = readFileSync(digestFile, 'utf8').trim();
     }
     return digest;

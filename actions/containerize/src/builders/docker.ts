@@ -86,7 +86,7 @@ export async function buildWithDocker(
   const metadataFile = join(secretFiles.dir, 'metadata.json');
   try {
     const args = dockerBuildxArgs({ ...build, secretFiles: secretFiles.files }, metadataFile);
-    await runChecked(runner, 'docker', args, { stream: info });
+    await runChecked(runner, 'docker', args, { stream: info }, 'docker buildx build');
     let metadata: Record<string, unknown> = {};
     try {
       metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;

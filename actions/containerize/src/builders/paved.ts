@@ -13,7 +13,13 @@ import { PavedError } from '../../../../shared/errors.js';
 import { info } from '../../../../shared/log.js';
 import type { RegistryClient, ResolvedImage, BlobPushResult } from '../../../../shared/oci/client.js';
 import { sha256Digest } from '../../../../shared/oci/client.js';
-import { buildLayer, directoryEntries, type BuiltLayer } from '../../../../shared/oci/layer.js';
+import {
+  buildLayer,
+  DEFAULT_LAYER_GZIP_LEVEL,
+  buildLayerStreaming,
+  directoryEntries,
+  type BuiltLayer,
+} from '../../../../shared/oci/layer.js';
 import {
   formatImageReference,
   parseImageReference,
@@ -41,6 +47,17 @@ export interface PavedImageSpec {
   created: Date;
 }
 
+/**
+ * One application layer. `blob` is absent when the layer was recognised from the layer cache and the
+ * registry already holds it: its digests are known without reading a single file.
+ */
+export interface AppLayer {
+  name: string;
+  layer: Omit<BuiltLayer, 'blob'> & { blob?: Buffer };
+  /** True when taken from the layer cache instead of built. */
+  cached?: boolean;
+}
+
 /** An image assembled in memory, ready to push. */
 export interface AssembledImage {
   digest: string;
@@ -50,7 +67,7 @@ export interface AssembledImage {
   configBytes: Buffer;
   configDigest: string;
   /** The layers Paved built (dependencies, sources), in order. */
-  appLayers: { name: string; layer: BuiltLayer }[];
+  appLayers: AppLayer[];
   /** Base layers as listed by the base manifest. */
   baseLayers: Descriptor[];
 }
@@ -88,27 +105,78 @@ function asOciLayer(descriptor: Descriptor): Descriptor {
   return { ...rest, mediaType };
 }
 
-/** Build the application layers and the config and manifest over `base`. Reads files; no network. */
+/** The dependency paths that exist in the context (`node_modules` by default). */
+export function presentDependencyPaths(spec: Pick<PavedImageSpec, 'context' | 'dependencyPaths'>): string[] {
+  return spec.dependencyPaths.filter((path) => existsSync(join(spec.context, path)));
+}
+
+/** What makes the dependencies layer what it is besides its files: where it lands and what is left out. */
+export function dependencyLayerSalt(
+  spec: Pick<PavedImageSpec, 'context' | 'workdir' | 'dependencyPaths'>,
+): string {
+  return JSON.stringify({
+    format: 1,
+    gzip: DEFAULT_LAYER_GZIP_LEVEL,
+    workdir: spec.workdir,
+    paths: spec.dependencyPaths,
+    ignore: ignorePatterns(spec.context),
+  });
+}
+
+/** Build the dependencies layer (undefined when none of the paths exist), reading and compressing in parallel. */
+export async function buildDependencyLayer(
+  spec: Pick<PavedImageSpec, 'context' | 'workdir' | 'dependencyPaths'>,
+): Promise<AppLayer | undefined> {
+  const present = presentDependencyPaths(spec);
+  if (present.length === 0) return undefined;
+  const ignore = ignorePatterns(spec.context);
+  const entries = present.flatMap((path) =>
+    directoryEntries(join(spec.context, path), {
+      destination: `${spec.workdir}/${path}`,
+      exclude: ignore,
+      lazy: true,
+    }),
+  );
+  return { name: `dependencies (${present.join(', ')})`, layer: await buildLayerStreaming(entries) };
+}
+
+function buildDependencyLayerSync(
+  spec: Pick<PavedImageSpec, 'context' | 'workdir' | 'dependencyPaths'>,
+): AppLayer | undefined {
+  const present = presentDependencyPaths(spec);
+  if (present.length === 0) return undefined;
+  const ignore = ignorePatterns(spec.context);
+  const entries = present.flatMap((path) =>
+    directoryEntries(join(spec.context, path), { destination: `${spec.workdir}/${path}`, exclude: ignore }),
+  );
+  return { name: `dependencies (${present.join(', ')})`, layer: buildLayer(entries) };
+}
+
+/** Build the sources layer: the context minus the dependency paths and ignored files. */
+export function buildSourcesLayer(
+  spec: Pick<PavedImageSpec, 'context' | 'workdir' | 'dependencyPaths'>,
+): AppLayer {
+  const exclude = [...ignorePatterns(spec.context), ...spec.dependencyPaths.map((p) => `/${p}`)];
+  return {
+    name: 'sources',
+    layer: buildLayer(directoryEntries(spec.context, { destination: spec.workdir, exclude })),
+  };
+}
+
+/**
+ * Write the config and manifest over `base` for the application layers (built with
+ * {@link buildDependencyLayer} and {@link buildSourcesLayer}, or by default built here). Reads files; no network.
+ */
 export function assembleImage(
   base: ResolvedImage,
   baseRef: ImageReference,
   spec: PavedImageSpec,
+  layers?: readonly AppLayer[],
 ): AssembledImage {
   const destination = spec.workdir;
-  const ignore = ignorePatterns(spec.context);
-  const appLayers: { name: string; layer: BuiltLayer }[] = [];
-  const present = spec.dependencyPaths.filter((path) => existsSync(join(spec.context, path)));
-  if (present.length > 0) {
-    const entries = present.flatMap((path) =>
-      directoryEntries(join(spec.context, path), { destination: `${destination}/${path}`, exclude: ignore }),
-    );
-    appLayers.push({ name: `dependencies (${present.join(', ')})`, layer: buildLayer(entries) });
-  }
-  const sources = directoryEntries(spec.context, {
-    destination,
-    exclude: [...ignore, ...spec.dependencyPaths.map((p) => `/${p}`)],
-  });
-  appLayers.push({ name: 'sources', layer: buildLayer(sources) });
+  const appLayers: AppLayer[] = layers
+    ? [...layers]
+    : [buildDependencyLayerSync(spec), buildSourcesLayer(spec)].filter((l): l is AppLayer => l !== undefined);
 
   const created = spec.created.toISOString();
   const baseConfig = base.config.config ?? {};
@@ -240,9 +308,17 @@ export async function pushImage(
       record(`base layer ${i + 1}/${image.baseLayers.length}`, result);
     }
     for (const { name: layerName, layer } of image.appLayers) {
+      const data =
+        layer.blob ??
+        (() =>
+          Promise.reject(
+            new PavedError(
+              `${name}: the ${layerName} layer ${layer.digest} disappeared from the registry during the build; run the build again`,
+            ),
+          ));
       record(
         `layer ${layerName}`,
-        await target.client.pushBlob(target.ref.repository, layer.blob, { digest: layer.digest }),
+        await target.client.pushBlob(target.ref.repository, data, { digest: layer.digest, size: layer.size }),
       );
     }
     record(
