@@ -11,7 +11,9 @@ export interface SandboxSubcommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {};
+const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {
+  slack: async () => (await import('./sandbox/slack.js')).subcommand,
+};
 
 export const command: Command = {
   name: 'sandbox',
