@@ -89,6 +89,19 @@ function splitCredentials(target: string, headers: Record<string, string>): stri
   return url.toString();
 }
 
+/**
+ * A `fetch` that picks the same proxy-aware (HTTPS_PROXY/NO_PROXY) pooled dispatcher as {@link request},
+ * for SDKs that take a `fetch` option (the Slack clients). Retries and timeouts stay with the caller.
+ */
+export function proxyAwareFetch(options: { insecureTls?: boolean } = {}): typeof globalThis.fetch {
+  return (async (input: unknown, init?: Record<string, unknown>) => {
+    const target = new URL(input instanceof URL ? input.href : typeof input === 'string' ? input : (input as { url: string }).url);
+    const dispatcher = await dispatcherFor(target, options.insecureTls ?? false);
+    const { fetch } = await import('undici');
+    return fetch(input as Parameters<typeof fetch>[0], { ...init, dispatcher } as Parameters<typeof fetch>[1]);
+  }) as unknown as typeof globalThis.fetch;
+}
+
 /** Close pooled connections (lets a process or test exit promptly). */
 export async function closeHttpAgents(): Promise<void> {
   const all = [...agents.values()];
