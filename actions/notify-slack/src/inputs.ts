@@ -114,7 +114,9 @@ export function getInputs(reader = new InputReader()): Inputs {
   const matrix = reader.object('matrix');
   if (Array.isArray(matrix)) throw InputError.invalid('matrix', JSON.stringify(matrix), 'a JSON object: ${{ toJSON(matrix) }}');
 
-  const mentions = reader.list('mention').map((item) => {
+  // Mentions never contain commas, so commas separate them on any line.
+  const mentionItems = reader.list('mention').flatMap((line) => line.split(',').map((item) => item.trim()).filter(Boolean));
+  const mentions = mentionItems.map((item) => {
     const mention = slackMention(item);
     if (!mention) {
       throw new InputError('mention', `Input 'mention' must list user IDs (U0123ABCD), user-group IDs (S0123ABCD), @here or @channel; got ${quote(item)}. Slack does not resolve @names in messages.`);
