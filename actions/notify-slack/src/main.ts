@@ -76,6 +76,16 @@ async function plan(inputs: Inputs, facts: PipelineFacts, workspace: string): Pr
   return { main: runMessage(facts), reply: updating && inputs.threadReplies ? stageReply(facts) : undefined };
 }
 
+/** Every string in a message with registered secrets replaced: a token pasted into a reason must not reach Slack. */
+function redactMessage<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactMessage(item)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactMessage(v)])) as T;
+  }
+  return value;
+}
+
 function validate(planned: Planned): void {
   const problems: string[] = [];
   for (const [label, message] of [['message', planned.main], ['thread reply', planned.reply]] as const) {
@@ -109,7 +119,8 @@ export async function run(): Promise<void> {
 
     // Parse and fill a custom payload even when the filters skip this call, so a broken payload shows on
     // the first run instead of on the day something fails.
-    const planned = await plan(inputs, facts, context.workspace);
+    const unredacted = await plan(inputs, facts, context.workspace);
+    const planned: Planned = { main: redactMessage(unredacted.main), reply: unredacted.reply && redactMessage(unredacted.reply) };
     const byBranch = decideByBranch(inputs.branches, context.branch ?? context.tag);
     const byStatus = inputs.status ? decideByStatus(inputs.when, inputs.stage, inputs.status, inputs.previousStatus) : { send: true, reason: 'always' };
     if (!byBranch.send || !byStatus.send) {

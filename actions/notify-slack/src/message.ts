@@ -57,7 +57,8 @@ function factFields(facts: PipelineFacts): { type: 'mrkdwn'; text: string }[] {
   if (facts.image) fields.push(field('Image', `\`${escapeMrkdwn(truncate(facts.image, 500))}\``));
   const tests = describeTests(facts.tests);
   if (tests) fields.push(field('Tests', tests));
-  const duration = describeDuration(facts.durationMs);
+  // A run that just started has no duration worth showing.
+  const duration = facts.status === 'started' ? undefined : describeDuration(facts.durationMs);
   if (duration) fields.push(field('Duration', duration));
   if (facts.jobName) fields.push(field('Job', facts.runUrl ? link(facts.runUrl, facts.jobName) : escapeMrkdwn(facts.jobName)));
   return fields.slice(0, SLACK_LIMITS.sectionFields);
