@@ -95,10 +95,15 @@ function splitCredentials(target: string, headers: Record<string, string>): stri
  */
 export function proxyAwareFetch(options: { insecureTls?: boolean } = {}): typeof globalThis.fetch {
   return (async (input: unknown, init?: Record<string, unknown>) => {
-    const target = new URL(input instanceof URL ? input.href : typeof input === 'string' ? input : (input as { url: string }).url);
+    const target = new URL(
+      input instanceof URL ? input.href : typeof input === 'string' ? input : (input as { url: string }).url,
+    );
     const dispatcher = await dispatcherFor(target, options.insecureTls ?? false);
     const { fetch } = await import('undici');
-    return fetch(input as Parameters<typeof fetch>[0], { ...init, dispatcher } as Parameters<typeof fetch>[1]);
+    return fetch(
+      input as Parameters<typeof fetch>[0],
+      { ...init, dispatcher } as Parameters<typeof fetch>[1],
+    );
   }) as unknown as typeof globalThis.fetch;
 }
 

@@ -6,12 +6,15 @@ import type { Conversation, RecordedMessage } from './conversation.js';
 import { threadReplies, topLevelMessages } from './conversation.js';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Slack mrkdwn to plain text: `<url|label>` → `label (url)`, `<@U1>` → `@U1`, entities decoded. */
 export function mrkdwnToText(text: string): string {
   return text
-    .replace(/<([^<>|]+)\|([^<>]+)>/g, (_all, target: string, label: string) => (target.startsWith('!') || target.startsWith('@') ? label : `${label} (${target})`))
+    .replace(/<([^<>|]+)\|([^<>]+)>/g, (_all, target: string, label: string) =>
+      target.startsWith('!') || target.startsWith('@') ? label : `${label} (${target})`,
+    )
     .replace(/<@([A-Z0-9]+)>/g, '@$1')
     .replace(/<!subteam\^([A-Z0-9]+)>/g, '@$1')
     .replace(/<!(here|channel|everyone)>/g, '@$1')
@@ -34,14 +37,35 @@ export function renderBlock(block: unknown): string[] {
       return [`== ${textOf(block['text'])} ==`];
     case 'section': {
       const lines = block['text'] ? textOf(block['text']).split('\n') : [];
-      if (Array.isArray(block['fields'])) for (const field of block['fields']) lines.push(...textOf(field).split('\n').map((l, i) => (i === 0 ? `• ${l}` : `  ${l}`)));
-      if (isObject(block['accessory']) && block['accessory']['type'] === 'button') lines.push(renderButton(block['accessory']));
+      if (Array.isArray(block['fields']))
+        for (const field of block['fields'])
+          lines.push(
+            ...textOf(field)
+              .split('\n')
+              .map((l, i) => (i === 0 ? `• ${l}` : `  ${l}`)),
+          );
+      if (isObject(block['accessory']) && block['accessory']['type'] === 'button')
+        lines.push(renderButton(block['accessory']));
       return lines;
     }
     case 'context':
-      return [elements.map((e) => (isObject(e) && e['type'] === 'image' ? `[image: ${String(e['alt_text'] ?? '')}]` : textOf(e))).join('  ·  ')];
+      return [
+        elements
+          .map((e) =>
+            isObject(e) && e['type'] === 'image' ? `[image: ${String(e['alt_text'] ?? '')}]` : textOf(e),
+          )
+          .join('  ·  '),
+      ];
     case 'actions':
-      return [elements.map((e) => (isObject(e) && e['type'] === 'button' ? renderButton(e) : `[${String(isObject(e) ? e['type'] : '?')}]`)).join('  ')];
+      return [
+        elements
+          .map((e) =>
+            isObject(e) && e['type'] === 'button'
+              ? renderButton(e)
+              : `[${String(isObject(e) ? e['type'] : '?')}]`,
+          )
+          .join('  '),
+      ];
     case 'divider':
       return ['────────'];
     case 'image':
@@ -71,17 +95,24 @@ function richText(node: unknown): string {
 const COLOR_NAMES: Record<string, string> = { good: 'green', warning: 'amber', danger: 'red' };
 
 /** A message body: its blocks (or text when it has none), then each attachment behind a colour bar. */
-export function renderMessageBody(message: { text: string; blocks?: unknown[]; attachments?: unknown[] }): string[] {
+export function renderMessageBody(message: {
+  text: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+}): string[] {
   const lines: string[] = [];
-  if (message.blocks && message.blocks.length > 0) for (const block of message.blocks) lines.push(...renderBlock(block));
+  if (message.blocks && message.blocks.length > 0)
+    for (const block of message.blocks) lines.push(...renderBlock(block));
   else if (message.text) lines.push(...mrkdwnToText(message.text).split('\n'));
   for (const attachment of message.attachments ?? []) {
     if (!isObject(attachment)) continue;
     const color = typeof attachment['color'] === 'string' ? attachment['color'] : '';
     lines.push(`┃ (${COLOR_NAMES[color] ?? (color || 'no colour')})`);
     const inner: string[] = [];
-    if (Array.isArray(attachment['blocks'])) for (const block of attachment['blocks']) inner.push(...renderBlock(block));
-    else if (typeof attachment['text'] === 'string') inner.push(...mrkdwnToText(attachment['text']).split('\n'));
+    if (Array.isArray(attachment['blocks']))
+      for (const block of attachment['blocks']) inner.push(...renderBlock(block));
+    else if (typeof attachment['text'] === 'string')
+      inner.push(...mrkdwnToText(attachment['text']).split('\n'));
     lines.push(...inner.map((line) => `┃ ${line}`));
   }
   return lines;
@@ -106,11 +137,15 @@ export function renderConversation(conversation: Conversation): string {
     const messages = topLevelMessages(conversation, channel.id);
     if (messages.length === 0) continue;
     any = true;
-    out.push('', `#${channel.name} (${channel.id}) — ${messages.length} message${messages.length === 1 ? '' : 's'}`);
+    out.push(
+      '',
+      `#${channel.name} (${channel.id}) — ${messages.length} message${messages.length === 1 ? '' : 's'}`,
+    );
     for (const message of messages) {
       out.push('', header(message), ...renderMessageBody(message).map((line) => `  ${line}`));
       const replies = threadReplies(conversation, channel.id, message.ts);
-      if (replies.length > 0) out.push(`  └ ${replies.length} thread repl${replies.length === 1 ? 'y' : 'ies'}:`);
+      if (replies.length > 0)
+        out.push(`  └ ${replies.length} thread repl${replies.length === 1 ? 'y' : 'ies'}:`);
       for (const reply of replies) {
         out.push(`    ↳ ${header(reply)}`, ...renderMessageBody(reply).map((line) => `      ${line}`));
       }

@@ -99,7 +99,10 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
   const init = (): void => {
     conversation = {
       team: { id: TEAM.id, name: TEAM.name },
-      channels: channelNames.map((name, i) => ({ id: `C0PAVED${String(i + 1).padStart(3, '0')}`, name: name.replace(/^#/, '') })),
+      channels: channelNames.map((name, i) => ({
+        id: `C0PAVED${String(i + 1).padStart(3, '0')}`,
+        name: name.replace(/^#/, ''),
+      })),
       messages: [],
       requests: [],
     };
@@ -147,7 +150,12 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
   };
 
   const record = (endpoint: string, status: number, error?: string): void => {
-    conversation.requests.push({ at: new Date().toISOString(), endpoint, status, ...(error ? { error } : {}) });
+    conversation.requests.push({
+      at: new Date().toISOString(),
+      endpoint,
+      status,
+      ...(error ? { error } : {}),
+    });
     persist();
   };
 
@@ -161,7 +169,9 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     }
   };
 
-  const contentOf = (args: Record<string, unknown>): { text: unknown; blocks: unknown; attachments: unknown } => ({
+  const contentOf = (
+    args: Record<string, unknown>,
+  ): { text: unknown; blocks: unknown; attachments: unknown } => ({
     text: args['text'],
     blocks: decodeStructured(args['blocks'], 'invalid_blocks_format'),
     attachments: decodeStructured(args['attachments'], 'invalid_attachments'),
@@ -172,7 +182,10 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     const code = (issues[0] as BlockKitIssue).code;
     if (code === 'invalid_blocks' || code === 'invalid_attachments') {
       const relevant = issues.filter((i) => i.code === code).map(slackErrorLine);
-      throw new ApiRefusal(code, { errors: relevant, response_metadata: { messages: relevant.map((line) => `[ERROR] ${line}`) } });
+      throw new ApiRefusal(code, {
+        errors: relevant,
+        response_metadata: { messages: relevant.map((line) => `[ERROR] ${line}`) },
+      });
     }
     throw new ApiRefusal(code);
   };
@@ -191,79 +204,107 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     bot_profile: { id: BOT.botId, app_id: BOT.appId, name: BOT.name, team_id: TEAM.id, deleted: false },
   });
 
-  const snapshot = (content: { text: unknown; blocks: unknown; attachments: unknown }): MessageContentSnapshot => ({
+  const snapshot = (content: {
+    text: unknown;
+    blocks: unknown;
+    attachments: unknown;
+  }): MessageContentSnapshot => ({
     text: typeof content.text === 'string' ? content.text : '',
     ...(Array.isArray(content.blocks) ? { blocks: content.blocks } : {}),
     ...(Array.isArray(content.attachments) ? { attachments: content.attachments } : {}),
   });
 
-  const methods: Record<string, (args: Record<string, unknown>, baseUrl: string) => Record<string, unknown>> = {
-    'auth.test': (_args, baseUrl) => ({
-      url: `${baseUrl}/`,
-      team: TEAM.name,
-      user: BOT.name,
-      team_id: TEAM.id,
-      user_id: BOT.userId,
-      bot_id: BOT.botId,
-      is_enterprise_install: false,
-    }),
-    'chat.postMessage': (args) => {
-      const channel = resolveChannel(args['channel'], true);
-      const content = contentOf(args);
-      refuseInvalid(validateMessage(content));
-      let threadTs: string | undefined;
-      if (args['thread_ts'] !== undefined && args['thread_ts'] !== '') {
-        const parent = conversation.messages.find((m) => m.channel === channel && m.ts === args['thread_ts']);
-        if (!parent) throw new ApiRefusal('thread_not_found');
-        // Replying to a reply lands in the parent's thread, as in Slack.
-        threadTs = parent.threadTs ?? parent.ts;
-      }
-      const message: RecordedMessage = {
-        channel,
-        ts: nextTs(),
-        ...(threadTs ? { threadTs } : {}),
-        via: 'bot',
-        postedBy: BOT.userId,
-        ...snapshot(content),
-        edits: [],
-        postedAt: new Date().toISOString(),
-      };
-      conversation.messages.push(message);
-      return { channel, ts: message.ts, message: messageView(message) };
-    },
-    'chat.update': (args) => {
-      const channel = resolveChannel(args['channel'], false);
-      const message = conversation.messages.find((m) => m.channel === channel && m.ts === args['ts']);
-      if (!message) throw new ApiRefusal('message_not_found');
-      if (message.via !== 'bot') throw new ApiRefusal('cant_update_message');
-      const content = contentOf(args);
-      // Fields left out keep their previous value (blocks and attachments), as chat.update documents.
-      const merged = {
-        text: content.text ?? (content.blocks !== undefined || content.attachments !== undefined ? '' : undefined),
-        blocks: content.blocks ?? message.blocks,
-        attachments: content.attachments ?? message.attachments,
-      };
-      if (content.text === undefined && content.blocks === undefined && content.attachments === undefined) throw new ApiRefusal('no_text');
-      refuseInvalid(validateMessage(merged));
-      const { channel: _c, ts: _t, edits, ...rest } = message;
-      const previous: MessageContentSnapshot = { text: rest.text, ...(rest.blocks ? { blocks: rest.blocks } : {}), ...(rest.attachments ? { attachments: rest.attachments } : {}) };
-      edits.push({ ...previous, editedAt: new Date().toISOString() });
-      const next = snapshot(merged);
-      message.text = next.text;
-      if (next.blocks) message.blocks = next.blocks;
-      else delete message.blocks;
-      if (next.attachments) message.attachments = next.attachments;
-      else delete message.attachments;
-      return { channel, ts: message.ts, text: message.text, message: messageView(message) };
-    },
-  };
+  const methods: Record<string, (args: Record<string, unknown>, baseUrl: string) => Record<string, unknown>> =
+    {
+      'auth.test': (_args, baseUrl) => ({
+        url: `${baseUrl}/`,
+        team: TEAM.name,
+        user: BOT.name,
+        team_id: TEAM.id,
+        user_id: BOT.userId,
+        bot_id: BOT.botId,
+        is_enterprise_install: false,
+      }),
+      'chat.postMessage': (args) => {
+        const channel = resolveChannel(args['channel'], true);
+        const content = contentOf(args);
+        refuseInvalid(validateMessage(content));
+        let threadTs: string | undefined;
+        if (args['thread_ts'] !== undefined && args['thread_ts'] !== '') {
+          const parent = conversation.messages.find(
+            (m) => m.channel === channel && m.ts === args['thread_ts'],
+          );
+          if (!parent) throw new ApiRefusal('thread_not_found');
+          // Replying to a reply lands in the parent's thread, as in Slack.
+          threadTs = parent.threadTs ?? parent.ts;
+        }
+        const message: RecordedMessage = {
+          channel,
+          ts: nextTs(),
+          ...(threadTs ? { threadTs } : {}),
+          via: 'bot',
+          postedBy: BOT.userId,
+          ...snapshot(content),
+          edits: [],
+          postedAt: new Date().toISOString(),
+        };
+        conversation.messages.push(message);
+        return { channel, ts: message.ts, message: messageView(message) };
+      },
+      'chat.update': (args) => {
+        const channel = resolveChannel(args['channel'], false);
+        const message = conversation.messages.find((m) => m.channel === channel && m.ts === args['ts']);
+        if (!message) throw new ApiRefusal('message_not_found');
+        if (message.via !== 'bot') throw new ApiRefusal('cant_update_message');
+        const content = contentOf(args);
+        // Fields left out keep their previous value (blocks and attachments), as chat.update documents.
+        const merged = {
+          text:
+            content.text ??
+            (content.blocks !== undefined || content.attachments !== undefined ? '' : undefined),
+          blocks: content.blocks ?? message.blocks,
+          attachments: content.attachments ?? message.attachments,
+        };
+        if (content.text === undefined && content.blocks === undefined && content.attachments === undefined)
+          throw new ApiRefusal('no_text');
+        refuseInvalid(validateMessage(merged));
+        const { channel: _c, ts: _t, edits, ...rest } = message;
+        const previous: MessageContentSnapshot = {
+          text: rest.text,
+          ...(rest.blocks ? { blocks: rest.blocks } : {}),
+          ...(rest.attachments ? { attachments: rest.attachments } : {}),
+        };
+        edits.push({ ...previous, editedAt: new Date().toISOString() });
+        const next = snapshot(merged);
+        message.text = next.text;
+        if (next.blocks) message.blocks = next.blocks;
+        else delete message.blocks;
+        if (next.attachments) message.attachments = next.attachments;
+        else delete message.attachments;
+        return { channel, ts: message.ts, text: message.text, message: messageView(message) };
+      },
+    };
 
-  const send = (response: ServerResponse, status: number, body: string, type: string, headers: Record<string, string> = {}): void => {
-    response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
+  const send = (
+    response: ServerResponse,
+    status: number,
+    body: string,
+    type: string,
+    headers: Record<string, string> = {},
+  ): void => {
+    response.writeHead(status, {
+      'content-type': type,
+      'content-length': Buffer.byteLength(body),
+      ...headers,
+    });
     response.end(body);
   };
-  const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void =>
-    send(response, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
+  const sendJson = (
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void => send(response, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
 
   const readBody = (request: IncomingMessage): Promise<string> =>
     new Promise((resolve, reject) => {
@@ -282,7 +323,12 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
       request.on('error', reject);
     });
 
-  const handleApi = async (request: IncomingMessage, response: ServerResponse, method: string, url: URL): Promise<void> => {
+  const handleApi = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    method: string,
+    url: URL,
+  ): Promise<void> => {
     const handler = methods[method];
     if (!handler) {
       record(method, 404, 'unknown_method');
@@ -299,7 +345,8 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
         jsonBody = true;
         try {
           const parsed: unknown = JSON.parse(body);
-          if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+          if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new Error('not an object');
           args = { ...args, ...(parsed as Record<string, unknown>) };
         } catch {
           record(method, 200, 'invalid_json');
@@ -314,7 +361,11 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     }
     const header = request.headers.authorization;
     // A JSON body cannot carry the token (Slack reads it only from the Authorization header).
-    const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : jsonBody ? undefined : (args['token'] as string | undefined);
+    const presented = header?.startsWith('Bearer ')
+      ? header.slice('Bearer '.length).trim()
+      : jsonBody
+        ? undefined
+        : (args['token'] as string | undefined);
     delete args['token'];
     try {
       if (!presented) throw new ApiRefusal('not_authed');
@@ -330,7 +381,12 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     }
   };
 
-  const sendFault = (response: ServerResponse, fault: Required<FaultSpec>, endpoint: string, api: boolean): void => {
+  const sendFault = (
+    response: ServerResponse,
+    fault: Required<FaultSpec>,
+    endpoint: string,
+    api: boolean,
+  ): void => {
     if (fault.status === 429) {
       record(endpoint, 429, 'ratelimited');
       const headers = { 'retry-after': String(fault.retryAfter) };
@@ -342,7 +398,11 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     return send(response, fault.status, 'service_unavailable', 'text/plain; charset=utf-8');
   };
 
-  const handleWebhook = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
+  const handleWebhook = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ): Promise<void> => {
     const hook = webhooks.find((w) => path === `/services/${TEAM.id}/${w.id}/${w.secret}`);
     const text = (status: number, body: string): void => {
       record('webhook', status, status === 200 ? undefined : body);
@@ -356,13 +416,20 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     let payload: unknown;
     try {
       // Webhooks take a JSON body, or a form with the JSON in `payload`.
-      payload = JSON.parse(type === 'application/x-www-form-urlencoded' ? String(parseQuery(body)['payload'] ?? '') : body);
+      payload = JSON.parse(
+        type === 'application/x-www-form-urlencoded' ? String(parseQuery(body)['payload'] ?? '') : body,
+      );
     } catch {
       return text(400, 'invalid_payload');
     }
-    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return text(400, 'invalid_payload');
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload))
+      return text(400, 'invalid_payload');
     const content = payload as Record<string, unknown>;
-    const issues = validateMessage({ text: content['text'], blocks: content['blocks'], attachments: content['attachments'] });
+    const issues = validateMessage({
+      text: content['text'],
+      blocks: content['blocks'],
+      attachments: content['attachments'],
+    });
     if (issues.length > 0) {
       const code = (issues[0] as BlockKitIssue).code;
       return text(400, code === 'invalid_blocks_format' ? 'invalid_blocks' : code);
@@ -380,8 +447,13 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     text(200, 'ok');
   };
 
-  const handleControl = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
-    if (path === '/_paved/conversation' && request.method === 'GET') return sendJson(response, 200, conversation);
+  const handleControl = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ): Promise<void> => {
+    if (path === '/_paved/conversation' && request.method === 'GET')
+      return sendJson(response, 200, conversation);
     if (path === '/_paved/reset' && request.method === 'POST') {
       init();
       return sendJson(response, 200, { ok: true });
@@ -407,7 +479,12 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     else if (path.startsWith('/_paved/')) work = handleControl(request, response, path);
     else work = Promise.resolve(sendJson(response, 404, { ok: false, error: 'not_found' }));
     work.catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { ok: false, error: 'internal_error', detail: String((error as Error).message) });
+      if (!response.headersSent)
+        sendJson(response, 500, {
+          ok: false,
+          error: 'internal_error',
+          detail: String((error as Error).message),
+        });
     });
   });
   const host = options.host ?? '127.0.0.1';
@@ -429,15 +506,27 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     },
     channelId(name) {
       const found = conversation.channels.find((c) => c.id === name || c.name === name.replace(/^#/, ''));
-      if (!found) throw new Error(`the Slack stand-in has no channel ${JSON.stringify(name)}; it has ${conversation.channels.map((c) => `#${c.name}`).join(', ')}`);
+      if (!found)
+        throw new Error(
+          `the Slack stand-in has no channel ${JSON.stringify(name)}; it has ${conversation.channels.map((c) => `#${c.name}`).join(', ')}`,
+        );
       return found.id;
     },
     conversation: () => structuredClone(conversation),
     injectFault(fault) {
       const status = Number(fault.status);
-      if (!(status === 429 || (status >= 500 && status <= 599))) throw new Error(`fault status must be 429 or 5xx, got ${fault.status}`);
-      if (typeof fault.endpoint !== 'string' || !fault.endpoint) throw new Error('fault endpoint is required (chat.postMessage, chat.update, auth.test, webhook or *)');
-      faults.push({ endpoint: fault.endpoint, status, retryAfter: fault.retryAfter ?? 1, times: fault.times ?? 1 });
+      if (!(status === 429 || (status >= 500 && status <= 599)))
+        throw new Error(`fault status must be 429 or 5xx, got ${fault.status}`);
+      if (typeof fault.endpoint !== 'string' || !fault.endpoint)
+        throw new Error(
+          'fault endpoint is required (chat.postMessage, chat.update, auth.test, webhook or *)',
+        );
+      faults.push({
+        endpoint: fault.endpoint,
+        status,
+        retryAfter: fault.retryAfter ?? 1,
+        times: fault.times ?? 1,
+      });
     },
     reset: init,
     stop: () =>

@@ -45,7 +45,13 @@ export interface BlockKitIssue {
   /** Slack's own wording for the same problem, as it appears in `invalid_blocks` errors. */
   slackProblem: string;
   /** Which Slack error code the whole request fails with. */
-  code: 'invalid_blocks' | 'invalid_attachments' | 'msg_too_long' | 'too_many_attachments' | 'no_text' | 'invalid_blocks_format';
+  code:
+    | 'invalid_blocks'
+    | 'invalid_attachments'
+    | 'msg_too_long'
+    | 'too_many_attachments'
+    | 'no_text'
+    | 'invalid_blocks_format';
 }
 
 /** `blocks[3].text.text` */
@@ -70,7 +76,18 @@ export function slackErrorLine(issue: BlockKitIssue): string {
   return `${issue.slackProblem} [json-pointer:${jsonPointer(issue.path)}]`;
 }
 
-const MESSAGE_BLOCK_TYPES = ['actions', 'context', 'divider', 'file', 'header', 'image', 'markdown', 'rich_text', 'section', 'video'] as const;
+const MESSAGE_BLOCK_TYPES = [
+  'actions',
+  'context',
+  'divider',
+  'file',
+  'header',
+  'image',
+  'markdown',
+  'rich_text',
+  'section',
+  'video',
+] as const;
 const ACTIONS_ELEMENTS = new Set([
   'button',
   'checkboxes',
@@ -97,19 +114,30 @@ const ATTACHMENT_COLORS = new Set(['good', 'warning', 'danger']);
 const count = (n: number): string => n.toLocaleString('en-US');
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Walks one message, collecting issues. Each check adds at most one issue per field. */
 class Checker {
   readonly issues: BlockKitIssue[] = [];
   constructor(private readonly code: BlockKitIssue['code']) {}
 
-  add(path: (string | number)[], problem: string, slackProblem: string, code: BlockKitIssue['code'] = this.code): void {
+  add(
+    path: (string | number)[],
+    problem: string,
+    slackProblem: string,
+    code: BlockKitIssue['code'] = this.code,
+  ): void {
     this.issues.push({ path, problem, slackProblem, code });
   }
 
   /** A string of at most `max` characters; `min` 1 unless told. */
-  string(value: unknown, path: (string | number)[], max: number, options: { required?: boolean; min?: number } = {}): value is string {
+  string(
+    value: unknown,
+    path: (string | number)[],
+    max: number,
+    options: { required?: boolean; min?: number } = {},
+  ): value is string {
     if (value === undefined) {
       if (options.required ?? true) this.add(path, 'is required', 'missing required field');
       return false;
@@ -121,17 +149,31 @@ class Checker {
     const length = [...value].length;
     const min = options.min ?? 1;
     if (length < min) {
-      this.add(path, `is empty; it needs at least ${min} character${min === 1 ? '' : 's'}`, `must be more than ${min - 1} characters`);
+      this.add(
+        path,
+        `is empty; it needs at least ${min} character${min === 1 ? '' : 's'}`,
+        `must be more than ${min - 1} characters`,
+      );
       return false;
     }
     if (length > max) {
-      this.add(path, `${count(length)} characters, the limit is ${count(max)}`, `must be less than ${max + 1} characters`);
+      this.add(
+        path,
+        `${count(length)} characters, the limit is ${count(max)}`,
+        `must be less than ${max + 1} characters`,
+      );
       return false;
     }
     return true;
   }
 
-  array(value: unknown, path: (string | number)[], max: number, what: string, options: { required?: boolean; min?: number } = {}): value is unknown[] {
+  array(
+    value: unknown,
+    path: (string | number)[],
+    max: number,
+    what: string,
+    options: { required?: boolean; min?: number } = {},
+  ): value is unknown[] {
     if (value === undefined) {
       if (options.required ?? true) this.add(path, 'is required', 'missing required field');
       return false;
@@ -142,38 +184,71 @@ class Checker {
     }
     const min = options.min ?? 1;
     if (value.length < min) {
-      this.add(path, `has ${value.length} ${what}; at least ${min} required`, `must provide at least ${min} items`);
+      this.add(
+        path,
+        `has ${value.length} ${what}; at least ${min} required`,
+        `must provide at least ${min} items`,
+      );
       return false;
     }
     if (value.length > max) {
-      this.add(path, `${count(value.length)} ${what}, the limit is ${count(max)}`, `must provide no more than ${max} items`);
+      this.add(
+        path,
+        `${count(value.length)} ${what}, the limit is ${count(max)}`,
+        `must provide no more than ${max} items`,
+      );
       return false;
     }
     return true;
   }
 
   /** A text composition object. `plainOnly` for places Slack requires plain_text (header, button labels). */
-  text(value: unknown, path: (string | number)[], max: number, options: { plainOnly?: boolean; required?: boolean } = {}): void {
+  text(
+    value: unknown,
+    path: (string | number)[],
+    max: number,
+    options: { plainOnly?: boolean; required?: boolean } = {},
+  ): void {
     if (value === undefined) {
       if (options.required ?? true) this.add(path, 'is required', 'missing required field');
       return;
     }
     if (!isObject(value)) {
-      this.add(path, `must be a text object like {"type": "mrkdwn", "text": "…"}, got ${JSON.stringify(value)?.slice(0, 60)}`, 'expected object');
+      this.add(
+        path,
+        `must be a text object like {"type": "mrkdwn", "text": "…"}, got ${JSON.stringify(value)?.slice(0, 60)}`,
+        'expected object',
+      );
       return;
     }
     const type = value['type'];
     if (options.plainOnly && type !== 'plain_text') {
-      this.add([...path, 'type'], `must be "plain_text" here, got ${JSON.stringify(type)}`, 'must be plain_text');
+      this.add(
+        [...path, 'type'],
+        `must be "plain_text" here, got ${JSON.stringify(type)}`,
+        'must be plain_text',
+      );
     } else if (type !== 'plain_text' && type !== 'mrkdwn') {
-      this.add([...path, 'type'], `must be "plain_text" or "mrkdwn", got ${JSON.stringify(type)}`, 'failed to match all allowed schemas');
+      this.add(
+        [...path, 'type'],
+        `must be "plain_text" or "mrkdwn", got ${JSON.stringify(type)}`,
+        'failed to match all allowed schemas',
+      );
     }
     this.string(value['text'], [...path, 'text'], max);
     if (value['emoji'] !== undefined && type === 'mrkdwn') {
-      this.add([...path, 'emoji'], 'is only allowed on plain_text', 'emoji is not a valid key for mrkdwn text');
+      this.add(
+        [...path, 'emoji'],
+        'is only allowed on plain_text',
+        'emoji is not a valid key for mrkdwn text',
+      );
     }
     if (value['verbatim'] !== undefined && type === 'plain_text') {
-      this.add([...path, 'verbatim'], 'is only allowed on mrkdwn', 'verbatim is not a valid key for plain_text text');
+      this.add(
+        [...path, 'verbatim'],
+        'is only allowed on mrkdwn',
+        'verbatim is not a valid key for plain_text text',
+      );
     }
   }
 
@@ -182,8 +257,14 @@ class Checker {
   }
 
   image(value: Json, path: (string | number)[]): void {
-    if (value['slack_file'] === undefined) this.string(value['image_url'], [...path, 'image_url'], SLACK_LIMITS.imageUrl);
-    else if (value['image_url'] !== undefined) this.add([...path, 'image_url'], 'cannot be used together with slack_file', 'must provide exactly one of image_url or slack_file');
+    if (value['slack_file'] === undefined)
+      this.string(value['image_url'], [...path, 'image_url'], SLACK_LIMITS.imageUrl);
+    else if (value['image_url'] !== undefined)
+      this.add(
+        [...path, 'image_url'],
+        'cannot be used together with slack_file',
+        'must provide exactly one of image_url or slack_file',
+      );
     this.string(value['alt_text'], [...path, 'alt_text'], SLACK_LIMITS.altText);
   }
 
@@ -194,7 +275,11 @@ class Checker {
     }
     const type = value['type'];
     if (typeof type !== 'string' || !allowed.has(type)) {
-      this.add([...path, 'type'], `${JSON.stringify(type)} is not allowed in ${where}; use one of ${[...allowed].sort().join(', ')}`, 'failed to match all allowed schemas');
+      this.add(
+        [...path, 'type'],
+        `${JSON.stringify(type)} is not allowed in ${where}; use one of ${[...allowed].sort().join(', ')}`,
+        'failed to match all allowed schemas',
+      );
       return;
     }
     this.optionalId(value['action_id'], [...path, 'action_id'], SLACK_LIMITS.actionId);
@@ -202,9 +287,14 @@ class Checker {
       case 'button':
         this.text(value['text'], [...path, 'text'], SLACK_LIMITS.buttonText, { plainOnly: true });
         if (value['url'] !== undefined) this.string(value['url'], [...path, 'url'], SLACK_LIMITS.buttonUrl);
-        if (value['value'] !== undefined) this.string(value['value'], [...path, 'value'], SLACK_LIMITS.buttonValue);
+        if (value['value'] !== undefined)
+          this.string(value['value'], [...path, 'value'], SLACK_LIMITS.buttonValue);
         if (value['style'] !== undefined && value['style'] !== 'primary' && value['style'] !== 'danger') {
-          this.add([...path, 'style'], `must be "primary" or "danger", got ${JSON.stringify(value['style'])}`, 'must be one of primary, danger');
+          this.add(
+            [...path, 'style'],
+            `must be "primary" or "danger", got ${JSON.stringify(value['style'])}`,
+            'must be one of primary, danger',
+          );
         }
         break;
       case 'image':
@@ -215,7 +305,8 @@ class Checker {
         break;
       case 'static_select':
       case 'multi_static_select':
-        if (value['option_groups'] === undefined) this.options(value['options'], [...path, 'options'], SLACK_LIMITS.selectOptions, 1);
+        if (value['option_groups'] === undefined)
+          this.options(value['options'], [...path, 'options'], SLACK_LIMITS.selectOptions, 1);
         break;
       case 'checkboxes':
       case 'radio_buttons':
@@ -223,7 +314,8 @@ class Checker {
         break;
       case 'workflow_button':
         this.text(value['text'], [...path, 'text'], SLACK_LIMITS.buttonText, { plainOnly: true });
-        if (!isObject(value['workflow'])) this.add([...path, 'workflow'], 'is required', 'missing required field');
+        if (!isObject(value['workflow']))
+          this.add([...path, 'workflow'], 'is required', 'missing required field');
         break;
       default:
         break;
@@ -260,11 +352,23 @@ class Checker {
         if (value['text'] === undefined && value['fields'] === undefined) {
           this.add(path, 'a section needs "text" or "fields"', 'must define either `text` or `fields`');
         }
-        if (value['text'] !== undefined) this.text(value['text'], [...path, 'text'], SLACK_LIMITS.sectionText);
-        if (value['fields'] !== undefined && this.array(value['fields'], [...path, 'fields'], SLACK_LIMITS.sectionFields, 'fields')) {
-          value['fields'].forEach((field, i) => this.text(field, [...path, 'fields', i], SLACK_LIMITS.sectionFieldText));
+        if (value['text'] !== undefined)
+          this.text(value['text'], [...path, 'text'], SLACK_LIMITS.sectionText);
+        if (
+          value['fields'] !== undefined &&
+          this.array(value['fields'], [...path, 'fields'], SLACK_LIMITS.sectionFields, 'fields')
+        ) {
+          value['fields'].forEach((field, i) =>
+            this.text(field, [...path, 'fields', i], SLACK_LIMITS.sectionFieldText),
+          );
         }
-        if (value['accessory'] !== undefined) this.element(value['accessory'], [...path, 'accessory'], SECTION_ACCESSORIES, 'a section accessory');
+        if (value['accessory'] !== undefined)
+          this.element(
+            value['accessory'],
+            [...path, 'accessory'],
+            SECTION_ACCESSORIES,
+            'a section accessory',
+          );
         break;
       }
       case 'header':
@@ -281,12 +385,15 @@ class Checker {
         break;
       case 'actions':
         if (this.array(value['elements'], [...path, 'elements'], SLACK_LIMITS.actionsElements, 'elements')) {
-          value['elements'].forEach((element, i) => this.element(element, [...path, 'elements', i], ACTIONS_ELEMENTS, 'an actions block'));
+          value['elements'].forEach((element, i) =>
+            this.element(element, [...path, 'elements', i], ACTIONS_ELEMENTS, 'an actions block'),
+          );
         }
         break;
       case 'image':
         this.image(value, path);
-        if (value['title'] !== undefined) this.text(value['title'], [...path, 'title'], SLACK_LIMITS.imageTitle, { plainOnly: true });
+        if (value['title'] !== undefined)
+          this.text(value['title'], [...path, 'title'], SLACK_LIMITS.imageTitle, { plainOnly: true });
         break;
       case 'markdown':
         this.string(value['text'], [...path, 'text'], SLACK_LIMITS.markdownText);
@@ -295,12 +402,18 @@ class Checker {
         this.array(value['elements'], [...path, 'elements'], Number.MAX_SAFE_INTEGER, 'elements');
         break;
       case 'video':
-        for (const key of ['video_url', 'thumbnail_url', 'alt_text'] as const) this.string(value[key], [...path, key], 3000);
+        for (const key of ['video_url', 'thumbnail_url', 'alt_text'] as const)
+          this.string(value[key], [...path, key], 3000);
         this.text(value['title'], [...path, 'title'], 200, { plainOnly: true });
         break;
       case 'file':
         this.string(value['external_id'], [...path, 'external_id'], 255);
-        if (value['source'] !== 'remote') this.add([...path, 'source'], `must be "remote", got ${JSON.stringify(value['source'])}`, 'must be remote');
+        if (value['source'] !== 'remote')
+          this.add(
+            [...path, 'source'],
+            `must be "remote", got ${JSON.stringify(value['source'])}`,
+            'must be remote',
+          );
         break;
       default:
         break;
@@ -309,11 +422,20 @@ class Checker {
 
   blocks(value: unknown, path: (string | number)[]): void {
     if (!Array.isArray(value)) {
-      this.add(path, `must be an array of blocks, got ${typeof value}`, 'expected array', 'invalid_blocks_format');
+      this.add(
+        path,
+        `must be an array of blocks, got ${typeof value}`,
+        'expected array',
+        'invalid_blocks_format',
+      );
       return;
     }
     if (value.length > SLACK_LIMITS.blocksPerMessage) {
-      this.add(path, `${value.length} blocks, the limit is ${SLACK_LIMITS.blocksPerMessage}`, `must provide no more than ${SLACK_LIMITS.blocksPerMessage} items`);
+      this.add(
+        path,
+        `${value.length} blocks, the limit is ${SLACK_LIMITS.blocksPerMessage}`,
+        `must provide no more than ${SLACK_LIMITS.blocksPerMessage} items`,
+      );
     }
     value.forEach((block, i) => this.block(block, [...path, i]));
   }
@@ -332,11 +454,19 @@ export interface MessageContent {
  * `requireContent` (default true) reports a message with no text, blocks or attachments, as Slack's
  * `no_text` does.
  */
-export function validateMessage(message: MessageContent, options: { requireContent?: boolean } = {}): BlockKitIssue[] {
+export function validateMessage(
+  message: MessageContent,
+  options: { requireContent?: boolean } = {},
+): BlockKitIssue[] {
   const issues: BlockKitIssue[] = [];
   const { text, blocks, attachments } = message;
   if (text !== undefined && typeof text !== 'string') {
-    issues.push({ path: ['text'], problem: `must be a string, got ${typeof text}`, slackProblem: 'expected string', code: 'invalid_blocks_format' });
+    issues.push({
+      path: ['text'],
+      problem: `must be a string, got ${typeof text}`,
+      slackProblem: 'expected string',
+      code: 'invalid_blocks_format',
+    });
   } else if (typeof text === 'string' && text.length > SLACK_LIMITS.messageText) {
     issues.push({
       path: ['text'],
@@ -353,17 +483,33 @@ export function validateMessage(message: MessageContent, options: { requireConte
   if (attachments !== undefined) {
     const checker = new Checker('invalid_attachments');
     if (!Array.isArray(attachments)) {
-      checker.add(['attachments'], `must be an array of attachments, got ${typeof attachments}`, 'expected array');
+      checker.add(
+        ['attachments'],
+        `must be an array of attachments, got ${typeof attachments}`,
+        'expected array',
+      );
     } else {
       if (attachments.length > SLACK_LIMITS.attachmentsPerMessage) {
-        checker.add(['attachments'], `${attachments.length} attachments, the limit is ${SLACK_LIMITS.attachmentsPerMessage}`, 'too many attachments', 'too_many_attachments');
+        checker.add(
+          ['attachments'],
+          `${attachments.length} attachments, the limit is ${SLACK_LIMITS.attachmentsPerMessage}`,
+          'too many attachments',
+          'too_many_attachments',
+        );
       }
       attachments.forEach((attachment, i) => {
         const at: (string | number)[] = ['attachments', i];
         if (!isObject(attachment)) return checker.add(at, 'must be an attachment object', 'expected object');
         const color = attachment['color'];
-        if (color !== undefined && (typeof color !== 'string' || !(ATTACHMENT_COLORS.has(color) || /^#?[0-9a-fA-F]{6}$/.test(color)))) {
-          checker.add([...at, 'color'], `must be a hex colour like #2EB67D or good, warning, danger; got ${JSON.stringify(color)}`, 'invalid color');
+        if (
+          color !== undefined &&
+          (typeof color !== 'string' || !(ATTACHMENT_COLORS.has(color) || /^#?[0-9a-fA-F]{6}$/.test(color)))
+        ) {
+          checker.add(
+            [...at, 'color'],
+            `must be a hex colour like #2EB67D or good, warning, danger; got ${JSON.stringify(color)}`,
+            'invalid color',
+          );
         }
         if (attachment['blocks'] !== undefined) {
           const blockChecker = new Checker('invalid_attachments');
@@ -379,7 +525,12 @@ export function validateMessage(message: MessageContent, options: { requireConte
     (Array.isArray(blocks) && blocks.length > 0) ||
     (Array.isArray(attachments) && attachments.length > 0);
   if ((options.requireContent ?? true) && !hasContent && issues.length === 0) {
-    issues.push({ path: [], problem: 'has no text, blocks or attachments; Slack refuses an empty message', slackProblem: 'no_text', code: 'no_text' });
+    issues.push({
+      path: [],
+      problem: 'has no text, blocks or attachments; Slack refuses an empty message',
+      slackProblem: 'no_text',
+      code: 'no_text',
+    });
   }
   return issues;
 }

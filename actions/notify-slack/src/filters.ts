@@ -19,7 +19,12 @@ function previousOutcome(status: PreviousStatus): Outcome {
   return status === 'success' ? 'success' : status === 'failure' ? 'failure' : 'neutral';
 }
 
-export function decideByStatus(when: When, stage: Stage, status: Status, previous: PreviousStatus | undefined): Decision {
+export function decideByStatus(
+  when: When,
+  stage: Stage,
+  status: Status,
+  previous: PreviousStatus | undefined,
+): Decision {
   const outcome = outcomeOf(stage, status);
   switch (when) {
     case 'always':
@@ -31,7 +36,8 @@ export function decideByStatus(when: When, stage: Stage, status: Status, previou
         : { send: false, reason: `when: ${when}, and ${stage} is ${status}` };
     case 'change': {
       // A first run (no previous status) counts as a change, so a new pipeline announces itself once.
-      if (previous === undefined) return { send: true, reason: 'when: change, and there is no previous status' };
+      if (previous === undefined)
+        return { send: true, reason: 'when: change, and there is no previous status' };
       const before = previousOutcome(previous);
       return before !== outcome
         ? { send: true, reason: `when: change, ${previous} → ${status}` }
@@ -61,11 +67,14 @@ export function globToRegExp(pattern: string): RegExp {
  */
 export function decideByBranch(patterns: readonly string[], branch: string | undefined): Decision {
   if (patterns.length === 0) return { send: true, reason: 'no branch filter' };
-  if (branch === undefined) return { send: false, reason: 'branches is set, and this run is not on a branch or tag' };
+  if (branch === undefined)
+    return { send: false, reason: 'branches is set, and this run is not on a branch or tag' };
   let allowed = patterns.every((p) => p.startsWith('!'));
   for (const pattern of patterns) {
     const negated = pattern.startsWith('!');
     if (globToRegExp(negated ? pattern.slice(1) : pattern).test(branch)) allowed = !negated;
   }
-  return allowed ? { send: true, reason: `branch ${branch} matches branches` } : { send: false, reason: `branch ${branch} does not match branches (${patterns.join(', ')})` };
+  return allowed
+    ? { send: true, reason: `branch ${branch} matches branches` }
+    : { send: false, reason: `branch ${branch} does not match branches (${patterns.join(', ')})` };
 }

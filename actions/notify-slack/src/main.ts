@@ -40,12 +40,17 @@ async function parsePayload(inputs: Inputs, workspace: string): Promise<unknown>
   let text = spec.text;
   let where = 'payload';
   if (spec.input === 'payload-file') {
-    const path = isAbsolute(spec.file as string) ? (spec.file as string) : resolve(workspace, spec.file as string);
+    const path = isAbsolute(spec.file as string)
+      ? (spec.file as string)
+      : resolve(workspace, spec.file as string);
     where = `payload-file ${spec.file as string}`;
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new InputError('payload-file', `Input 'payload-file' names ${path}, which cannot be read: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
+      throw new InputError(
+        'payload-file',
+        `Input 'payload-file' names ${path}, which cannot be read: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`,
+      );
     }
   }
   let parsed: unknown;
@@ -56,18 +61,28 @@ async function parsePayload(inputs: Inputs, workspace: string): Promise<unknown>
     try {
       parsed = parse(text);
     } catch (error) {
-      throw new InputError(spec.input, `Input '${spec.input}' (${where}) is neither JSON nor YAML: ${messageOf(error).split('\n')[0]}`);
+      throw new InputError(
+        spec.input,
+        `Input '${spec.input}' (${where}) is neither JSON nor YAML: ${messageOf(error).split('\n')[0]}`,
+      );
     }
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new InputError(spec.input, `Input '${spec.input}' (${where}) must be a message object like {"text": "…", "blocks": […]}`);
+    throw new InputError(
+      spec.input,
+      `Input '${spec.input}' (${where}) must be a message object like {"text": "…", "blocks": […]}`,
+    );
   }
   return parsed;
 }
 
 async function plan(inputs: Inputs, facts: PipelineFacts, workspace: string): Promise<Planned> {
   if (inputs.payload) {
-    const filled = fillPayload(await parsePayload(inputs, workspace), templateValues(facts, inputs.variables), inputs.payload.input) as SlackMessage;
+    const filled = fillPayload(
+      await parsePayload(inputs, workspace),
+      templateValues(facts, inputs.variables),
+      inputs.payload.input,
+    ) as SlackMessage;
     // The action decides where the message goes; a channel in the payload would disagree with the outputs.
     delete filled['channel'];
     return { main: filled, reply: undefined };
@@ -81,16 +96,22 @@ function redactMessage<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => redactMessage(item)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactMessage(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactMessage(v)]),
+    ) as T;
   }
   return value;
 }
 
 function validate(planned: Planned): void {
   const problems: string[] = [];
-  for (const [label, message] of [['message', planned.main], ['thread reply', planned.reply]] as const) {
+  for (const [label, message] of [
+    ['message', planned.main],
+    ['thread reply', planned.reply],
+  ] as const) {
     if (!message) continue;
-    for (const issue of validateMessage(message)) problems.push(`${label === 'message' ? '' : `${label} `}${describeIssue(issue)}`);
+    for (const issue of validateMessage(message))
+      problems.push(`${label === 'message' ? '' : `${label} `}${describeIssue(issue)}`);
   }
   if (problems.length > 0) {
     throw new InvalidMessageError(
@@ -107,7 +128,9 @@ export async function run(): Promise<void> {
     // The first call of a run starts the clock; later calls get it back through `started-at`.
     const startedAt = inputs.startedAt ?? (inputs.status === 'started' ? now : undefined);
     const status = inputs.status ?? 'success';
-    const progress = inputs.payload ? inputs.progress : advanceProgress(inputs.progress, inputs.stage, status);
+    const progress = inputs.payload
+      ? inputs.progress
+      : advanceProgress(inputs.progress, inputs.stage, status);
     const facts = pipelineFacts(context, { ...inputs, status, startedAt, progress }, now);
     const channelIn = inputs.transport.kind === 'bot' ? inputs.transport.channel : '';
     const passThrough = (): void => {
@@ -120,9 +143,14 @@ export async function run(): Promise<void> {
     // Parse and fill a custom payload even when the filters skip this call, so a broken payload shows on
     // the first run instead of on the day something fails.
     const unredacted = await plan(inputs, facts, context.workspace);
-    const planned: Planned = { main: redactMessage(unredacted.main), reply: unredacted.reply && redactMessage(unredacted.reply) };
+    const planned: Planned = {
+      main: redactMessage(unredacted.main),
+      reply: unredacted.reply && redactMessage(unredacted.reply),
+    };
     const byBranch = decideByBranch(inputs.branches, context.branch ?? context.tag);
-    const byStatus = inputs.status ? decideByStatus(inputs.when, inputs.stage, inputs.status, inputs.previousStatus) : { send: true, reason: 'always' };
+    const byStatus = inputs.status
+      ? decideByStatus(inputs.when, inputs.stage, inputs.status, inputs.previousStatus)
+      : { send: true, reason: 'always' };
     if (!byBranch.send || !byStatus.send) {
       core.info(`Not notifying: ${!byBranch.send ? byBranch.reason : byStatus.reason}`);
       passThrough();
@@ -146,7 +174,9 @@ export async function run(): Promise<void> {
         } catch (error) {
           // The message was deleted (or the ts belongs elsewhere): start a new one rather than stay silent.
           if (!/message_not_found/.test(messageOf(error))) throw error;
-          core.warning(`The run's message ${inputs.ts} was not found in ${inputs.transport.channel}; posting a new one`);
+          core.warning(
+            `The run's message ${inputs.ts} was not found in ${inputs.transport.channel}; posting a new one`,
+          );
           posted = await delivery.post(planned.main);
           action = `Posted a new run message ${posted?.ts ?? ''}`;
         }
@@ -157,9 +187,13 @@ export async function run(): Promise<void> {
         }
       } else {
         posted = await delivery.post(planned.main);
-        action = posted ? `Posted message ${posted.ts} in ${posted.channel}` : 'Sent the message through the incoming webhook';
+        action = posted
+          ? `Posted message ${posted.ts} in ${posted.channel}`
+          : 'Sent the message through the incoming webhook';
       }
-      core.info(`${action} (${inputs.payload ? 'custom payload' : headline(facts)}, via ${delivery.description})`);
+      core.info(
+        `${action} (${inputs.payload ? 'custom payload' : headline(facts)}, via ${delivery.description})`,
+      );
       if (posted) {
         setOutput('ts', posted.ts);
         setOutput('channel', posted.channel);
@@ -172,7 +206,9 @@ export async function run(): Promise<void> {
       await writeSummary(facts, inputs, action, posted?.channel);
     } catch (error) {
       if (inputs.failOnError || error instanceof InputError) throw error;
-      core.warning(`Slack notification not sent: ${redact(messageOf(error))} (the step still succeeds; set fail-on-error: true to fail it)`);
+      core.warning(
+        `Slack notification not sent: ${redact(messageOf(error))} (the step still succeeds; set fail-on-error: true to fail it)`,
+      );
       if (core.isDebug()) core.debug(redact(String((error as Error).stack ?? error)));
       passThrough();
       setOutput('sent', false);
@@ -181,7 +217,12 @@ export async function run(): Promise<void> {
   });
 }
 
-async function writeSummary(facts: PipelineFacts, inputs: Inputs, action: string, channel: string | undefined): Promise<void> {
+async function writeSummary(
+  facts: PipelineFacts,
+  inputs: Inputs,
+  action: string,
+  channel: string | undefined,
+): Promise<void> {
   const summary = new SummaryBuilder();
   summary.heading('Slack notification', 3);
   const rows: string[][] = [

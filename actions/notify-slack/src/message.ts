@@ -32,7 +32,14 @@ function field(label: string, value: string): { type: 'mrkdwn'; text: string } {
 
 /** The title line: `❌ *Deploy to production failed* · <repo|acme/api> · main`. */
 function titleLine(facts: PipelineFacts): string {
-  const where = [link(facts.repoUrl, facts.repository), facts.branch ? (facts.branchUrl ? link(facts.branchUrl, facts.branch) : escapeMrkdwn(facts.branch)) : undefined]
+  const where = [
+    link(facts.repoUrl, facts.repository),
+    facts.branch
+      ? facts.branchUrl
+        ? link(facts.branchUrl, facts.branch)
+        : escapeMrkdwn(facts.branch)
+      : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
   return `${statusEmoji(facts.stage, facts.status)} *${escapeMrkdwn(headline(facts))}* · ${where}`;
@@ -40,8 +47,16 @@ function titleLine(facts: PipelineFacts): string {
 
 /** The plain notification text (shown in push notifications and by clients without blocks). */
 export function notificationText(facts: PipelineFacts): string {
-  const parts = [`${statusEmoji(facts.stage, facts.status)} ${headline(facts)}`, facts.repository, facts.branch, facts.shortSha].filter(Boolean);
-  const mentions = outcomeOf(facts.stage, facts.status) === 'failure' && facts.mentions.length > 0 ? ` ${facts.mentions.join(' ')}` : '';
+  const parts = [
+    `${statusEmoji(facts.stage, facts.status)} ${headline(facts)}`,
+    facts.repository,
+    facts.branch,
+    facts.shortSha,
+  ].filter(Boolean);
+  const mentions =
+    outcomeOf(facts.stage, facts.status) === 'failure' && facts.mentions.length > 0
+      ? ` ${facts.mentions.join(' ')}`
+      : '';
   return truncate(`${parts.join(' · ')}${mentions}`, 3000);
 }
 
@@ -51,7 +66,12 @@ function factFields(facts: PipelineFacts): { type: 'mrkdwn'; text: string }[] {
   fields.push(field('Commit', commit));
   if (facts.author) fields.push(field('Author', escapeMrkdwn(facts.author)));
   if (facts.prNumber !== undefined && facts.prUrl) {
-    fields.push(field('Pull request', `${link(facts.prUrl, `#${facts.prNumber}`)}${facts.prTitle ? ` ${escapeMrkdwn(truncate(facts.prTitle, 200))}` : ''}`));
+    fields.push(
+      field(
+        'Pull request',
+        `${link(facts.prUrl, `#${facts.prNumber}`)}${facts.prTitle ? ` ${escapeMrkdwn(truncate(facts.prTitle, 200))}` : ''}`,
+      ),
+    );
   }
   if (facts.environment) fields.push(field('Environment', escapeMrkdwn(facts.environment)));
   if (facts.image) fields.push(field('Image', `\`${escapeMrkdwn(truncate(facts.image, 500))}\``));
@@ -60,7 +80,8 @@ function factFields(facts: PipelineFacts): { type: 'mrkdwn'; text: string }[] {
   // A run that just started has no duration worth showing.
   const duration = facts.status === 'started' ? undefined : describeDuration(facts.durationMs);
   if (duration) fields.push(field('Duration', duration));
-  if (facts.jobName) fields.push(field('Job', facts.runUrl ? link(facts.runUrl, facts.jobName) : escapeMrkdwn(facts.jobName)));
+  if (facts.jobName)
+    fields.push(field('Job', facts.runUrl ? link(facts.runUrl, facts.jobName) : escapeMrkdwn(facts.jobName)));
   return fields.slice(0, SLACK_LIMITS.sectionFields);
 }
 
@@ -81,25 +102,54 @@ function progressLine(facts: PipelineFacts): string | undefined {
 
 function contextBlock(facts: PipelineFacts): unknown {
   const parts = [
-    facts.workflow ? `${escapeMrkdwn(facts.workflow)}${facts.runNumber ? ` #${facts.runNumber}` : ''}` : undefined,
+    facts.workflow
+      ? `${escapeMrkdwn(facts.workflow)}${facts.runNumber ? ` #${facts.runNumber}` : ''}`
+      : undefined,
     facts.runAttempt && facts.runAttempt !== '1' ? `attempt ${facts.runAttempt}` : undefined,
-    facts.event ? `triggered by ${escapeMrkdwn(facts.event)}${facts.actor ? ` from ${escapeMrkdwn(facts.actor)}` : ''}` : undefined,
+    facts.event
+      ? `triggered by ${escapeMrkdwn(facts.event)}${facts.actor ? ` from ${escapeMrkdwn(facts.actor)}` : ''}`
+      : undefined,
   ].filter(Boolean);
-  return { type: 'context', elements: [mrkdwn(truncate(parts.join(' · ') || 'Paved', SLACK_LIMITS.sectionText))] };
+  return {
+    type: 'context',
+    elements: [mrkdwn(truncate(parts.join(' · ') || 'Paved', SLACK_LIMITS.sectionText))],
+  };
 }
 
 function mentionBlock(facts: PipelineFacts): unknown | undefined {
   if (outcomeOf(facts.stage, facts.status) !== 'failure' || facts.mentions.length === 0) return undefined;
-  return { type: 'section', text: mrkdwn(truncate(`:rotating_light: ${facts.mentions.join(' ')} please take a look`, SLACK_LIMITS.sectionText)) };
+  return {
+    type: 'section',
+    text: mrkdwn(
+      truncate(`:rotating_light: ${facts.mentions.join(' ')} please take a look`, SLACK_LIMITS.sectionText),
+    ),
+  };
 }
 
 function runButton(facts: PipelineFacts): unknown | undefined {
   if (!facts.runUrl) return undefined;
   const elements: unknown[] = [
-    { type: 'button', text: { type: 'plain_text', text: 'View run', emoji: true }, url: facts.runUrl, action_id: 'paved-view-run', ...(outcomeOf(facts.stage, facts.status) === 'failure' ? { style: 'danger' } : {}) },
+    {
+      type: 'button',
+      text: { type: 'plain_text', text: 'View run', emoji: true },
+      url: facts.runUrl,
+      action_id: 'paved-view-run',
+      ...(outcomeOf(facts.stage, facts.status) === 'failure' ? { style: 'danger' } : {}),
+    },
   ];
-  if (facts.prUrl) elements.push({ type: 'button', text: { type: 'plain_text', text: `PR #${facts.prNumber}`, emoji: true }, url: facts.prUrl, action_id: 'paved-view-pr' });
-  elements.push({ type: 'button', text: { type: 'plain_text', text: 'Commit', emoji: true }, url: facts.commitUrl, action_id: 'paved-view-commit' });
+  if (facts.prUrl)
+    elements.push({
+      type: 'button',
+      text: { type: 'plain_text', text: `PR #${facts.prNumber}`, emoji: true },
+      url: facts.prUrl,
+      action_id: 'paved-view-pr',
+    });
+  elements.push({
+    type: 'button',
+    text: { type: 'plain_text', text: 'Commit', emoji: true },
+    url: facts.commitUrl,
+    action_id: 'paved-view-commit',
+  });
   return { type: 'actions', elements };
 }
 
@@ -110,14 +160,24 @@ function runButton(facts: PipelineFacts): unknown | undefined {
 export function runMessage(facts: PipelineFacts): SlackMessage {
   const blocks = [
     { type: 'section', text: mrkdwn(truncate(titleLine(facts), SLACK_LIMITS.sectionText)) },
-    progressLine(facts) ? { type: 'context', elements: [mrkdwn(truncate(progressLine(facts) as string, SLACK_LIMITS.sectionText))] } : undefined,
+    progressLine(facts)
+      ? {
+          type: 'context',
+          elements: [mrkdwn(truncate(progressLine(facts) as string, SLACK_LIMITS.sectionText))],
+        }
+      : undefined,
     { type: 'section', fields: factFields(facts) },
     reasonBlock(facts),
     mentionBlock(facts),
     runButton(facts),
     contextBlock(facts),
   ].filter((b) => b !== undefined);
-  return { text: notificationText(facts), attachments: [{ color: statusColor(facts.stage, facts.status), fallback: notificationText(facts), blocks }] };
+  return {
+    text: notificationText(facts),
+    attachments: [
+      { color: statusColor(facts.stage, facts.status), fallback: notificationText(facts), blocks },
+    ],
+  };
 }
 
 /** The thread reply for one stage: the headline, its numbers and the reason, compact. */
@@ -128,10 +188,21 @@ export function stageReply(facts: PipelineFacts): SlackMessage {
     facts.image ? `\`${escapeMrkdwn(truncate(facts.image, 500))}\`` : undefined,
     facts.jobName ? `job ${escapeMrkdwn(facts.jobName)}` : undefined,
   ].filter(Boolean);
-  const lines = [`${statusEmoji(facts.stage, facts.status)} *${escapeMrkdwn(headline(facts))}*${details.length ? ` · ${details.join(' · ')}` : ''}`];
+  const lines = [
+    `${statusEmoji(facts.stage, facts.status)} *${escapeMrkdwn(headline(facts))}*${details.length ? ` · ${details.join(' · ')}` : ''}`,
+  ];
   if (facts.reason) lines.push(`> ${escapeMrkdwn(truncate(facts.reason, 2000)).replace(/\n/g, '\n> ')}`);
-  const mention = outcomeOf(facts.stage, facts.status) === 'failure' && facts.mentions.length > 0 ? facts.mentions.join(' ') : '';
+  const mention =
+    outcomeOf(facts.stage, facts.status) === 'failure' && facts.mentions.length > 0
+      ? facts.mentions.join(' ')
+      : '';
   if (mention) lines.push(mention);
   const text = truncate(lines.join('\n'), SLACK_LIMITS.sectionText);
-  return { text: truncate(`${statusEmoji(facts.stage, facts.status)} ${headline(facts)}${mention ? ` ${mention}` : ''}`, 3000), blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return {
+    text: truncate(
+      `${statusEmoji(facts.stage, facts.status)} ${headline(facts)}${mention ? ` ${mention}` : ''}`,
+      3000,
+    ),
+    blocks: [{ type: 'section', text: mrkdwn(text) }],
+  };
 }

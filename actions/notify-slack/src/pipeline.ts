@@ -5,7 +5,15 @@
 import type { GitHubContext } from '../../../shared/github-context.js';
 import { formatDuration } from '../../../shared/duration.js';
 
-export const STAGES = ['pipeline', 'build', 'test', 'containerize', 'deploy', 'health-check', 'rollback'] as const;
+export const STAGES = [
+  'pipeline',
+  'build',
+  'test',
+  'containerize',
+  'deploy',
+  'health-check',
+  'rollback',
+] as const;
 export type Stage = (typeof STAGES)[number];
 export const STATUSES = ['started', 'success', 'failure', 'cancelled', 'skipped'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -77,7 +85,8 @@ const get = (object: unknown, ...path: string[]): unknown => {
   }
   return current;
 };
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value : undefined);
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() ? value : undefined;
 
 /**
  * GitHub's display name for a matrix job: the job's name followed by the matrix values in parentheses,
@@ -120,7 +129,11 @@ export function pipelineFacts(context: GitHubContext, inputs: FactInputs, now: n
     repository: context.repository,
     repoUrl,
     branch,
-    branchUrl: context.branch ? `${repoUrl}/tree/${context.branch}` : context.tag ? `${repoUrl}/releases/tag/${context.tag}` : undefined,
+    branchUrl: context.branch
+      ? `${repoUrl}/tree/${context.branch}`
+      : context.tag
+        ? `${repoUrl}/releases/tag/${context.tag}`
+        : undefined,
     ref: context.ref,
     sha: context.sha,
     shortSha: context.sha.slice(0, 7),
@@ -162,7 +175,13 @@ const STAGE_NAMES: Record<Stage, string> = {
 export function statusEmoji(stage: Stage, status: Status): string {
   if (stage === 'rollback' && status === 'success') return '↩️';
   if (stage === 'rollback' && status === 'failure') return '🔥';
-  return { started: stage === 'pipeline' ? '🚀' : '⏳', success: '✅', failure: '❌', cancelled: '⚪', skipped: '⏭️' }[status];
+  return {
+    started: stage === 'pipeline' ? '🚀' : '⏳',
+    success: '✅',
+    failure: '❌',
+    cancelled: '⚪',
+    skipped: '⏭️',
+  }[status];
 }
 
 /** Slack attachment colour bar by outcome: green, red, amber for a rollback, blue in progress, grey otherwise. */
@@ -180,10 +199,27 @@ export function headline(facts: Pick<PipelineFacts, 'stage' | 'status' | 'enviro
   const name = STAGE_NAMES[stage];
   const target = environment ? ` ${environment}` : '';
   if (stage === 'rollback') {
-    return { started: `Rolling back${target}`, success: `Rolled back${target}`, failure: `Rollback of${target || ' the deployment'} failed`, cancelled: 'Rollback cancelled', skipped: 'Rollback skipped' }[status];
+    return {
+      started: `Rolling back${target}`,
+      success: `Rolled back${target}`,
+      failure: `Rollback of${target || ' the deployment'} failed`,
+      cancelled: 'Rollback cancelled',
+      skipped: 'Rollback skipped',
+    }[status];
   }
-  const subject = stage === 'deploy' && environment ? `Deploy to ${environment}` : stage === 'health-check' && environment ? `Health check of ${environment}` : name;
-  const verb = { started: 'started', success: stage === 'test' ? 'passed' : 'succeeded', failure: 'failed', cancelled: 'cancelled', skipped: 'skipped' }[status];
+  const subject =
+    stage === 'deploy' && environment
+      ? `Deploy to ${environment}`
+      : stage === 'health-check' && environment
+        ? `Health check of ${environment}`
+        : name;
+  const verb = {
+    started: 'started',
+    success: stage === 'test' ? 'passed' : 'succeeded',
+    failure: 'failed',
+    cancelled: 'cancelled',
+    skipped: 'skipped',
+  }[status];
   return `${subject} ${verb}`;
 }
 
@@ -193,7 +229,8 @@ export function describeTests(tests: TestCounts): string | undefined {
   if (tests.passed !== undefined) parts.push(`${tests.passed} passed`);
   if (tests.failed !== undefined) parts.push(`${tests.failed} failed`);
   if (tests.skipped !== undefined) parts.push(`${tests.skipped} skipped`);
-  if (tests.total !== undefined) return parts.length > 0 ? `${parts.join(', ')} (${tests.total} total)` : `${tests.total} total`;
+  if (tests.total !== undefined)
+    return parts.length > 0 ? `${parts.join(', ')} (${tests.total} total)` : `${tests.total} total`;
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
@@ -208,16 +245,27 @@ export function stageName(stage: Stage): string {
 /** Parse the `progress` carried between calls: `build=success,deploy=failure`. Returns undefined when malformed. */
 export function parseProgress(text: string): ProgressEntry[] | undefined {
   const entries: ProgressEntry[] = [];
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [stage, status] = item.split('=');
-    if (!(STAGES as readonly string[]).includes(stage ?? '') || !(STATUSES as readonly string[]).includes(status ?? '')) return undefined;
+    if (
+      !(STAGES as readonly string[]).includes(stage ?? '') ||
+      !(STATUSES as readonly string[]).includes(status ?? '')
+    )
+      return undefined;
     entries.push({ stage: stage as Stage, status: status as Status });
   }
   return entries;
 }
 
 /** The progress after this event: this stage's entry replaces an earlier one for the same stage. */
-export function advanceProgress(progress: readonly ProgressEntry[], stage: Stage, status: Status): ProgressEntry[] {
+export function advanceProgress(
+  progress: readonly ProgressEntry[],
+  stage: Stage,
+  status: Status,
+): ProgressEntry[] {
   return [...progress.filter((p) => p.stage !== stage), { stage, status }];
 }
 

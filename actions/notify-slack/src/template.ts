@@ -10,7 +10,15 @@
  */
 import { InputError } from '../../../shared/errors.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import { describeDuration, describeTests, headline, outcomeOf, statusColor, statusEmoji, type PipelineFacts } from './pipeline.js';
+import {
+  describeDuration,
+  describeTests,
+  headline,
+  outcomeOf,
+  statusColor,
+  statusEmoji,
+  type PipelineFacts,
+} from './pipeline.js';
 
 export type TemplateValues = Record<string, string | undefined>;
 
@@ -48,7 +56,8 @@ export function templateValues(facts: PipelineFacts, variables: Record<string, s
     image: facts.image,
     reason: facts.reason,
     duration: describeDuration(facts.durationMs),
-    'duration.seconds': facts.durationMs === undefined ? undefined : String(Math.round(facts.durationMs / 1000)),
+    'duration.seconds':
+      facts.durationMs === undefined ? undefined : String(Math.round(facts.durationMs / 1000)),
     tests: describeTests(facts.tests),
     'tests.total': facts.tests.total?.toString(),
     'tests.passed': facts.tests.passed?.toString(),
@@ -63,12 +72,21 @@ export function templateValues(facts: PipelineFacts, variables: Record<string, s
 const PLACEHOLDER = /(\\?)\{\{\s*([A-Za-z_][\w.-]*)\s*(?:\|\s*"((?:[^"\\]|\\.)*)"\s*)?\}\}/g;
 
 /** Fill one string. `escape` is false for URL fields. Throws InputError naming `input` and the path. */
-export function fillString(text: string, values: TemplateValues, escape: boolean, input: string, path: string): string {
+export function fillString(
+  text: string,
+  values: TemplateValues,
+  escape: boolean,
+  input: string,
+  path: string,
+): string {
   return text.replace(PLACEHOLDER, (whole, backslash: string, name: string, fallback: string | undefined) => {
     if (backslash) return whole.slice(1);
     if (!Object.hasOwn(values, name)) {
       const known = Object.keys(values).sort().join(', ');
-      throw new InputError(input, `Input '${input}' uses an unknown placeholder {{ ${name} }} at ${path}; known names: ${known}`);
+      throw new InputError(
+        input,
+        `Input '${input}' uses an unknown placeholder {{ ${name} }} at ${path}; known names: ${known}`,
+      );
     }
     const value = values[name] ?? (fallback !== undefined ? fallback.replace(/\\(.)/g, '$1') : '');
     return escape ? escapeMrkdwn(value) : value;
@@ -78,10 +96,16 @@ export function fillString(text: string, values: TemplateValues, escape: boolean
 /** Fill every string value in a parsed payload (keys are left alone). */
 export function fillPayload(payload: unknown, values: TemplateValues, input: string): unknown {
   const walk = (node: unknown, path: string, key: string): unknown => {
-    if (typeof node === 'string') return fillString(node, values, !/url$/i.test(key), input, path || '(payload)');
+    if (typeof node === 'string')
+      return fillString(node, values, !/url$/i.test(key), input, path || '(payload)');
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`, key));
     if (node && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, walk(v, path ? `${path}.${k}` : k, k)]));
+      return Object.fromEntries(
+        Object.entries(node as Record<string, unknown>).map(([k, v]) => [
+          k,
+          walk(v, path ? `${path}.${k}` : k, k),
+        ]),
+      );
     }
     return node;
   };

@@ -29,11 +29,13 @@ export interface SlackDelivery {
 
 /** What Slack's error codes mean for the person reading the log. */
 const EXPLANATIONS: Record<string, string> = {
-  channel_not_found: 'the channel does not exist or the app cannot see it; use the channel ID, and for a private channel invite the app (/invite @your-app)',
+  channel_not_found:
+    'the channel does not exist or the app cannot see it; use the channel ID, and for a private channel invite the app (/invite @your-app)',
   not_in_channel: 'the app is not a member of the channel; invite it with /invite @your-app',
   is_archived: 'the channel is archived',
   not_authed: 'no token reached Slack',
-  invalid_auth: 'Slack rejected the token; check that it is the bot token (xoxb-…) of an app installed in this workspace',
+  invalid_auth:
+    'Slack rejected the token; check that it is the bot token (xoxb-…) of an app installed in this workspace',
   token_revoked: 'the token was revoked; reinstall the app and update the secret',
   account_inactive: 'the token belongs to a deactivated user or workspace',
   missing_scope: 'the app lacks the chat:write scope; add it under OAuth & Permissions and reinstall',
@@ -50,7 +52,13 @@ const EXPLANATIONS: Record<string, string> = {
   posting_to_general_channel_denied: 'only admins may post to this channel',
   channel_is_archived: 'the channel is archived',
 };
-const RETRYABLE_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+const RETRYABLE_PLATFORM_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
 
 function explain(code: string, extra?: string): string {
   const why = EXPLANATIONS[code];
@@ -73,19 +81,27 @@ export function fromWebApiError(error: unknown, method: string): RemoteError {
   const service = 'Slack Web API';
   switch (e.code) {
     case 'slack_webapi_rate_limited_error':
-      return new RemoteError(service, `${method} was rate limited (429); Slack asked to wait ${e.retryAfter ?? '?'}s`, {
-        status: 429,
-        retryable: true,
-        retryAfterMs: e.retryAfter !== undefined ? e.retryAfter * 1000 : undefined,
-        cause: error,
-      });
+      return new RemoteError(
+        service,
+        `${method} was rate limited (429); Slack asked to wait ${e.retryAfter ?? '?'}s`,
+        {
+          status: 429,
+          retryable: true,
+          retryAfterMs: e.retryAfter !== undefined ? e.retryAfter * 1000 : undefined,
+          cause: error,
+        },
+      );
     case 'slack_webapi_platform_error': {
       const code = e.data?.error ?? 'unknown_error';
       const details = e.data?.errors ?? e.data?.response_metadata?.messages;
-      return new RemoteError(service, `${method} refused: ${explain(code, details?.length ? details.join('; ') : undefined)}`, {
-        retryable: RETRYABLE_PLATFORM_ERRORS.has(code),
-        cause: error,
-      });
+      return new RemoteError(
+        service,
+        `${method} refused: ${explain(code, details?.length ? details.join('; ') : undefined)}`,
+        {
+          retryable: RETRYABLE_PLATFORM_ERRORS.has(code),
+          cause: error,
+        },
+      );
     }
     case 'slack_webapi_http_error': {
       const status = e.statusCode ?? 0;
@@ -97,7 +113,10 @@ export function fromWebApiError(error: unknown, method: string): RemoteError {
       });
     }
     default:
-      return new RemoteError(service, `${method} failed: ${redact(e.message ?? String(error))}`, { retryable: true, cause: error });
+      return new RemoteError(service, `${method} failed: ${redact(e.message ?? String(error))}`, {
+        retryable: true,
+        cause: error,
+      });
   }
 }
 
@@ -116,7 +135,10 @@ export function fromWebhookError(error: unknown, retryAfter: string | null | und
       cause: error,
     });
   }
-  return new RemoteError(service, `sending failed: ${redact(e.message ?? String(error))}`, { retryable: true, cause: error });
+  return new RemoteError(service, `sending failed: ${redact(e.message ?? String(error))}`, {
+    retryable: true,
+    cause: error,
+  });
 }
 
 function retryPolicy(what: string, budgetMs: number): RetryOptions {
@@ -124,8 +146,11 @@ function retryPolicy(what: string, budgetMs: number): RetryOptions {
     attempts: 5,
     maxElapsedMs: budgetMs,
     onRetry: ({ attempt, delayMs, error }) => {
-      const status = error instanceof RemoteError && error.status === 429 ? ' as Slack asked (Retry-After)' : '';
-      core.info(`${redact((error as Error).message)}; retrying ${what} in ${formatDuration(delayMs)}${status} (attempt ${attempt + 1} of 5)`);
+      const status =
+        error instanceof RemoteError && error.status === 429 ? ' as Slack asked (Retry-After)' : '';
+      core.info(
+        `${redact((error as Error).message)}; retrying ${what} in ${formatDuration(delayMs)}${status} (attempt ${attempt + 1} of 5)`,
+      );
     },
   };
 }
@@ -133,10 +158,21 @@ function retryPolicy(what: string, budgetMs: number): RetryOptions {
 /** Route the SDK's own logging to debug output, redacted. */
 function sdkLogger(): Record<string, unknown> {
   const log = (...messages: unknown[]): void => core.debug(redact(messages.map(String).join(' ')));
-  return { debug: log, info: log, warn: log, error: log, setLevel: () => undefined, getLevel: () => 'debug', setName: () => undefined };
+  return {
+    debug: log,
+    info: log,
+    warn: log,
+    error: log,
+    setLevel: () => undefined,
+    getLevel: () => 'debug',
+    setName: () => undefined,
+  };
 }
 
-export async function createDelivery(transport: Transport, options: { timeoutMs: number; budgetMs?: number }): Promise<SlackDelivery> {
+export async function createDelivery(
+  transport: Transport,
+  options: { timeoutMs: number; budgetMs?: number },
+): Promise<SlackDelivery> {
   const budgetMs = options.budgetMs ?? 120_000;
   const baseFetch = proxyAwareFetch();
   if (transport.kind === 'bot') {
@@ -150,23 +186,32 @@ export async function createDelivery(transport: Transport, options: { timeoutMs:
       logger: sdkLogger() as never,
     });
     const call = async <T>(method: string, fn: () => Promise<T>): Promise<T> =>
-      retry(async () => {
-        try {
-          return await fn();
-        } catch (error) {
-          throw fromWebApiError(error, method);
-        }
-      }, retryPolicy(method, budgetMs));
+      retry(
+        async () => {
+          try {
+            return await fn();
+          } catch (error) {
+            throw fromWebApiError(error, method);
+          }
+        },
+        retryPolicy(method, budgetMs),
+      );
     return {
       description: `bot in channel ${transport.channel}`,
       async post(message, threadTs) {
         const result = await call('chat.postMessage', () =>
-          client.chat.postMessage({ ...message, channel: transport.channel, ...(threadTs ? { thread_ts: threadTs } : {}) } as never),
+          client.chat.postMessage({
+            ...message,
+            channel: transport.channel,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+          } as never),
         );
         return { channel: String(result.channel), ts: String(result.ts) };
       },
       async update(channel, ts, message) {
-        const result = await call('chat.update', () => client.chat.update({ ...message, channel, ts } as never));
+        const result = await call('chat.update', () =>
+          client.chat.update({ ...message, channel, ts } as never),
+        );
         return { channel: String(result.channel), ts: String(result.ts) };
       },
     };
@@ -179,17 +224,24 @@ export async function createDelivery(transport: Transport, options: { timeoutMs:
     lastRetryAfter = response.headers.get('retry-after');
     return response;
   }) as typeof globalThis.fetch;
-  const webhook = new IncomingWebhook(transport.url, { timeout: options.timeoutMs, retryConfig: { retries: 0 }, fetch: fetchKeepingRetryAfter });
+  const webhook = new IncomingWebhook(transport.url, {
+    timeout: options.timeoutMs,
+    retryConfig: { retries: 0 },
+    fetch: fetchKeepingRetryAfter,
+  });
   return {
     description: 'incoming webhook',
     async post(message) {
-      await retry(async () => {
-        try {
-          await webhook.send(message as never);
-        } catch (error) {
-          throw fromWebhookError(error, lastRetryAfter);
-        }
-      }, retryPolicy('the webhook', budgetMs));
+      await retry(
+        async () => {
+          try {
+            await webhook.send(message as never);
+          } catch (error) {
+            throw fromWebhookError(error, lastRetryAfter);
+          }
+        },
+        retryPolicy('the webhook', budgetMs),
+      );
       return undefined;
     },
     update() {

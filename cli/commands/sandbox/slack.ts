@@ -27,7 +27,9 @@ function parseFlags(args: string[]): Flags | string {
   const flags: Flags = { show: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [name, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = (): string | undefined => inline ?? args[++i];
     switch (name) {
       case '--show':
@@ -35,7 +37,8 @@ function parseFlags(args: string[]): Flags | string {
         break;
       case '--port': {
         const v = value();
-        if (!v || !/^\d+$/.test(v) || Number(v) > 65535) return `--port must be a port number from 0 to 65535; got ${JSON.stringify(v ?? '')}`;
+        if (!v || !/^\d+$/.test(v) || Number(v) > 65535)
+          return `--port must be a port number from 0 to 65535; got ${JSON.stringify(v ?? '')}`;
         flags.port = Number(v);
         break;
       }
@@ -50,7 +53,11 @@ function parseFlags(args: string[]): Flags | string {
         else if (name === '--record') flags.record = v;
         else if (name === '--env-file') flags.envFile = v;
         else if (name === '--url') flags.url = v;
-        else flags.channels = v.split(',').map((c) => c.trim()).filter(Boolean);
+        else
+          flags.channels = v
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean);
         break;
       }
       default:
@@ -69,7 +76,10 @@ async function show(flags: Flags, io: CliIo): Promise<number> {
   const { renderConversation } = await import('../../../sandbox/slack/render.js');
   let conversation: Conversation;
   if (flags.url) {
-    const response = await fetch(new URL('_paved/conversation', flags.url.endsWith('/') ? flags.url : `${flags.url}/`), { signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(
+      new URL('_paved/conversation', flags.url.endsWith('/') ? flags.url : `${flags.url}/`),
+      { signal: AbortSignal.timeout(10_000) },
+    );
     if (!response.ok) {
       io.err(`paved sandbox slack: ${flags.url} answered ${response.status}; is it the Slack stand-in?`);
       return 1;
@@ -81,7 +91,9 @@ async function show(flags: Flags, io: CliIo): Promise<number> {
       conversation = JSON.parse(readFileSync(path, 'utf8')) as Conversation;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        io.err(`paved sandbox slack: nothing recorded at ${path}; start the stand-in with 'paved sandbox slack' first, or pass --record FILE or --url URL`);
+        io.err(
+          `paved sandbox slack: nothing recorded at ${path}; start the stand-in with 'paved sandbox slack' first, or pass --record FILE or --url URL`,
+        );
         return 1;
       }
       throw error;
@@ -105,9 +117,17 @@ async function serve(flags: Flags, io: CliIo): Promise<number> {
   const env = [
     `SLACK_API_URL=${standIn.apiUrl}`,
     `SLACK_BOT_TOKEN=${standIn.token}`,
-    ...conversation.channels.map((c) => `SLACK_WEBHOOK_URL_${c.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}=${standIn.webhookUrl(c.id)}`),
+    ...conversation.channels.map(
+      (c) =>
+        `SLACK_WEBHOOK_URL_${c.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}=${standIn.webhookUrl(c.id)}`,
+    ),
   ];
-  if (flags.envFile) writeFileSync(isAbsolute(flags.envFile) ? flags.envFile : join(io.cwd, flags.envFile), `${env.join('\n')}\n`, { mode: 0o600 });
+  if (flags.envFile)
+    writeFileSync(
+      isAbsolute(flags.envFile) ? flags.envFile : join(io.cwd, flags.envFile),
+      `${env.join('\n')}\n`,
+      { mode: 0o600 },
+    );
   io.out(`Slack stand-in listening on ${standIn.url}`);
   io.out(`channels: ${conversation.channels.map((c) => `#${c.name} (${c.id})`).join(', ')}`);
   io.out(`recording to ${record}; 'paved sandbox slack --show' prints it`);

@@ -26,14 +26,25 @@ interface Run {
   summary: string;
 }
 
-async function runAction(inputs: Record<string, string>, options: { env?: Record<string, string>; node?: string } = {}): Promise<Run> {
+async function runAction(
+  inputs: Record<string, string>,
+  options: { env?: Record<string, string>; node?: string } = {},
+): Promise<Run> {
   const work = mkdtempSync(join(dir, 'run-'));
   const outputFile = join(work, 'output');
   const summaryFile = join(work, 'summary');
   const event = join(work, 'event.json');
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
-  writeFileSync(event, JSON.stringify({ head_commit: { message: 'Speed up checkout\n\nDetails', author: { name: 'Ada Lovelace', username: 'ada' } } }));
+  writeFileSync(
+    event,
+    JSON.stringify({
+      head_commit: {
+        message: 'Speed up checkout\n\nDetails',
+        author: { name: 'Ada Lovelace', username: 'ada' },
+      },
+    }),
+  );
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     GITHUB_OUTPUT: outputFile,
@@ -62,14 +73,16 @@ async function runAction(inputs: Record<string, string>, options: { env?: Record
   const code = await new Promise<number | null>((done) => child.on('close', done));
   const raw = readFileSync(outputFile, 'utf8');
   const outputs: Record<string, string> = {};
-  for (const match of raw.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1] as string] = match[3] as string;
+  for (const match of raw.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm))
+    outputs[match[1] as string] = match[3] as string;
   return { code, log, outputs, outputFile: raw, summary: readFileSync(summaryFile, 'utf8') };
 }
 
 const errorLines = (run: Run): string[] => run.log.split('\n').filter((line) => line.startsWith('::error::'));
 
 beforeAll(async () => {
-  if (!existsSync(bundle)) throw new Error(`${bundle} is missing; build it with: node scripts/build.js notify-slack`);
+  if (!existsSync(bundle))
+    throw new Error(`${bundle} is missing; build it with: node scripts/build.js notify-slack`);
   dir = mkdtempSync(join(tmpdir(), 'notify-slack-'));
   slack = await startSlackStandIn();
 });
@@ -89,8 +102,20 @@ describe('one message per run', () => {
     expect(ts).toMatch(/^\d{10}\.\d{6}$/);
     expect(channel).toBe(slack.channelId('deploys'));
 
-    const chain = { ...bot(), channel: channel as string, ts: ts as string, 'started-at': start.outputs['started-at'] as string };
-    const build = await runAction({ ...chain, stage: 'build', status: 'success', progress: start.outputs['progress'] as string, 'tests-total': '40', 'tests-passed': '40' });
+    const chain = {
+      ...bot(),
+      channel: channel as string,
+      ts: ts as string,
+      'started-at': start.outputs['started-at'] as string,
+    };
+    const build = await runAction({
+      ...chain,
+      stage: 'build',
+      status: 'success',
+      progress: start.outputs['progress'] as string,
+      'tests-total': '40',
+      'tests-passed': '40',
+    });
     const deploy = await runAction({
       ...chain,
       stage: 'deploy',
@@ -113,14 +138,18 @@ describe('one message per run', () => {
       expect(run.outputs).toMatchObject({ ts, channel, ok: 'true', sent: 'true' });
       expect(run.outputs['thread-ts']).toMatch(/^\d{10}\.\d{6}$/);
     }
-    expect(rollback.outputs['progress']).toBe('pipeline=started,build=success,deploy=success,rollback=success');
+    expect(rollback.outputs['progress']).toBe(
+      'pipeline=started,build=success,deploy=success,rollback=success',
+    );
 
     const conversation = slack.conversation();
     const messages = topLevelMessages(conversation, channel as string);
     expect(messages).toHaveLength(1);
     const [message] = messages;
     expect(message?.edits).toHaveLength(3);
-    expect(message?.text).toBe('↩️ Rolled back production · acme/shop · main · 0123456 <!subteam^S0PLATFORM>');
+    expect(message?.text).toBe(
+      '↩️ Rolled back production · acme/shop · main · 0123456 <!subteam^S0PLATFORM>',
+    );
     const attachment = message?.attachments?.[0] as { color: string; blocks: unknown[] };
     expect(attachment.color).toBe('#ECB22E');
     const shown = JSON.stringify(attachment.blocks);
@@ -139,15 +168,27 @@ describe('one message per run', () => {
   });
 
   test('the bundle runs under Node 24, as action.yml declares', async () => {
-    if (!existsSync(node24)) throw new Error(`Node 24 is missing at ${node24}; install it with: bash scripts/ensure-test-deps.sh`);
-    const run = await runAction({ ...bot(), channel: 'general', stage: 'test', status: 'failure', 'tests-failed': '3' }, { node: node24 });
+    if (!existsSync(node24))
+      throw new Error(`Node 24 is missing at ${node24}; install it with: bash scripts/ensure-test-deps.sh`);
+    const run = await runAction(
+      { ...bot(), channel: 'general', stage: 'test', status: 'failure', 'tests-failed': '3' },
+      { node: node24 },
+    );
     expect(run.code, run.log).toBe(0);
     expect(run.outputs['ok']).toBe('true');
-    expect(topLevelMessages(slack.conversation(), slack.channelId('general'))[0]?.text).toBe('❌ Tests failed · acme/shop · main · 0123456');
+    expect(topLevelMessages(slack.conversation(), slack.channelId('general'))[0]?.text).toBe(
+      '❌ Tests failed · acme/shop · main · 0123456',
+    );
   });
 
   test('a deleted run message is replaced by a new one instead of going silent', async () => {
-    const run = await runAction({ ...bot(), channel: slack.channelId('deploys'), ts: '1700000000.000100', stage: 'deploy', status: 'failure' });
+    const run = await runAction({
+      ...bot(),
+      channel: slack.channelId('deploys'),
+      ts: '1700000000.000100',
+      stage: 'deploy',
+      status: 'failure',
+    });
     expect(run.code, run.log).toBe(0);
     expect(run.log).toContain("::warning::The run's message 1700000000.000100 was not found");
     expect(run.outputs['ts']).not.toBe('1700000000.000100');
@@ -183,7 +224,12 @@ describe('custom payloads', () => {
     });
 
   test('an invalid payload is refused locally with the field path, and Slack receives nothing', async () => {
-    const run = await runAction({ ...bot(), channel: 'deploys', payload: oversized(), 'fail-on-error': 'true' });
+    const run = await runAction({
+      ...bot(),
+      channel: 'deploys',
+      payload: oversized(),
+      'fail-on-error': 'true',
+    });
     expect(run.code).toBe(1);
     const errors = errorLines(run);
     expect(errors).toHaveLength(1);
@@ -197,7 +243,9 @@ describe('custom payloads', () => {
   test('by default the same refusal only warns: the step passes with ok=false', async () => {
     const run = await runAction({ 'webhook-url': slack.webhookUrl('general'), payload: oversized() });
     expect(run.code, run.log).toBe(0);
-    expect(run.log).toMatch(/::warning::Slack notification not sent: .*blocks\[3\]\.text\.text: 3,412 characters, the limit is 3,000/);
+    expect(run.log).toMatch(
+      /::warning::Slack notification not sent: .*blocks\[3\]\.text\.text: 3,412 characters, the limit is 3,000/,
+    );
     expect(run.outputs).toMatchObject({ ok: 'false', sent: 'false' });
     expect(slack.conversation().requests).toEqual([]);
   });
@@ -220,20 +268,51 @@ describe('custom payloads', () => {
         '        url: "{{ run.url }}"',
       ].join('\n'),
     );
-    const run = await runAction({ ...bot(), channel: 'deploys', 'payload-file': file, stage: 'deploy', status: 'success', environment: 'prod', variables: 'team=payments' });
+    const run = await runAction({
+      ...bot(),
+      channel: 'deploys',
+      'payload-file': file,
+      stage: 'deploy',
+      status: 'success',
+      environment: 'prod',
+      variables: 'team=payments',
+    });
     expect(run.code, run.log).toBe(0);
     const [message] = slack.conversation().messages;
     expect(message?.text).toBe('✅ acme/shop@0123456 to prod: Deploy to prod succeeded');
     expect(message?.blocks).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: '*Deploy to prod succeeded* by ada — Speed up checkout (PR none, team payments)' } },
-      { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open run' }, url: 'https://github.com/acme/shop/actions/runs/555' }] },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: '*Deploy to prod succeeded* by ada — Speed up checkout (PR none, team payments)',
+        },
+      },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Open run' },
+            url: 'https://github.com/acme/shop/actions/runs/555',
+          },
+        ],
+      },
     ]);
   });
 
   test('an unknown placeholder fails the step before anything is sent, even when filters skip the call', async () => {
-    const run = await runAction({ ...bot(), channel: 'deploys', payload: '{"text": "{{ repository }}"}', status: 'success', when: 'failure' });
+    const run = await runAction({
+      ...bot(),
+      channel: 'deploys',
+      payload: '{"text": "{{ repository }}"}',
+      status: 'success',
+      when: 'failure',
+    });
     expect(run.code).toBe(1);
-    expect(errorLines(run)[0]).toMatch(/Input 'payload' uses an unknown placeholder \{\{ repository \}\} at text; known names:/);
+    expect(errorLines(run)[0]).toMatch(
+      /Input 'payload' uses an unknown placeholder \{\{ repository \}\} at text; known names:/,
+    );
     expect(slack.conversation().requests).toEqual([]);
   });
 });
@@ -243,8 +322,13 @@ describe('delivery', () => {
     slack.injectFault({ endpoint: 'chat.postMessage', status: 429, retryAfter: 1 });
     const run = await runAction({ ...bot(), channel: 'deploys', status: 'started' });
     expect(run.code, run.log).toBe(0);
-    expect(run.log).toContain('chat.postMessage was rate limited (429); Slack asked to wait 1s; retrying chat.postMessage in 1s as Slack asked (Retry-After)');
-    expect(slack.conversation().requests.map((r) => `${r.endpoint} ${r.status}`)).toEqual(['chat.postMessage 429', 'chat.postMessage 200']);
+    expect(run.log).toContain(
+      'chat.postMessage was rate limited (429); Slack asked to wait 1s; retrying chat.postMessage in 1s as Slack asked (Retry-After)',
+    );
+    expect(slack.conversation().requests.map((r) => `${r.endpoint} ${r.status}`)).toEqual([
+      'chat.postMessage 429',
+      'chat.postMessage 200',
+    ]);
     expect(run.outputs).toMatchObject({ ok: 'true', sent: 'true' });
   });
 
@@ -259,7 +343,13 @@ describe('delivery', () => {
   test('a 5xx is retried', async () => {
     const start = await runAction({ ...bot(), channel: 'deploys', status: 'started' });
     slack.injectFault({ endpoint: 'chat.update', status: 503, times: 2 });
-    const run = await runAction({ ...bot(), channel: start.outputs['channel'] as string, ts: start.outputs['ts'] as string, stage: 'build', status: 'success' });
+    const run = await runAction({
+      ...bot(),
+      channel: start.outputs['channel'] as string,
+      ts: start.outputs['ts'] as string,
+      stage: 'build',
+      status: 'success',
+    });
     expect(run.code, run.log).toBe(0);
     expect(slack.conversation().requests.map((r) => `${r.endpoint} ${r.status}`)).toEqual([
       'chat.postMessage 200',
@@ -273,33 +363,72 @@ describe('delivery', () => {
   test('a refusal warns and sets ok=false; with fail-on-error it fails with the explanation', async () => {
     const soft = await runAction({ ...bot(), channel: 'no-such-channel', status: 'success' });
     expect(soft.code, soft.log).toBe(0);
-    expect(soft.log).toMatch(/::warning::Slack notification not sent: Slack Web API: chat\.postMessage refused: channel_not_found \(the channel does not exist/);
+    expect(soft.log).toMatch(
+      /::warning::Slack notification not sent: Slack Web API: chat\.postMessage refused: channel_not_found \(the channel does not exist/,
+    );
     expect(soft.outputs).toMatchObject({ ok: 'false', sent: 'false' });
-    const hard = await runAction({ ...bot(), channel: 'no-such-channel', status: 'success', 'fail-on-error': 'true' });
+    const hard = await runAction({
+      ...bot(),
+      channel: 'no-such-channel',
+      status: 'success',
+      'fail-on-error': 'true',
+    });
     expect(hard.code).toBe(1);
     expect(errorLines(hard)).toHaveLength(1);
   });
 
   test('filters: when and branches skip without contacting Slack', async () => {
-    const when = await runAction({ ...bot(), channel: 'deploys', stage: 'deploy', status: 'success', when: 'failure' });
+    const when = await runAction({
+      ...bot(),
+      channel: 'deploys',
+      stage: 'deploy',
+      status: 'success',
+      when: 'failure',
+    });
     expect(when.log).toContain('Not notifying: when: failure, and deploy is success');
-    const change = await runAction({ ...bot(), channel: 'deploys', stage: 'deploy', status: 'success', when: 'change', 'previous-status': 'success' });
+    const change = await runAction({
+      ...bot(),
+      channel: 'deploys',
+      stage: 'deploy',
+      status: 'success',
+      when: 'change',
+      'previous-status': 'success',
+    });
     expect(change.log).toContain('Not notifying: when: change');
-    const branch = await runAction({ ...bot(), channel: 'deploys', status: 'success', branches: 'release/**' });
+    const branch = await runAction({
+      ...bot(),
+      channel: 'deploys',
+      status: 'success',
+      branches: 'release/**',
+    });
     expect(branch.log).toContain('Not notifying: branch main does not match branches (release/**)');
     for (const run of [when, change, branch]) {
       expect(run.code, run.log).toBe(0);
       expect(run.outputs).toMatchObject({ ok: 'true', sent: 'false' });
     }
     expect(slack.conversation().requests).toEqual([]);
-    const changed = await runAction({ ...bot(), channel: 'deploys', stage: 'deploy', status: 'failure', when: 'change', 'previous-status': 'success' });
+    const changed = await runAction({
+      ...bot(),
+      channel: 'deploys',
+      stage: 'deploy',
+      status: 'failure',
+      when: 'change',
+      'previous-status': 'success',
+    });
     expect(changed.outputs['sent']).toBe('true');
   });
 
   test('bad input: one ::error:: line naming the input, exit 1, nothing sent', async () => {
-    const run = await runAction({ ...bot(), 'webhook-url': slack.webhookUrl('general'), channel: 'deploys', status: 'success' });
+    const run = await runAction({
+      ...bot(),
+      'webhook-url': slack.webhookUrl('general'),
+      channel: 'deploys',
+      status: 'success',
+    });
     expect(run.code).toBe(1);
-    expect(errorLines(run)).toEqual(["::error::Inputs 'token' and 'webhook-url' cannot be used together: give a bot token (with channel) or an incoming webhook URL, not both"]);
+    expect(errorLines(run)).toEqual([
+      "::error::Inputs 'token' and 'webhook-url' cannot be used together: give a bot token (with channel) or an incoming webhook URL, not both",
+    ]);
     expect(slack.conversation().requests).toEqual([]);
   });
 });
@@ -320,10 +449,29 @@ describe('secrets', () => {
     const hookSecret = hookUrl.split('/').pop() as string;
     const wrongToken = 'xoxb-0000-wrongwrongwrong';
     const runs = [
-      await runAction({ ...bot(), channel: 'deploys', status: 'started', reason: `oops ${slack.token}` }, debug),
+      await runAction(
+        { ...bot(), channel: 'deploys', status: 'started', reason: `oops ${slack.token}` },
+        debug,
+      ),
       await runAction({ 'webhook-url': hookUrl, stage: 'deploy', status: 'failure' }, debug),
-      await runAction({ token: wrongToken, 'api-url': slack.apiUrl, channel: 'deploys', status: 'success', 'fail-on-error': 'true' }, debug),
-      await runAction({ 'webhook-url': hookUrl.replace(hookSecret, `${hookSecret}0`), status: 'success', 'fail-on-error': 'true' }, debug),
+      await runAction(
+        {
+          token: wrongToken,
+          'api-url': slack.apiUrl,
+          channel: 'deploys',
+          status: 'success',
+          'fail-on-error': 'true',
+        },
+        debug,
+      ),
+      await runAction(
+        {
+          'webhook-url': hookUrl.replace(hookSecret, `${hookSecret}0`),
+          status: 'success',
+          'fail-on-error': 'true',
+        },
+        debug,
+      ),
       await runAction({ 'webhook-url': hookUrl, token: slack.token, status: 'success' }, debug),
     ];
     expect(runs.map((r) => r.code)).toEqual([0, 0, 1, 1, 1]);
@@ -331,7 +479,8 @@ describe('secrets', () => {
     expect(runs[3]?.log).toMatch(/::error::.*no_service/);
     for (const run of runs) {
       const text = exposed(run);
-      for (const secret of [slack.token, wrongToken, hookUrl, hookSecret, `${hookSecret}0`]) expect(text).not.toContain(secret);
+      for (const secret of [slack.token, wrongToken, hookUrl, hookSecret, `${hookSecret}0`])
+        expect(text).not.toContain(secret);
       expect(run.log).toContain('::add-mask::');
     }
     // The message that carried the token in its reason was redacted before it was sent, too.

@@ -22,7 +22,11 @@ let client: WebClient;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'slack-standin-'));
   slack = await startSlackStandIn({ port: await freePort(), recordPath: join(dir, 'slack.json') });
-  client = new WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  client = new WebClient(slack.token, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
 });
 afterAll(async () => {
   await slack.stop();
@@ -43,13 +47,20 @@ async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformErro
 describe('Web API through @slack/web-api', () => {
   test('auth.test names the bot and the workspace', async () => {
     const result = await client.auth.test();
-    expect(result).toMatchObject({ ok: true, team_id: 'T0PAVED001', user_id: 'U0PAVEDBOT', bot_id: 'B0PAVEDBOT' });
+    expect(result).toMatchObject({
+      ok: true,
+      team_id: 'T0PAVED001',
+      user_id: 'U0PAVEDBOT',
+      bot_id: 'B0PAVEDBOT',
+    });
     expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
   test('not_authed without a token, invalid_auth with a wrong one', async () => {
     const anonymous = new WebClient(undefined, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-    expect(await platformError(anonymous.chat.postMessage({ channel: 'general', text: 'hi' }))).toMatchObject({ ok: false, error: 'not_authed' });
+    expect(await platformError(anonymous.chat.postMessage({ channel: 'general', text: 'hi' }))).toMatchObject(
+      { ok: false, error: 'not_authed' },
+    );
     const wrong = new WebClient('xoxb-wrong', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     expect(await platformError(wrong.auth.test())).toMatchObject({ ok: false, error: 'invalid_auth' });
     expect(slack.conversation().messages).toHaveLength(0);
@@ -57,7 +68,11 @@ describe('Web API through @slack/web-api', () => {
 
   test('chat.postMessage by name or ID answers with the channel ID and ts', async () => {
     const byName = await client.chat.postMessage({ channel: '#deploys', text: 'hello' });
-    expect(byName).toMatchObject({ ok: true, channel: slack.channelId('deploys'), message: { text: 'hello', bot_id: 'B0PAVEDBOT' } });
+    expect(byName).toMatchObject({
+      ok: true,
+      channel: slack.channelId('deploys'),
+      message: { text: 'hello', bot_id: 'B0PAVEDBOT' },
+    });
     expect(byName.ts).toMatch(/^\d{10}\.\d{6}$/);
     const byId = await client.chat.postMessage({ channel: slack.channelId('deploys'), text: 'again' });
     expect(Number(byId.ts)).toBeGreaterThan(Number(byName.ts));
@@ -65,34 +80,65 @@ describe('Web API through @slack/web-api', () => {
   });
 
   test('channel_not_found and no_text', async () => {
-    expect(await platformError(client.chat.postMessage({ channel: 'nope', text: 'x' }))).toMatchObject({ error: 'channel_not_found' });
-    expect(await platformError(client.chat.postMessage({ channel: 'general' } as never))).toMatchObject({ error: 'no_text' });
+    expect(await platformError(client.chat.postMessage({ channel: 'nope', text: 'x' }))).toMatchObject({
+      error: 'channel_not_found',
+    });
+    expect(await platformError(client.chat.postMessage({ channel: 'general' } as never))).toMatchObject({
+      error: 'no_text',
+    });
   });
 
   test('invalid_blocks carries errors with JSON pointers, as Slack does, and nothing is posted', async () => {
     const data = await platformError(
-      client.chat.postMessage({ channel: 'general', text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(3001) } }] }),
+      client.chat.postMessage({
+        channel: 'general',
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(3001) } }],
+      }),
     );
     expect(data).toMatchObject({
       ok: false,
       error: 'invalid_blocks',
       errors: ['must be less than 3001 characters [json-pointer:/blocks/0/text/text]'],
-      response_metadata: { messages: ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]'] },
+      response_metadata: {
+        messages: ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]'],
+      },
     });
-    expect(await platformError(client.chat.postMessage({ channel: 'general', text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }] } as never))).toMatchObject({
+    expect(
+      await platformError(
+        client.chat.postMessage({
+          channel: 'general',
+          text: 'x',
+          blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }],
+        } as never),
+      ),
+    ).toMatchObject({
       error: 'invalid_blocks',
     });
-    expect(await platformError(client.chat.postMessage({ channel: 'general', text: 'x', attachments: [{ blocks: [{ type: 'bogus' }] }] } as never))).toMatchObject({
+    expect(
+      await platformError(
+        client.chat.postMessage({
+          channel: 'general',
+          text: 'x',
+          attachments: [{ blocks: [{ type: 'bogus' }] }],
+        } as never),
+      ),
+    ).toMatchObject({
       error: 'invalid_attachments',
     });
-    expect(await platformError(client.chat.postMessage({ channel: 'general', text: 't'.repeat(40_001) }))).toMatchObject({ error: 'msg_too_long' });
+    expect(
+      await platformError(client.chat.postMessage({ channel: 'general', text: 't'.repeat(40_001) })),
+    ).toMatchObject({ error: 'msg_too_long' });
     expect(slack.conversation().messages).toHaveLength(0);
   });
 
   test('blocks that are not JSON are invalid_blocks_format', async () => {
     const response = await fetch(`${slack.apiUrl}chat.postMessage`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${slack.token}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Bearer ${slack.token}`,
+      },
       body: new URLSearchParams({ channel: 'general', text: 'x', blocks: '[{not json' }).toString(),
     });
     expect(response.status).toBe(200);
@@ -101,15 +147,35 @@ describe('Web API through @slack/web-api', () => {
 
   test('a JSON body needs the token in the Authorization header', async () => {
     const post = (headers: Record<string, string>, body: unknown): Promise<Response> =>
-      fetch(`${slack.apiUrl}chat.postMessage`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) });
-    expect(await (await post({}, { token: slack.token, channel: 'general', text: 'x' })).json()).toEqual({ ok: false, error: 'not_authed' });
-    const ok = (await (await post({ authorization: `Bearer ${slack.token}` }, { channel: 'general', text: 'x', blocks: [{ type: 'divider' }] })).json()) as { ok: boolean };
+      fetch(`${slack.apiUrl}chat.postMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+        body: JSON.stringify(body),
+      });
+    expect(await (await post({}, { token: slack.token, channel: 'general', text: 'x' })).json()).toEqual({
+      ok: false,
+      error: 'not_authed',
+    });
+    const ok = (await (
+      await post(
+        { authorization: `Bearer ${slack.token}` },
+        { channel: 'general', text: 'x', blocks: [{ type: 'divider' }] },
+      )
+    ).json()) as { ok: boolean };
     expect(ok.ok).toBe(true);
   });
 
   test('chat.update edits in place; omitted blocks are kept; the history is recorded', async () => {
-    const first = await client.chat.postMessage({ channel: 'deploys', text: 'v1', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'one' } }] });
-    const updated = await client.chat.update({ channel: first.channel as string, ts: first.ts as string, text: 'v2' });
+    const first = await client.chat.postMessage({
+      channel: 'deploys',
+      text: 'v1',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'one' } }],
+    });
+    const updated = await client.chat.update({
+      channel: first.channel as string,
+      ts: first.ts as string,
+      text: 'v2',
+    });
     expect(updated).toMatchObject({ ok: true, channel: first.channel, ts: first.ts, text: 'v2' });
     const [message] = slack.conversation().messages;
     expect(message).toMatchObject({ text: 'v2', blocks: [{ type: 'section' }] });
@@ -118,15 +184,39 @@ describe('Web API through @slack/web-api', () => {
 
   test('chat.update refusals: message_not_found, channel names, webhook messages, invalid blocks', async () => {
     const first = await client.chat.postMessage({ channel: 'deploys', text: 'v1' });
-    expect(await platformError(client.chat.update({ channel: first.channel as string, ts: '1.000001', text: 'x' }))).toMatchObject({ error: 'message_not_found' });
-    expect(await platformError(client.chat.update({ channel: 'deploys', ts: first.ts as string, text: 'x' }))).toMatchObject({ error: 'channel_not_found' });
-    expect(await platformError(client.chat.update({ channel: first.channel as string, ts: first.ts as string } as never))).toMatchObject({ error: 'no_text' });
     expect(
-      await platformError(client.chat.update({ channel: first.channel as string, ts: first.ts as string, text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '' } }] })),
-    ).toMatchObject({ error: 'invalid_blocks', errors: ['must be more than 0 characters [json-pointer:/blocks/0/text/text]'] });
+      await platformError(
+        client.chat.update({ channel: first.channel as string, ts: '1.000001', text: 'x' }),
+      ),
+    ).toMatchObject({ error: 'message_not_found' });
+    expect(
+      await platformError(client.chat.update({ channel: 'deploys', ts: first.ts as string, text: 'x' })),
+    ).toMatchObject({ error: 'channel_not_found' });
+    expect(
+      await platformError(
+        client.chat.update({ channel: first.channel as string, ts: first.ts as string } as never),
+      ),
+    ).toMatchObject({ error: 'no_text' });
+    expect(
+      await platformError(
+        client.chat.update({
+          channel: first.channel as string,
+          ts: first.ts as string,
+          text: 'x',
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '' } }],
+        }),
+      ),
+    ).toMatchObject({
+      error: 'invalid_blocks',
+      errors: ['must be more than 0 characters [json-pointer:/blocks/0/text/text]'],
+    });
     await new IncomingWebhook(slack.webhookUrl('deploys')).send({ text: 'from a webhook' });
     const webhookMessage = slack.conversation().messages.find((m) => m.via === 'webhook');
-    expect(await platformError(client.chat.update({ channel: first.channel as string, ts: webhookMessage?.ts as string, text: 'x' }))).toMatchObject({
+    expect(
+      await platformError(
+        client.chat.update({ channel: first.channel as string, ts: webhookMessage?.ts as string, text: 'x' }),
+      ),
+    ).toMatchObject({
       error: 'cant_update_message',
     });
     expect(slack.conversation().messages.find((m) => m.ts === first.ts)?.text).toBe('v1');
@@ -134,12 +224,18 @@ describe('Web API through @slack/web-api', () => {
 
   test('thread replies attach to the parent; a reply to a reply lands in the same thread', async () => {
     const parent = await client.chat.postMessage({ channel: 'deploys', text: 'parent' });
-    const reply = await client.chat.postMessage({ channel: 'deploys', text: 'r1', thread_ts: parent.ts as string });
+    const reply = await client.chat.postMessage({
+      channel: 'deploys',
+      text: 'r1',
+      thread_ts: parent.ts as string,
+    });
     expect(reply.message).toMatchObject({ thread_ts: parent.ts });
     await client.chat.postMessage({ channel: 'deploys', text: 'r2', thread_ts: reply.ts as string });
     const replies = slack.conversation().messages.filter((m) => m.threadTs === parent.ts);
     expect(replies.map((m) => m.text)).toEqual(['r1', 'r2']);
-    expect(await platformError(client.chat.postMessage({ channel: 'deploys', text: 'x', thread_ts: '1.000002' }))).toMatchObject({ error: 'thread_not_found' });
+    expect(
+      await platformError(client.chat.postMessage({ channel: 'deploys', text: 'x', thread_ts: '1.000002' })),
+    ).toMatchObject({ error: 'thread_not_found' });
   });
 
   test('ratelimited: HTTP 429 with Retry-After, which the official client reports', async () => {
@@ -152,10 +248,16 @@ describe('Web API through @slack/web-api', () => {
     }
     expect((caught as WebAPIRateLimitedError).code).toBe(ErrorCode.RateLimitedError);
     expect((caught as WebAPIRateLimitedError).retryAfter).toBe(7);
-    const raw = await fetch(`${slack.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${slack.token}` } });
+    const raw = await fetch(`${slack.apiUrl}auth.test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${slack.token}` },
+    });
     expect(raw.status).toBe(200);
     slack.injectFault({ endpoint: 'auth.test', status: 429, retryAfter: 3 });
-    const limited = await fetch(`${slack.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${slack.token}` } });
+    const limited = await fetch(`${slack.apiUrl}auth.test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${slack.token}` },
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('3');
     expect(await limited.json()).toEqual({ ok: false, error: 'ratelimited' });
@@ -164,7 +266,11 @@ describe('Web API through @slack/web-api', () => {
   test('unknown methods are unknown_method', async () => {
     const response = await fetch(`${slack.apiUrl}chat.scheduleMessage`, { method: 'POST' });
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ ok: false, error: 'unknown_method', req_method: 'chat.scheduleMessage' });
+    expect(await response.json()).toEqual({
+      ok: false,
+      error: 'unknown_method',
+      req_method: 'chat.scheduleMessage',
+    });
   });
 });
 
@@ -180,19 +286,34 @@ describe('incoming webhooks through @slack/webhook', () => {
   }
 
   test('posts to the webhook channel and answers "ok"', async () => {
-    const result = await new IncomingWebhook(slack.webhookUrl('deploys')).send({ text: 'deployed', blocks: [{ type: 'divider' }] });
+    const result = await new IncomingWebhook(slack.webhookUrl('deploys')).send({
+      text: 'deployed',
+      blocks: [{ type: 'divider' }],
+    });
     expect(result.text).toBe('ok');
-    expect(slack.conversation().messages).toMatchObject([{ channel: slack.channelId('deploys'), via: 'webhook', text: 'deployed' }]);
+    expect(slack.conversation().messages).toMatchObject([
+      { channel: slack.channelId('deploys'), via: 'webhook', text: 'deployed' },
+    ]);
   });
 
   test('plain-text errors: no_text, invalid_blocks, invalid_payload, no_service', async () => {
     const hook = new IncomingWebhook(slack.webhookUrl('general'));
     expect(await webhookError(hook.send({}))).toEqual({ status: 400, body: 'no_text' });
-    expect(await webhookError(hook.send({ text: 'x', blocks: [{ type: 'section' }] } as never))).toEqual({ status: 400, body: 'invalid_blocks' });
-    const raw = await fetch(slack.webhookUrl('general'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    expect(await webhookError(hook.send({ text: 'x', blocks: [{ type: 'section' }] } as never))).toEqual({
+      status: 400,
+      body: 'invalid_blocks',
+    });
+    const raw = await fetch(slack.webhookUrl('general'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
     expect([raw.status, await raw.text()]).toEqual([400, 'invalid_payload']);
     const wrong = slack.webhookUrl('general').replace(/[0-9a-f]{24}$/, '0'.repeat(24));
-    expect(await webhookError(new IncomingWebhook(wrong).send({ text: 'x' }))).toEqual({ status: 404, body: 'no_service' });
+    expect(await webhookError(new IncomingWebhook(wrong).send({ text: 'x' }))).toEqual({
+      status: 404,
+      body: 'no_service',
+    });
     expect(slack.conversation().messages).toHaveLength(0);
   });
 
@@ -207,12 +328,18 @@ describe('incoming webhooks through @slack/webhook', () => {
 
   test('429 with Retry-After, 5xx as service errors', async () => {
     slack.injectFault({ endpoint: 'webhook', status: 429, retryAfter: 2 });
-    const limited = await fetch(slack.webhookUrl('general'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' });
+    const limited = await fetch(slack.webhookUrl('general'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"x"}',
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('2');
     await limited.text();
     slack.injectFault({ endpoint: 'webhook', status: 503 });
-    expect((await webhookError(new IncomingWebhook(slack.webhookUrl('general')).send({ text: 'x' }))).status).toBe(503);
+    expect(
+      (await webhookError(new IncomingWebhook(slack.webhookUrl('general')).send({ text: 'x' }))).status,
+    ).toBe(503);
     expect(slack.conversation().requests.map((r) => r.status)).toEqual([429, 503]);
   });
 });
@@ -239,11 +366,32 @@ describe('paved sandbox slack --show', () => {
     const parent = await client.chat.postMessage({
       channel: 'deploys',
       text: 'Deploy started',
-      attachments: [{ color: '#E01E5A', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Deploy* of <https://gh/acme|acme/api> failed <@U0123ABCD>' } }] }],
+      attachments: [
+        {
+          color: '#E01E5A',
+          blocks: [
+            {
+              type: 'section',
+              text: { type: 'mrkdwn', text: '*Deploy* of <https://gh/acme|acme/api> failed <@U0123ABCD>' },
+            },
+          ],
+        },
+      ],
     });
-    await client.chat.update({ channel: parent.channel as string, ts: parent.ts as string, text: 'Deploy failed' });
-    await client.chat.postMessage({ channel: 'deploys', text: 'rollback done', thread_ts: parent.ts as string });
-    for (const args of [['sandbox', 'slack', '--show', '--record', join(dir, 'slack.json')], ['sandbox', 'slack', '--show', '--url', slack.url]]) {
+    await client.chat.update({
+      channel: parent.channel as string,
+      ts: parent.ts as string,
+      text: 'Deploy failed',
+    });
+    await client.chat.postMessage({
+      channel: 'deploys',
+      text: 'rollback done',
+      thread_ts: parent.ts as string,
+    });
+    for (const args of [
+      ['sandbox', 'slack', '--show', '--record', join(dir, 'slack.json')],
+      ['sandbox', 'slack', '--show', '--url', slack.url],
+    ]) {
       const { io, out } = capture();
       expect(await runCli(args, io)).toBe(0);
       const text = out.join('\n');
@@ -258,7 +406,9 @@ describe('paved sandbox slack --show', () => {
   test('says how to start the stand-in when nothing was recorded', async () => {
     const { io, err } = capture();
     expect(await runCli(['sandbox', 'slack', '--show', '--record', join(dir, 'missing.json')], io)).toBe(1);
-    expect(err.join('\n')).toMatch(/nothing recorded at .*missing\.json; start the stand-in with 'paved sandbox slack'/);
+    expect(err.join('\n')).toMatch(
+      /nothing recorded at .*missing\.json; start the stand-in with 'paved sandbox slack'/,
+    );
   });
 
   test('refuses unknown options', async () => {

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { runMessage, stageReply } from '../../../actions/notify-slack/src/message.js';
-import { headline, matrixJobName, pipelineFacts, statusColor, type PipelineFacts } from '../../../actions/notify-slack/src/pipeline.js';
+import {
+  headline,
+  matrixJobName,
+  pipelineFacts,
+  statusColor,
+  type PipelineFacts,
+} from '../../../actions/notify-slack/src/pipeline.js';
 import type { GitHubContext } from '../../../shared/github-context.js';
 import { validateMessage } from '../../../shared/slack/blockkit.js';
 
@@ -62,7 +68,9 @@ describe('matrix job names', () => {
 
   test('the job field shows the matrix name and links the run attempt', () => {
     const message = JSON.stringify(runMessage(facts({ matrix: { os: 'ubuntu-latest', node: 20 } })));
-    expect(message).toContain('<https://github.com/acme/api/actions/runs/99/attempts/2|test (ubuntu-latest, 20)>');
+    expect(message).toContain(
+      '<https://github.com/acme/api/actions/runs/99/attempts/2|test (ubuntu-latest, 20)>',
+    );
   });
 });
 
@@ -125,7 +133,18 @@ describe('built-in messages', () => {
 
   test('the progress line lists stages in order', () => {
     const message = JSON.stringify(
-      runMessage(facts({ stage: 'rollback', status: 'success', progress: [{ stage: 'pipeline', status: 'started' }, { stage: 'build', status: 'success' }, { stage: 'deploy', status: 'success' }, { stage: 'rollback', status: 'success' }] })),
+      runMessage(
+        facts({
+          stage: 'rollback',
+          status: 'success',
+          progress: [
+            { stage: 'pipeline', status: 'started' },
+            { stage: 'build', status: 'success' },
+            { stage: 'deploy', status: 'success' },
+            { stage: 'rollback', status: 'success' },
+          ],
+        }),
+      ),
     );
     expect(message).toContain('✅ Build  →  ✅ Deploy  →  ↩️ Rollback');
   });

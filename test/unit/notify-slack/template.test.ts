@@ -2,7 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { fillPayload, fillString } from '../../../actions/notify-slack/src/template.js';
 import { InputError } from '../../../shared/errors.js';
 
-const values = { repo: 'acme/api', 'pr.number': undefined, 'run.url': 'https://gh/run?a=1&b=2', reason: 'x < y & <!channel>' };
+const values = {
+  repo: 'acme/api',
+  'pr.number': undefined,
+  'run.url': 'https://gh/run?a=1&b=2',
+  reason: 'x < y & <!channel>',
+};
 
 describe('placeholders', () => {
   test.each([
@@ -18,11 +23,19 @@ describe('placeholders', () => {
   });
 
   test('values are escaped for mrkdwn, so a commit cannot ping a channel', () => {
-    expect(fillString('{{ reason }}', values, true, 'payload', 'text')).toBe('x &lt; y &amp; &lt;!channel&gt;');
+    expect(fillString('{{ reason }}', values, true, 'payload', 'text')).toBe(
+      'x &lt; y &amp; &lt;!channel&gt;',
+    );
   });
 
   test('URL fields keep & and friends', () => {
-    const filled = fillPayload({ blocks: [{ type: 'actions', elements: [{ url: '{{ run.url }}', text: { text: '{{ run.url }}' } }] }] }, values, 'payload') as {
+    const filled = fillPayload(
+      {
+        blocks: [{ type: 'actions', elements: [{ url: '{{ run.url }}', text: { text: '{{ run.url }}' } }] }],
+      },
+      values,
+      'payload',
+    ) as {
       blocks: { elements: { url: string; text: { text: string } }[] }[];
     };
     expect(filled.blocks[0]?.elements[0]?.url).toBe('https://gh/run?a=1&b=2');
@@ -42,6 +55,8 @@ describe('placeholders', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(InputError);
-    expect((caught as Error).message).toMatch(/^Input 'payload-file' uses an unknown placeholder \{\{ repository \}\} at blocks\[0\]\.text\.text; known names: .*repo/);
+    expect((caught as Error).message).toMatch(
+      /^Input 'payload-file' uses an unknown placeholder \{\{ repository \}\} at blocks\[0\]\.text\.text; known names: .*repo/,
+    );
   });
 });
