@@ -131,6 +131,13 @@ class Checker {
     this.issues.push({ path, problem, slackProblem, code });
   }
 
+  /** True when the field is absent; reported when it is required (the default). */
+  absent(value: unknown, path: (string | number)[], required = true): value is undefined {
+    if (value !== undefined) return false;
+    if (required) this.add(path, 'is required', 'missing required field');
+    return true;
+  }
+
   /** A string of at most `max` characters; `min` 1 unless told. */
   string(
     value: unknown,
@@ -138,10 +145,7 @@ class Checker {
     max: number,
     options: { required?: boolean; min?: number } = {},
   ): value is string {
-    if (value === undefined) {
-      if (options.required ?? true) this.add(path, 'is required', 'missing required field');
-      return false;
-    }
+    if (this.absent(value, path, options.required)) return false;
     if (typeof value !== 'string') {
       this.add(path, `must be a string, got ${typeof value}`, 'expected string');
       return false;
@@ -174,10 +178,7 @@ class Checker {
     what: string,
     options: { required?: boolean; min?: number } = {},
   ): value is unknown[] {
-    if (value === undefined) {
-      if (options.required ?? true) this.add(path, 'is required', 'missing required field');
-      return false;
-    }
+    if (this.absent(value, path, options.required)) return false;
     if (!Array.isArray(value)) {
       this.add(path, `must be an array, got ${typeof value}`, 'expected array');
       return false;
@@ -209,10 +210,7 @@ class Checker {
     max: number,
     options: { plainOnly?: boolean; required?: boolean } = {},
   ): void {
-    if (value === undefined) {
-      if (options.required ?? true) this.add(path, 'is required', 'missing required field');
-      return;
-    }
+    if (this.absent(value, path, options.required)) return;
     if (!isObject(value)) {
       this.add(
         path,

@@ -98,19 +98,15 @@ export function matrixJobName(job: string, matrix: Record<string, unknown> | und
   return values.length > 0 ? `${job} (${values.join(', ')})` : job;
 }
 
-export interface FactInputs {
-  stage: Stage;
-  status: Status;
+/** What the action supplies on top of the GitHub context. */
+export type FactInputs = Pick<
+  PipelineFacts,
+  'stage' | 'status' | 'tests' | 'image' | 'environment' | 'reason' | 'mentions' | 'progress'
+> & {
   jobName: string | undefined;
   matrix: Record<string, unknown> | undefined;
   startedAt: number | undefined;
-  tests: TestCounts;
-  image: string | undefined;
-  environment: string | undefined;
-  reason: string | undefined;
-  mentions: string[];
-  progress: ProgressEntry[];
-}
+};
 
 export function pipelineFacts(context: GitHubContext, inputs: FactInputs, now: number): PipelineFacts {
   const repoUrl = `${context.serverUrl}/${context.repository}`;
