@@ -7,14 +7,15 @@
  * https://docs.slack.dev/reference/methods/chat.update, https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks):
  * - Web API methods answer HTTP 200 with `{ok:false, error}` for refusals; `not_authed` without a token,
  *   `invalid_auth` with a wrong one; `channel_not_found`, `no_text`, `invalid_blocks` (with `errors` and
- *   `response_metadata.messages` carrying `[json-pointer:/blocks/…]`), `msg_too_long`, `message_not_found`,
+ *   `response_metadata.messages` carrying `[json-pointer:/blocks/…]`), `message_not_found`,
  *   `cant_update_message`.
  * - Rate limits are HTTP 429 with `Retry-After` (seconds) and `{ok:false, error:"ratelimited"}`.
  * - Bodies are accepted as `application/x-www-form-urlencoded` (what the SDK sends; `blocks` and
  *   `attachments` JSON-encoded) or `application/json` with a Bearer token.
  * - Incoming webhooks answer `ok` (text/html) or a plain-text error: 400 `invalid_payload`, `no_text`,
- *   `invalid_blocks`, `msg_too_long`, `too_many_attachments`; 404 `no_service` for an unknown URL.
- * - Block Kit limits are enforced with the same validator the action uses (shared/slack/blockkit.ts).
+ *   `invalid_blocks`, `too_many_attachments`; 404 `no_service` for an unknown URL.
+ * - Block Kit limits are enforced with the same validator the action uses (shared/slack/blockkit.ts);
+ *   top-level text over 40,000 characters is truncated, as Slack does, not refused.
  *
  * Faults (429, 5xx) can be injected through `/_paved/faults` so pipelines can be dry-run against a
  * flaky Slack; the conversation is readable at `/_paved/conversation`.
@@ -25,7 +26,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { parse as parseQuery } from 'node:querystring';
-import { slackErrorLine, validateMessage, type BlockKitIssue } from '../../shared/slack/blockkit.js';
+import {
+  SLACK_LIMITS,
+  slackErrorLine,
+  validateMessage,
+  type BlockKitIssue,
+} from '../../shared/slack/blockkit.js';
 import type { Conversation, MessageContentSnapshot, RecordedMessage } from './conversation.js';
 
 export interface SlackStandInOptions {
@@ -209,7 +215,9 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     blocks: unknown;
     attachments: unknown;
   }): MessageContentSnapshot => ({
-    text: typeof content.text === 'string' ? content.text : '',
+    // Slack keeps the first 40,000 characters of a longer text.
+    text:
+      typeof content.text === 'string' ? [...content.text].slice(0, SLACK_LIMITS.messageText).join('') : '',
     ...(Array.isArray(content.blocks) ? { blocks: content.blocks } : {}),
     ...(Array.isArray(content.attachments) ? { attachments: content.attachments } : {}),
   });

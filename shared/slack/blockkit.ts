@@ -7,14 +7,15 @@
  * Limits: https://docs.slack.dev/reference/block-kit/blocks (per block type),
  * https://docs.slack.dev/reference/block-kit/composition-objects/text-object,
  * https://docs.slack.dev/reference/block-kit/block-elements and chat.postMessage
- * (https://docs.slack.dev/reference/methods/chat.postMessage: 50 blocks, 40,000 characters of text,
- * 100 attachments).
+ * (https://docs.slack.dev/reference/methods/chat.postMessage: 50 blocks, 100 attachments; text over
+ * 40,000 characters is truncated by Slack, not refused).
  */
 
 /** Slack's documented message limits, named so messages and tests can quote them. */
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
   attachmentsPerMessage: 100,
+  /** Slack truncates longer top-level text rather than refusing it (changelog 2018-04, "truncating really long messages"). */
   messageText: 40_000,
   sectionText: 3000,
   sectionFields: 10,
@@ -46,12 +47,7 @@ export interface BlockKitIssue {
   slackProblem: string;
   /** Which Slack error code the whole request fails with. */
   code:
-    | 'invalid_blocks'
-    | 'invalid_attachments'
-    | 'msg_too_long'
-    | 'too_many_attachments'
-    | 'no_text'
-    | 'invalid_blocks_format';
+    'invalid_blocks' | 'invalid_attachments' | 'too_many_attachments' | 'no_text' | 'invalid_blocks_format';
 }
 
 /** `blocks[3].text.text` */
@@ -464,13 +460,6 @@ export function validateMessage(
       problem: `must be a string, got ${typeof text}`,
       slackProblem: 'expected string',
       code: 'invalid_blocks_format',
-    });
-  } else if (typeof text === 'string' && text.length > SLACK_LIMITS.messageText) {
-    issues.push({
-      path: ['text'],
-      problem: `${count(text.length)} characters, the limit is ${count(SLACK_LIMITS.messageText)}`,
-      slackProblem: `must be less than ${SLACK_LIMITS.messageText + 1} characters`,
-      code: 'msg_too_long',
     });
   }
   if (blocks !== undefined) {

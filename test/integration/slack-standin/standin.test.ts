@@ -126,10 +126,13 @@ describe('Web API through @slack/web-api', () => {
     ).toMatchObject({
       error: 'invalid_attachments',
     });
-    expect(
-      await platformError(client.chat.postMessage({ channel: 'general', text: 't'.repeat(40_001) })),
-    ).toMatchObject({ error: 'msg_too_long' });
     expect(slack.conversation().messages).toHaveLength(0);
+  });
+
+  test('text over 40,000 characters is kept to its first 40,000, as Slack truncates it', async () => {
+    const posted = await client.chat.postMessage({ channel: 'general', text: `${'t'.repeat(40_000)}cut` });
+    expect(posted.ok).toBe(true);
+    expect(slack.conversation().messages[0]?.text).toBe('t'.repeat(40_000));
   });
 
   test('blocks that are not JSON are invalid_blocks_format', async () => {
