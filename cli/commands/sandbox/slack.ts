@@ -1,7 +1,7 @@
 /**
  * `paved sandbox slack`: run the Slack stand-in in the foreground, or `--show` what it recorded.
  *
- *   paved sandbox slack [--port N] [--token T] [--channels general,deploys] [--record FILE] [--env-file FILE]
+ *   paved sandbox slack [--port N] [--token T] [--channels general,deploys] [--record FILE] [--write-env FILE]
  *   paved sandbox slack --show [--record FILE | --url http://127.0.0.1:PORT/]
  *
  * The conversation is recorded to `.paved/sandbox/slack.json` (or $PAVED_SANDBOX_DIR/slack.json) so that
@@ -44,14 +44,14 @@ function parseFlags(args: string[]): Flags | string {
       }
       case '--token':
       case '--record':
-      case '--env-file':
+      case '--write-env':
       case '--url':
       case '--channels': {
         const v = value();
         if (!v) return `${name} needs a value`;
         if (name === '--token') flags.token = v;
         else if (name === '--record') flags.record = v;
-        else if (name === '--env-file') flags.envFile = v;
+        else if (name === '--write-env') flags.envFile = v;
         else if (name === '--url') flags.url = v;
         else
           flags.channels = v
@@ -145,7 +145,7 @@ async function serve(flags: Flags, io: CliIo): Promise<number> {
 export const subcommand: SandboxSubcommand = {
   name: 'slack',
   summary: 'run the Slack stand-in (chat.postMessage, chat.update, webhooks); --show prints what it recorded',
-  usage: 'paved sandbox slack [--port N] [--env-file F] | --show',
+  usage: 'paved sandbox slack [--port N] [--write-env F] | --show',
   async run(args, io) {
     const flags = parseFlags(args);
     if (typeof flags === 'string') return io.usageError(`sandbox slack: ${flags}`);
