@@ -2,7 +2,6 @@
  * `paved sandbox slack` as the demo runs it: a foreground process that writes the API URL, token and
  * webhook URLs to an env file, serves the official clients, records to disk and stops on SIGTERM.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
