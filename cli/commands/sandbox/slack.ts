@@ -4,7 +4,8 @@
  *   paved sandbox slack [--port N] [--token T] [--channels general,deploys] [--record FILE] [--write-env FILE]
  *   paved sandbox slack --show [--record FILE | --url http://127.0.0.1:PORT/]
  *
- * The conversation is recorded to `.paved/sandbox/slack.json` (or $PAVED_SANDBOX_DIR/slack.json) so that
+ * The conversation is recorded to `slack.json` in the sandbox directory ($PAVED_SANDBOX_DIR, else
+ * paved-sandbox-<user> under the temp dir, as for the whole sandbox stack) so that
  * `--show` can print it from another shell while the stand-in runs, or after it stopped.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { isAbsolute, join } from 'node:path';
 import type { CliIo } from '../../command.js';
 import type { SandboxSubcommand } from '../sandbox.js';
 import type { Conversation } from '../../../sandbox/slack/conversation.js';
+import { slackRecordPath, webhookEnvName } from '../../../sandbox/slack/service.js';
+import { defaultSandboxDir } from '../../../sandbox/stack.js';
 
 interface Flags {
   show: boolean;
@@ -69,7 +72,7 @@ function parseFlags(args: string[]): Flags | string {
 
 function recordPath(flags: Flags, io: CliIo): string {
   if (flags.record) return isAbsolute(flags.record) ? flags.record : join(io.cwd, flags.record);
-  return join(io.env['PAVED_SANDBOX_DIR'] ?? join(io.cwd, '.paved', 'sandbox'), 'slack.json');
+  return slackRecordPath(defaultSandboxDir(io.env));
 }
 
 async function show(flags: Flags, io: CliIo): Promise<number> {
@@ -117,10 +120,7 @@ async function serve(flags: Flags, io: CliIo): Promise<number> {
   const env = [
     `SLACK_API_URL=${standIn.apiUrl}`,
     `SLACK_BOT_TOKEN=${standIn.token}`,
-    ...conversation.channels.map(
-      (c) =>
-        `SLACK_WEBHOOK_URL_${c.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}=${standIn.webhookUrl(c.id)}`,
-    ),
+    ...conversation.channels.map((c) => `${webhookEnvName(c.name)}=${standIn.webhookUrl(c.id)}`),
   ];
   if (flags.envFile)
     writeFileSync(

@@ -76,3 +76,26 @@ test('runs in the foreground, writes an env file, records, and stops on SIGTERM'
   await service.stop();
   expect(service.child.exitCode).toBe(0);
 });
+
+test('as a sandbox stack service it hands pipelines the API URL, token and webhook URLs, and stops', async () => {
+  const { startStack, stopStack } = await import('../../../sandbox/stack.js');
+  const { slackService } = await import('../../../sandbox/slack/service.js');
+  const stackDir = join(dir, 'stack');
+  const running = await startStack([slackService({ channels: ['deploys'] })], {
+    dir: stackDir,
+    started: new Map(),
+    log: () => undefined,
+  });
+  const [service] = running;
+  const env = service?.env ?? {};
+  expect(Object.keys(env).sort()).toEqual(['SLACK_API_URL', 'SLACK_BOT_TOKEN', 'SLACK_WEBHOOK_URL_DEPLOYS']);
+  const client = new WebClient(env['SLACK_BOT_TOKEN'], {
+    slackApiUrl: env['SLACK_API_URL'],
+    retryConfig: { retries: 0 },
+  });
+  expect((await client.auth.test()).ok).toBe(true);
+  await client.chat.postMessage({ channel: 'deploys', text: 'stack' });
+  expect(readFileSync(join(stackDir, 'slack.json'), 'utf8')).toContain('"text": "stack"');
+  await stopStack(running);
+  await expect(client.auth.test()).rejects.toThrow();
+});
