@@ -90,15 +90,19 @@ function splitCredentials(target: string, headers: Record<string, string>): stri
 }
 
 /**
- * A `fetch` that picks the same proxy-aware (HTTPS_PROXY/NO_PROXY) pooled dispatcher as {@link request},
- * for SDKs that take a `fetch` option (the Slack clients). Retries and timeouts stay with the caller.
+ * A `fetch` for SDKs that take a `fetch` option (the Slack clients) that honours HTTPS_PROXY/NO_PROXY
+ * like {@link request}: through a proxy it uses the same pooled undici dispatcher; without one it is
+ * Node's own fetch, so a direct call does not pay for loading the undici package. Retries and timeouts
+ * stay with the caller.
  */
 export function proxyAwareFetch(options: { insecureTls?: boolean } = {}): typeof globalThis.fetch {
   return (async (input: unknown, init?: Record<string, unknown>) => {
     const target = new URL(
       input instanceof URL ? input.href : typeof input === 'string' ? input : (input as { url: string }).url,
     );
-    const dispatcher = await dispatcherFor(target, options.insecureTls ?? false);
+    const insecure = options.insecureTls ?? false;
+    if (!insecure && !proxyFor(target)) return globalThis.fetch(input as string, init as RequestInit);
+    const dispatcher = await dispatcherFor(target, insecure);
     const { fetch } = await import('undici');
     return fetch(
       input as Parameters<typeof fetch>[0],
