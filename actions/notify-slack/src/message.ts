@@ -79,7 +79,7 @@ function factFields(facts: PipelineFacts): { type: 'mrkdwn'; text: string }[] {
   if (tests) fields.push(field('Tests', tests));
   // A run that just started has no duration worth showing.
   const duration = facts.status === 'started' ? undefined : describeDuration(facts.durationMs);
-  if (duration) fields.push(field('Duration', duration));
+  if (duration) fields.push(field('Run time', duration));
   if (facts.jobName)
     fields.push(field('Job', facts.runUrl ? link(facts.runUrl, facts.jobName) : escapeMrkdwn(facts.jobName)));
   return fields.slice(0, SLACK_LIMITS.sectionFields);
@@ -183,7 +183,8 @@ export function runMessage(facts: PipelineFacts): SlackMessage {
 /** The thread reply for one stage: the headline, its numbers and the reason, compact. */
 export function stageReply(facts: PipelineFacts): SlackMessage {
   const details = [
-    describeDuration(facts.durationMs) ? `took ${describeDuration(facts.durationMs)}` : undefined,
+    // Time since the run started (started-at), not the stage's own duration, which no input carries.
+    describeDuration(facts.durationMs) ? `${describeDuration(facts.durationMs)} into the run` : undefined,
     describeTests(facts.tests),
     facts.image ? `\`${escapeMrkdwn(truncate(facts.image, 500))}\`` : undefined,
     facts.jobName ? `job ${escapeMrkdwn(facts.jobName)}` : undefined,

@@ -3,6 +3,8 @@
  * INPUT_* variables, as the runner starts it, against the Slack stand-in.
  */
 import { spawn } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -485,5 +487,72 @@ describe('secrets', () => {
     }
     // The message that carried the token in its reason was redacted before it was sent, too.
     expect(JSON.stringify(slack.conversation().messages)).not.toContain(slack.token);
+  });
+});
+
+describe('proxies', () => {
+  /** A forwarding proxy (CONNECT tunnels and absolute-URI requests) that counts what passes through. */
+  async function startProxy(): Promise<{ url: string; seen: string[]; stop(): Promise<void> }> {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const upstream = httpRequest(
+        req.url as string,
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    server.on('connect', (req, socket, head) => {
+      seen.push(`CONNECT ${req.url}`);
+      const [host, port] = (req.url as string).split(':');
+      const upstream = connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      seen,
+      stop: () =>
+        new Promise((done) => {
+          server.closeAllConnections();
+          server.close(() => done());
+        }),
+    };
+  }
+
+  test('HTTP_PROXY is honoured by both transports, and NO_PROXY bypasses it', async () => {
+    const proxy = await startProxy();
+    try {
+      const viaProxy = { env: { HTTP_PROXY: proxy.url } };
+      const posted = await runAction({ ...bot(), channel: 'deploys', status: 'started' }, viaProxy);
+      const hooked = await runAction(
+        { 'webhook-url': slack.webhookUrl('general'), status: 'success' },
+        viaProxy,
+      );
+      expect([posted.code, hooked.code], posted.log + hooked.log).toEqual([0, 0]);
+      expect(proxy.seen.length).toBeGreaterThanOrEqual(2);
+      expect(slack.conversation().messages).toHaveLength(2);
+      const before = proxy.seen.length;
+      const direct = await runAction(
+        { ...bot(), channel: 'deploys', status: 'started' },
+        { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } },
+      );
+      expect(direct.code, direct.log).toBe(0);
+      expect(proxy.seen.length).toBe(before);
+      expect(slack.conversation().messages).toHaveLength(3);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
