@@ -81,7 +81,7 @@ export function getInputs(reader = new InputReader()): Inputs {
     );
   if (token) {
     // Never quote a secret, not even in part.
-    if (!/^xox[bpe]-[A-Za-z0-9-]+$/.test(token)) {
+    if (!/^(xoxe\.)?xox[bpae]-[A-Za-z0-9-]+$/.test(token)) {
       throw new InputError(
         'token',
         "Input 'token' must be a Slack bot token like xoxb-…  (from your Slack app's OAuth & Permissions page); the value given does not look like one",

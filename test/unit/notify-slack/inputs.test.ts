@@ -41,6 +41,10 @@ describe('getInputs', () => {
     });
   });
 
+  test('rotating tokens (xoxe.xoxb-…) are bot tokens too', () => {
+    expect(read({ token: 'xoxe.xoxb-1-abcDEF', channel: 'C1', status: 'success' }).transport.kind).toBe('bot');
+  });
+
   test('webhook mode', () => {
     expect(read({ 'webhook-url': HOOK, status: 'success' }).transport).toEqual({
       kind: 'webhook',
