@@ -42,7 +42,9 @@ describe('getInputs', () => {
   });
 
   test('rotating tokens (xoxe.xoxb-…) are bot tokens too', () => {
-    expect(read({ token: 'xoxe.xoxb-1-abcDEF', channel: 'C1', status: 'success' }).transport.kind).toBe('bot');
+    expect(read({ token: 'xoxe.xoxb-1-abcDEF', channel: 'C1', status: 'success' }).transport.kind).toBe(
+      'bot',
+    );
   });
 
   test('webhook mode', () => {
