@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test/support/bundles.js';
 import { startSlackStandIn } from '../sandbox/slack/server.js';
+import { median } from './_stats.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const bundle = join(repoRoot, 'dist/notify-slack/index.js');
@@ -32,14 +33,6 @@ async function timeRun(args: string[], inputs: Record<string, string>): Promise<
   const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
   await new Promise((done) => child.on('close', done));
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const slack = await startSlackStandIn();
