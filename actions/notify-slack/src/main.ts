@@ -78,9 +78,15 @@ async function parsePayload(inputs: Inputs, workspace: string): Promise<unknown>
 
 async function plan(inputs: Inputs, facts: PipelineFacts, workspace: string): Promise<Planned> {
   if (inputs.payload) {
+    const values = templateValues(facts, inputs.variables);
+    // Without a status input there is nothing true to say about it: those names fall back to empty.
+    if (inputs.status === undefined) {
+      for (const name of ['status', 'outcome', 'status.emoji', 'status.color', 'headline'])
+        values[name] = undefined;
+    }
     const filled = fillPayload(
       await parsePayload(inputs, workspace),
-      templateValues(facts, inputs.variables),
+      values,
       inputs.payload.input,
     ) as SlackMessage;
     // The action decides where the message goes; a channel in the payload would disagree with the outputs.

@@ -303,6 +303,15 @@ describe('custom payloads', () => {
     ]);
   });
 
+  test('without a status input, status placeholders take their fallback instead of a guess', async () => {
+    const run = await runAction({
+      'webhook-url': slack.webhookUrl('general'),
+      payload: '{"text": "{{ repo }} is {{ status | \\"unknown\\" }}{{ headline }}"}',
+    });
+    expect(run.code, run.log).toBe(0);
+    expect(slack.conversation().messages[0]?.text).toBe('acme/shop is unknown');
+  });
+
   test('an unknown placeholder fails the step before anything is sent, even when filters skip the call', async () => {
     const run = await runAction({
       ...bot(),
