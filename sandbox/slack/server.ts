@@ -44,6 +44,12 @@ export interface SlackStandInOptions {
   channels?: string[];
   /** Write the conversation here (JSON) after every change. */
   recordPath?: string;
+  /**
+   * Enforce Slack's posting limit per channel (chat.postMessage) and per webhook: about one message a
+   * second with short bursts allowed. Off by default so tests and demos are deterministic; faults
+   * (`injectFault`) give exact 429s.
+   */
+  rateLimit?: { burst: number; perSecond: number };
 }
 
 export interface FaultSpec {
@@ -82,6 +88,13 @@ interface Webhook {
   id: string;
   secret: string;
   channel: string;
+}
+
+/** Too many messages: answered with HTTP 429 and Retry-After, as Slack does. */
+class RateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('ratelimited');
+  }
 }
 
 class ApiRefusal extends Error {
@@ -145,6 +158,21 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
       if (byName) return byName.id;
     }
     throw new ApiRefusal('channel_not_found');
+  };
+
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  /** A token bucket per channel or webhook; throws RateLimited when it is empty. */
+  const spendPostingToken = (key: string): void => {
+    const limit = options.rateLimit;
+    if (!limit) return;
+    const now = Date.now();
+    const bucket = buckets.get(key) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);
+    bucket.at = now;
+    buckets.set(key, bucket);
+    if (bucket.tokens < 1)
+      throw new RateLimited(Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond)));
+    bucket.tokens -= 1;
   };
 
   const takeFault = (endpoint: string): Required<FaultSpec> | undefined => {
@@ -237,6 +265,7 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
         const channel = resolveChannel(args['channel'], true);
         const content = contentOf(args);
         refuseInvalid(validateMessage(content));
+        spendPostingToken(channel);
         let threadTs: string | undefined;
         if (args['thread_ts'] !== undefined && args['thread_ts'] !== '') {
           const parent = conversation.messages.find(
@@ -383,6 +412,15 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
       record(method, 200);
       sendJson(response, 200, { ok: true, ...result });
     } catch (error) {
+      if (error instanceof RateLimited) {
+        record(method, 429, 'ratelimited');
+        return sendJson(
+          response,
+          429,
+          { ok: false, error: 'ratelimited' },
+          { 'retry-after': String(error.retryAfterSeconds) },
+        );
+      }
       if (!(error instanceof ApiRefusal)) throw error;
       record(method, 200, error.code);
       sendJson(response, 200, { ok: false, error: error.code, ...error.extra });
@@ -441,6 +479,15 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     if (issues.length > 0) {
       const code = (issues[0] as BlockKitIssue).code;
       return text(400, code === 'invalid_blocks_format' ? 'invalid_blocks' : code);
+    }
+    try {
+      spendPostingToken(hook.id);
+    } catch (error) {
+      if (!(error instanceof RateLimited)) throw error;
+      record('webhook', 429, 'rate_limited');
+      return send(response, 429, 'rate_limited', 'text/plain; charset=utf-8', {
+        'retry-after': String(error.retryAfterSeconds),
+      });
     }
     const message: RecordedMessage = {
       channel: hook.channel,

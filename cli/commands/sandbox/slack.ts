@@ -2,6 +2,7 @@
  * `paved sandbox slack`: run the Slack stand-in in the foreground, or `--show` what it recorded.
  *
  *   paved sandbox slack [--port N] [--token T] [--channels general,deploys] [--record FILE] [--write-env FILE]
+ *                       [--rate-limit]
  *   paved sandbox slack --show [--record FILE | --url http://127.0.0.1:PORT/]
  *
  * The conversation is recorded to `slack.json` in the sandbox directory ($PAVED_SANDBOX_DIR, else
@@ -18,6 +19,7 @@ import { defaultSandboxDir } from '../../../sandbox/stack.js';
 
 interface Flags {
   show: boolean;
+  rateLimit: boolean;
   port?: number;
   token?: string;
   channels?: string[];
@@ -27,7 +29,7 @@ interface Flags {
 }
 
 function parseFlags(args: string[]): Flags | string {
-  const flags: Flags = { show: false };
+  const flags: Flags = { show: false, rateLimit: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const [name, inline] = arg.includes('=')
@@ -37,6 +39,9 @@ function parseFlags(args: string[]): Flags | string {
     switch (name) {
       case '--show':
         flags.show = true;
+        break;
+      case '--rate-limit':
+        flags.rateLimit = true;
         break;
       case '--port': {
         const v = value();
@@ -113,6 +118,8 @@ async function serve(flags: Flags, io: CliIo): Promise<number> {
     ...(flags.port !== undefined ? { port: flags.port } : {}),
     ...(flags.token ? { token: flags.token } : {}),
     ...(flags.channels ? { channels: flags.channels } : {}),
+    // Slack allows about one message a second per channel, with short bursts.
+    ...(flags.rateLimit ? { rateLimit: { burst: 5, perSecond: 1 } } : {}),
     recordPath: record,
   });
   const conversation = standIn.conversation();

@@ -266,6 +266,44 @@ describe('Web API through @slack/web-api', () => {
     expect(await limited.json()).toEqual({ ok: false, error: 'ratelimited' });
   });
 
+  test('with rateLimit on, a burst past the limit gets 429 + Retry-After per channel, and webhooks too', async () => {
+    const limited = await startSlackStandIn({ rateLimit: { burst: 2, perSecond: 0.5 } });
+    try {
+      const strict = new WebClient(limited.token, {
+        slackApiUrl: limited.apiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+      });
+      await strict.chat.postMessage({ channel: 'general', text: '1' });
+      await strict.chat.postMessage({ channel: 'general', text: '2' });
+      let caught: unknown;
+      try {
+        await strict.chat.postMessage({ channel: 'general', text: '3' });
+      } catch (error) {
+        caught = error;
+      }
+      expect((caught as WebAPIRateLimitedError).code).toBe(ErrorCode.RateLimitedError);
+      expect((caught as WebAPIRateLimitedError).retryAfter).toBeGreaterThanOrEqual(1);
+      // Another channel has its own allowance.
+      expect((await strict.chat.postMessage({ channel: 'deploys', text: 'x' })).ok).toBe(true);
+      const hook = limited.webhookUrl('general');
+      const post = (): Promise<Response> =>
+        fetch(hook, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"text":"h"}',
+        });
+      expect((await post()).status).toBe(200);
+      expect((await post()).status).toBe(200);
+      const third = await post();
+      expect([third.status, await third.text()]).toEqual([429, 'rate_limited']);
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(limited.conversation().messages).toHaveLength(5);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   test('unknown methods are unknown_method', async () => {
     const response = await fetch(`${slack.apiUrl}chat.scheduleMessage`, { method: 'POST' });
     expect(response.status).toBe(404);
