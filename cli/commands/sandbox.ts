@@ -14,6 +14,7 @@ export interface SandboxSubcommand {
 const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {
   'base-image': async () => (await import('./sandbox/base-image.js')).subcommand,
   argocd: async () => (await import('./sandbox/argocd.js')).subcommand,
+  slack: async () => (await import('./sandbox/slack.js')).subcommand,
 };
 
 export const command: Command = {
