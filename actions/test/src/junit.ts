@@ -83,7 +83,7 @@ const SKIP_STATUSES = new Set(['skipped', 'disabled', 'notrun', 'ignored']);
 /** Seconds as tools write them: `1.5`, `1,234.5` (old Surefire), empty. */
 export function parseSeconds(value: string | undefined): number {
   if (!value) return 0;
-  const n = Number(value.replace(/,/g, ''));
+  const n = Number(value.includes(',') ? value.replace(/,/g, '') : value);
   return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : 0;
 }
 
@@ -91,6 +91,26 @@ function parseLine(value: string | undefined): number | undefined {
   if (!value || !/^\d+$/.test(value)) return undefined;
   const n = Number(value);
   return n > 0 ? n : undefined;
+}
+
+/**
+ * Copy a string out of the chunk it was cut from. V8 keeps substrings as views of their parent, so a kept
+ * test name would otherwise pin a whole 64 KiB chunk of the report in memory.
+ */
+function detach(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
+function detachCase(test: TestCase): TestCase {
+  test.suite = detach(test.suite);
+  test.classname = detach(test.classname);
+  test.name = detach(test.name);
+  test.message = detach(test.message);
+  test.type = detach(test.type);
+  test.details = detach(test.details);
+  test.output = detach(test.output);
+  if (test.file) test.file = detach(test.file);
+  return test;
 }
 
 function append(current: string, piece: string, max: number): string {
@@ -193,8 +213,16 @@ export class JUnitCollector {
     let textTarget: 'details' | 'output' | 'skip' | undefined;
     let suiteFailure: TestCase | undefined;
 
+    /** The suite path, rebuilt only when suites open or close (not for every test case). */
+    let suitePath = '';
+    const updateSuitePath = (): void => {
+      suitePath = suites
+        .map((s) => s.name)
+        .filter(Boolean)
+        .join(' › ');
+    };
     const newCase = (attrs: Record<string, string>, name: string, classname: string): TestCase => ({
-      suite: suites.map((s) => s.name).filter(Boolean).join(' › '),
+      suite: suitePath,
       classname,
       name,
       file: attrs['file'] ?? attrs['filepath'] ?? attrs['filename'] ?? suites[suites.length - 1]?.file,
@@ -219,7 +247,10 @@ export class JUnitCollector {
     };
 
     const closeElement = (name: string): void => {
-      if (name === 'testsuite') suites.pop();
+      if (name === 'testsuite') {
+        suites.pop();
+        updateSuitePath();
+      }
       else if (name === 'testcase') finishCurrent();
       else if (suiteFailure && FAILURE_ELEMENTS.has(name)) {
         this.finishCase(suiteFailure);
@@ -237,6 +268,7 @@ export class JUnitCollector {
         if (!selfClosing) open.push(name);
         if (name === 'testsuite') {
           suites.push({ name: attrs['name'] ?? '', file: attrs['file'] ?? attrs['filepath'] ?? suites[suites.length - 1]?.file });
+          updateSuitePath();
         } else if (name === 'testcase') {
           current = newCase(attrs, attrs['name'] ?? '', attrs['classname'] ?? attrs['class'] ?? '');
           failureElements = 0;
@@ -327,7 +359,7 @@ export class JUnitCollector {
         test.message = test.message || earlier?.message || '';
         test.details = test.details || earlier?.details || '';
         this.flakyCount++;
-        if (this.flakyKept.length < this.maxKept) this.flakyKept.push(test);
+        if (this.flakyKept.length < this.maxKept) this.flakyKept.push(detachCase(test));
         this.noteTime(test);
         return;
       }
@@ -340,13 +372,14 @@ export class JUnitCollector {
       this.failedCount++;
       if (test.outcome === 'error') this.errorCount++;
       const keep = this.kept.length < this.maxKept;
-      if (keep) this.kept.push(test);
-      this.failedByIdentity.set(identity, keep ? test : null);
+      if (keep) this.kept.push(detachCase(test));
+      // A detached copy: the key would otherwise be a rope over substrings that pin the report's chunks.
+      this.failedByIdentity.set(detach(identity), keep ? test : null);
     } else if (test.outcome === 'skipped') {
       this.skippedCount++;
     } else if (test.flaky) {
       this.flakyCount++;
-      if (this.flakyKept.length < this.maxKept) this.flakyKept.push(test);
+      if (this.flakyKept.length < this.maxKept) this.flakyKept.push(detachCase(test));
     }
     if (!failed) test.output = '';
   }
@@ -357,7 +390,7 @@ export class JUnitCollector {
     if (slow.length === this.slowestCount && (slow[slow.length - 1] as TestCase).timeMs >= test.timeMs) return;
     let i = slow.length;
     while (i > 0 && (slow[i - 1] as TestCase).timeMs < test.timeMs) i--;
-    slow.splice(i, 0, test);
+    slow.splice(i, 0, detachCase(test));
     if (slow.length > this.slowestCount) slow.pop();
   }
 }

@@ -33,20 +33,35 @@ const ATTRIBUTE = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 const TAG_END = /\s*(\/?)>/y;
 /** What may follow the last complete attribute when the chunk ended inside a start tag. */
 const PARTIAL_TAG_REST = /^\s*(?:[^\s=/>]+\s*(?:=\s*(?:"[^"]*|'[^']*)?)?|\/)?$/;
-const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const NAMED: Record<string, string | undefined> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 /** Text pieces are flushed at this size so one huge <system-out> never sits in the buffer whole. */
 const MAX_PENDING_TEXT = 256 * 1024;
 
+/** Decode the five XML entities and character references. A loop, not a regex callback: it runs for every attribute with an `&`. */
 export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(ENTITY, (_, entity: string) => {
-    if (entity[0] === '#') {
-      const code = entity[1] === 'x' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+  let amp = text.indexOf('&');
+  if (amp < 0) return text;
+  let out = '';
+  let from = 0;
+  while (amp >= 0) {
+    const semi = text.indexOf(';', amp + 1);
+    if (semi < 0 || semi - amp > 10) {
+      amp = text.indexOf('&', amp + 1);
+      continue;
     }
-    return NAMED[entity] as string;
-  });
+    const entity = text.slice(amp + 1, semi);
+    let decoded: string | undefined = NAMED[entity];
+    if (decoded === undefined && entity.charCodeAt(0) === 35 /* # */) {
+      const code = entity.charCodeAt(1) === 120 /* x */ ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+      decoded = code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    }
+    if (decoded !== undefined) {
+      out += text.slice(from, amp) + decoded;
+      from = semi + 1;
+    }
+    amp = text.indexOf('&', semi + 1);
+  }
+  return out + text.slice(from);
 }
 
 export class XmlScanner {
@@ -107,7 +122,8 @@ export class XmlScanner {
         break;
       }
       if (lt > pos) {
-        this.emitText(buffer.slice(pos, lt));
+        // Whitespace between elements is most of a report's text: only cut a string when it matters.
+        if (this.stack.length === 0 || handler.wantsText()) this.emitText(buffer.slice(pos, lt));
         pos = lt;
       }
       const next = buffer.charCodeAt(lt + 1);
