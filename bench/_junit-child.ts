@@ -22,7 +22,8 @@ async function main(): Promise<{ total: number; failed: number; skipped: number 
   if (parser === 'baseline') {
     // Streams the file through and parses nothing: the fixed cost of a Node process reading it.
     let bytes = 0;
-    for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) bytes += (chunk as Buffer).length;
+    for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 }))
+      bytes += (chunk as Buffer).length;
     return { total: bytes > 0 ? -1 : 0, failed: -1, skipped: -1 };
   }
   const text = readFileSync(file, 'utf8');
@@ -64,4 +65,6 @@ async function main(): Promise<{ total: number; failed: number; skipped: number 
 const started = performance.now();
 const counts = await main();
 const ms = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...counts })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...counts })}\n`,
+);

@@ -17,19 +17,25 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 
 async function generate(path: string): Promise<{ failed: number; skipped: number }> {
   const out = createWriteStream(path);
-  const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  const write = (text: string) =>
+    out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
   let failed = 0;
   let skipped = 0;
   await write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bench" tests="100000">\n');
   const perSuite = 500;
   for (let s = 0; s < TESTS / perSuite; s++) {
-    await write(`  <testsuite name="com.example.module${s}.ServiceTest" tests="${perSuite}" time="12.5" timestamp="2024-05-01T10:00:00">\n`);
+    await write(
+      `  <testsuite name="com.example.module${s}.ServiceTest" tests="${perSuite}" time="12.5" timestamp="2024-05-01T10:00:00">\n`,
+    );
     for (let t = 0; t < perSuite; t++) {
       const i = s * perSuite + t;
       const open = `    <testcase classname="com.example.module${s}.ServiceTest" name="handles case number ${i} &amp; friends" time="0.${(i % 997).toString().padStart(3, '0')}"`;
       if (i % 100 < 5) {
         failed++;
-        const stack = Array.from({ length: 12 }, (_, k) => `\tat com.example.module${s}.Layer${k}.call(Layer${k}.java:${10 + k})`).join('\n');
+        const stack = Array.from(
+          { length: 12 },
+          (_, k) => `\tat com.example.module${s}.Layer${k}.call(Layer${k}.java:${10 + k})`,
+        ).join('\n');
         await write(
           `${open}>\n      <failure message="expected: &lt;${i}&gt; but was: &lt;${i + 1}&gt;" type="org.opentest4j.AssertionFailedError"><![CDATA[org.opentest4j.AssertionFailedError: expected: <${i}> but was: <${i + 1}>\n${stack}\n]]></failure>\n      <system-out><![CDATA[log line for ${i}\n]]></system-out>\n    </testcase>\n`,
         );
@@ -43,7 +49,9 @@ async function generate(path: string): Promise<{ failed: number; skipped: number
     await write('  </testsuite>\n');
   }
   await write('</testsuites>\n');
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
   return { failed, skipped };
 }
 
@@ -58,8 +66,18 @@ interface Sample {
 /** The child as one plain-JavaScript file, so no TypeScript loader inflates any row's time or memory. */
 async function bundleChild(outfile: string): Promise<void> {
   const { build } = await import('esbuild');
-  await build({ entryPoints: [join(here, '_junit-child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  await build({
+    entryPoints: [join(here, '_junit-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
 }
 
 function runChild(parser: string, file: string): Sample {
@@ -76,18 +94,34 @@ const file = join(dir, 'TEST-bench.xml');
 const expected = await generate(file);
 const childScript = join(dir, 'junit-child.mjs');
 await bundleChild(childScript);
-console.log(`report: ${TESTS} testcases, ${expected.failed} failures, ${expected.skipped} skipped, ${(statSync(file).size / 1024 / 1024).toFixed(1)} MiB; best of ${RUNS} runs each`);
+console.log(
+  `report: ${TESTS} testcases, ${expected.failed} failures, ${expected.skipped} skipped, ${(statSync(file).size / 1024 / 1024).toFixed(1)} MiB; best of ${RUNS} runs each`,
+);
 
 const parsers = ['baseline', 'paved', 'fast-xml-parser', 'xml2js'];
 const best = new Map<string, Sample>();
 for (let run = 0; run < RUNS; run++) {
   for (const parser of parsers) {
     const sample = runChild(parser, file);
-    if (parser !== 'baseline' && (sample.total !== TESTS || sample.failed !== expected.failed || sample.skipped !== expected.skipped)) {
-      throw new Error(`${parser} counted ${JSON.stringify(sample)}, expected ${TESTS}/${expected.failed}/${expected.skipped}`);
+    if (
+      parser !== 'baseline' &&
+      (sample.total !== TESTS || sample.failed !== expected.failed || sample.skipped !== expected.skipped)
+    ) {
+      throw new Error(
+        `${parser} counted ${JSON.stringify(sample)}, expected ${TESTS}/${expected.failed}/${expected.skipped}`,
+      );
     }
     const prev = best.get(parser);
-    best.set(parser, prev ? { ...prev, ms: Math.min(prev.ms, sample.ms), maxRssBytes: Math.min(prev.maxRssBytes, sample.maxRssBytes) } : sample);
+    best.set(
+      parser,
+      prev
+        ? {
+            ...prev,
+            ms: Math.min(prev.ms, sample.ms),
+            maxRssBytes: Math.min(prev.maxRssBytes, sample.maxRssBytes),
+          }
+        : sample,
+    );
   }
 }
 rmSync(dir, { recursive: true, force: true });
@@ -106,5 +140,7 @@ const paved = best.get('paved') as Sample;
 const speedup = xml2js.ms / paved.ms;
 const memory = paved.maxRssBytes / xml2js.maxRssBytes;
 console.log('');
-console.log(`targets: ≥5× faster than xml2js → ${speedup.toFixed(1)}× ${speedup >= 5 ? 'met' : 'NOT met'}; ≤25% of its peak RSS → ${(memory * 100).toFixed(0)}% ${memory <= 0.25 ? 'met' : 'NOT met'}`);
+console.log(
+  `targets: ≥5× faster than xml2js → ${speedup.toFixed(1)}× ${speedup >= 5 ? 'met' : 'NOT met'}; ≤25% of its peak RSS → ${(memory * 100).toFixed(0)}% ${memory <= 0.25 ? 'met' : 'NOT met'}`,
+);
 console.log('(peak RSS includes Node itself: the baseline row streams the file through without parsing it)');

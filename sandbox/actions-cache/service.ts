@@ -18,7 +18,17 @@
  * Entries are immutable: creating a key+version that exists is refused with `already_exists`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -102,7 +112,9 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
   let baseUrl = '';
 
   const sign = (id: number, permissions: 'r' | 'cw', expires: number): string => {
-    const mac = createHmac('sha256', signingKey).update(`${id}\n${permissions}\n${expires}`).digest('base64url');
+    const mac = createHmac('sha256', signingKey)
+      .update(`${id}\n${permissions}\n${expires}`)
+      .digest('base64url');
     return `${baseUrl}${BLOB_PREFIX.slice(1)}${id}.tzst?sv=${AZURE_API_VERSION}&sp=${permissions}&se=${encodeURIComponent(
       new Date(expires).toISOString(),
     )}&sr=b&sig=${mac}`;
@@ -114,10 +126,16 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
       ? handleTwirp(req, res, url.pathname.slice(TWIRP_PREFIX.length))
       : url.pathname.startsWith(BLOB_PREFIX)
         ? handleBlob(req, res, url)
-        : Promise.resolve(sendTwirpError(res, new TwirpError('bad_route', 404, `no handler for path ${JSON.stringify(url.pathname)}`)));
+        : Promise.resolve(
+            sendTwirpError(
+              res,
+              new TwirpError('bad_route', 404, `no handler for path ${JSON.stringify(url.pathname)}`),
+            ),
+          );
     handler.catch((error: unknown) => {
       if (!res.headersSent) {
-        if (url.pathname.startsWith(BLOB_PREFIX)) sendAzureError(res, new AzureError('InternalError', 500, String(error)));
+        if (url.pathname.startsWith(BLOB_PREFIX))
+          sendAzureError(res, new AzureError('InternalError', 500, String(error)));
         else sendTwirpError(res, new TwirpError('internal', 500, String(error)));
       } else {
         res.destroy();
@@ -129,7 +147,10 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
     // Twirp only accepts POST; other methods are a bad_route, as twirp-go answers.
     if (req.method !== 'POST') {
       await drain(req);
-      return sendTwirpError(res, new TwirpError('bad_route', 404, `unsupported method ${req.method} (only POST is allowed)`));
+      return sendTwirpError(
+        res,
+        new TwirpError('bad_route', 404, `unsupported method ${req.method} (only POST is allowed)`),
+      );
     }
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ') || !safeEqual(auth.slice(7), token)) {
@@ -139,7 +160,10 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim();
     if (contentType !== 'application/json') {
       await drain(req);
-      return sendTwirpError(res, new TwirpError('bad_route', 404, `unexpected Content-Type: ${JSON.stringify(contentType)}`));
+      return sendTwirpError(
+        res,
+        new TwirpError('bad_route', 404, `unexpected Content-Type: ${JSON.stringify(contentType)}`),
+      );
     }
     let body: Record<string, unknown>;
     try {
@@ -147,7 +171,14 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       body = parsed as Record<string, unknown>;
     } catch (error) {
-      return sendTwirpError(res, new TwirpError('malformed', 400, `the request body is not a JSON object: ${(error as Error).message}`));
+      return sendTwirpError(
+        res,
+        new TwirpError(
+          'malformed',
+          400,
+          `the request body is not a JSON object: ${(error as Error).message}`,
+        ),
+      );
     }
     try {
       switch (method) {
@@ -158,7 +189,10 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
         case 'GetCacheEntryDownloadURL':
           return sendJson(res, 200, downloadUrl(body));
         default:
-          return sendTwirpError(res, new TwirpError('bad_route', 404, `no handler for path ${JSON.stringify(TWIRP_PREFIX + method)}`));
+          return sendTwirpError(
+            res,
+            new TwirpError('bad_route', 404, `no handler for path ${JSON.stringify(TWIRP_PREFIX + method)}`),
+          );
       }
     } catch (error) {
       if (error instanceof TwirpError) return sendTwirpError(res, error);
@@ -172,7 +206,11 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
     checkKey(key);
     const existing = store.find(key, version);
     if (existing) {
-      throw new TwirpError('already_exists', 409, 'cache entry with the same key, version, and scope already exists');
+      throw new TwirpError(
+        'already_exists',
+        409,
+        'cache entry with the same key, version, and scope already exists',
+      );
     }
     const entry = store.reserve(key, version);
     return { ok: true, signed_upload_url: sign(entry.id, 'cw', Date.now() + ttlMs), message: '' };
@@ -183,15 +221,27 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
     const version = requireString(body, 'version');
     const sizeText = body['size_bytes'] ?? body['sizeBytes'];
     const size = typeof sizeText === 'string' || typeof sizeText === 'number' ? Number(sizeText) : NaN;
-    if (!Number.isSafeInteger(size) || size < 0) throw new TwirpError('invalid_argument', 400, 'size_bytes must be a non-negative integer');
+    if (!Number.isSafeInteger(size) || size < 0)
+      throw new TwirpError('invalid_argument', 400, 'size_bytes must be a non-negative integer');
     const entry = store.find(key, version);
-    if (!entry) throw new TwirpError('not_found', 404, 'cache entry not found: create it with CreateCacheEntry first');
-    if (entry.finalized) throw new TwirpError('already_exists', 409, 'cache entry with the same key, version, and scope already exists');
+    if (!entry)
+      throw new TwirpError('not_found', 404, 'cache entry not found: create it with CreateCacheEntry first');
+    if (entry.finalized)
+      throw new TwirpError(
+        'already_exists',
+        409,
+        'cache entry with the same key, version, and scope already exists',
+      );
     const blob = store.blobPath(entry.id);
-    if (!existsSync(blob)) throw new TwirpError('failed_precondition', 412, 'no blob was uploaded for this cache entry');
+    if (!existsSync(blob))
+      throw new TwirpError('failed_precondition', 412, 'no blob was uploaded for this cache entry');
     const actual = statSync(blob).size;
     if (actual !== size) {
-      throw new TwirpError('invalid_argument', 400, `size_bytes ${size} does not match the uploaded blob (${actual} bytes)`);
+      throw new TwirpError(
+        'invalid_argument',
+        400,
+        `size_bytes ${size} does not match the uploaded blob (${actual} bytes)`,
+      );
     }
     await store.finalize(entry, size);
     return { ok: true, entry_id: String(entry.id) };
@@ -205,7 +255,12 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
       throw new TwirpError('invalid_argument', 400, 'restore_keys must be a list of strings');
     }
     const keys = [key, ...(restoreKeys as string[])];
-    if (keys.length > MAX_KEYS) throw new TwirpError('invalid_argument', 400, `at most ${MAX_KEYS} keys (key plus restore_keys) are allowed`);
+    if (keys.length > MAX_KEYS)
+      throw new TwirpError(
+        'invalid_argument',
+        400,
+        `at most ${MAX_KEYS} keys (key plus restore_keys) are allowed`,
+      );
     for (const k of keys) checkKey(k);
     const match = store.match(keys, version);
     if (!match) return { ok: false, signed_download_url: '', matched_key: '' };
@@ -216,19 +271,35 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
   /** Verify the SAS-style signature of a blob URL; returns the entry id. */
   function authorizeBlob(url: URL, need: 'r' | 'w'): number {
     const match = /^(\d+)\.tzst$/.exec(url.pathname.slice(BLOB_PREFIX.length));
-    if (!match) throw new AzureError('InvalidResourceName', 400, 'The specified resource name contains invalid characters.');
+    if (!match)
+      throw new AzureError(
+        'InvalidResourceName',
+        400,
+        'The specified resource name contains invalid characters.',
+      );
     const id = Number(match[1]);
     const permissions = url.searchParams.get('sp') ?? '';
     const expiresText = url.searchParams.get('se') ?? '';
     const signature = url.searchParams.get('sig') ?? '';
     const expires = Date.parse(expiresText);
-    const expected = createHmac('sha256', signingKey).update(`${id}\n${permissions}\n${expires}`).digest('base64url');
+    const expected = createHmac('sha256', signingKey)
+      .update(`${id}\n${permissions}\n${expires}`)
+      .digest('base64url');
     if (!signature || Number.isNaN(expires) || !safeEqual(signature, expected)) {
-      throw new AzureError('AuthenticationFailed', 403, 'Server failed to authenticate the request. Signature did not match.');
+      throw new AzureError(
+        'AuthenticationFailed',
+        403,
+        'Server failed to authenticate the request. Signature did not match.',
+      );
     }
-    if (expires < Date.now()) throw new AzureError('AuthenticationFailed', 403, 'Signed expiry time has passed.');
+    if (expires < Date.now())
+      throw new AzureError('AuthenticationFailed', 403, 'Signed expiry time has passed.');
     if (!permissions.includes(need)) {
-      throw new AzureError('AuthorizationPermissionMismatch', 403, 'This request is not authorized to perform this operation using this permission.');
+      throw new AzureError(
+        'AuthorizationPermissionMismatch',
+        403,
+        'This request is not authorized to perform this operation using this permission.',
+      );
     }
     return id;
   }
@@ -241,14 +312,22 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
         const entry = store.byId(id);
         if (!entry || entry.finalized) {
           await drain(req);
-          throw new AzureError('BlobImmutableDueToPolicy', 409, 'This operation is not permitted because the blob is committed.');
+          throw new AzureError(
+            'BlobImmutableDueToPolicy',
+            409,
+            'This operation is not permitted because the blob is committed.',
+          );
         }
         const comp = url.searchParams.get('comp');
         if (comp === 'block') return await putBlock(req, res, id, url.searchParams.get('blockid'));
         if (comp === 'blocklist') return await putBlockList(req, res, id);
         if (comp !== null) {
           await drain(req);
-          throw new AzureError('InvalidQueryParameterValue', 400, `Value for one of the query parameters specified in the request URI is invalid: comp=${comp}`);
+          throw new AzureError(
+            'InvalidQueryParameterValue',
+            400,
+            `Value for one of the query parameters specified in the request URI is invalid: comp=${comp}`,
+          );
         }
         return await putBlob(req, res, id);
       }
@@ -256,11 +335,16 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
         const id = authorizeBlob(url, 'r');
         const entry = store.byId(id);
         const path = store.blobPath(id);
-        if (!entry || !entry.finalized || !existsSync(path)) throw new AzureError('BlobNotFound', 404, 'The specified blob does not exist.');
+        if (!entry || !entry.finalized || !existsSync(path))
+          throw new AzureError('BlobNotFound', 404, 'The specified blob does not exist.');
         return sendBlob(req, res, path, method === 'HEAD');
       }
       await drain(req);
-      throw new AzureError('UnsupportedHttpVerb', 405, `The resource doesn't support the specified HTTP verb ${method}.`);
+      throw new AzureError(
+        'UnsupportedHttpVerb',
+        405,
+        `The resource doesn't support the specified HTTP verb ${method}.`,
+      );
     } catch (error) {
       if (error instanceof AzureError) return sendAzureError(res, error);
       throw error;
@@ -270,7 +354,11 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
   async function putBlob(req: IncomingMessage, res: ServerResponse, id: number): Promise<void> {
     if (req.headers['x-ms-blob-type'] !== 'BlockBlob') {
       await drain(req);
-      throw new AzureError('MissingRequiredHeader', 400, 'An HTTP header that\'s mandatory for this request is not specified: x-ms-blob-type');
+      throw new AzureError(
+        'MissingRequiredHeader',
+        400,
+        "An HTTP header that's mandatory for this request is not specified: x-ms-blob-type",
+      );
     }
     const temp = `${store.blobPath(id)}.${randomBytes(4).toString('hex')}.part`;
     await pipeline(req, createWriteStream(temp));
@@ -279,11 +367,20 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
     sendCreated(res);
   }
 
-  async function putBlock(req: IncomingMessage, res: ServerResponse, id: number, blockId: string | null): Promise<void> {
+  async function putBlock(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: number,
+    blockId: string | null,
+  ): Promise<void> {
     // Azure requires a base64 block id of at most 64 bytes decoded.
     if (!blockId || !/^[A-Za-z0-9+/]+={0,2}$/.test(blockId) || Buffer.from(blockId, 'base64').length > 64) {
       await drain(req);
-      throw new AzureError('InvalidQueryParameterValue', 400, 'Value for one of the query parameters specified in the request URI is invalid: blockid');
+      throw new AzureError(
+        'InvalidQueryParameterValue',
+        400,
+        'Value for one of the query parameters specified in the request URI is invalid: blockid',
+      );
     }
     const dir = store.blocksDir(id);
     mkdirSync(dir, { recursive: true });
@@ -296,18 +393,28 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
 
   async function putBlockList(req: IncomingMessage, res: ServerResponse, id: number): Promise<void> {
     const xml = (await readBody(req, 16 * 1024 * 1024)).toString('utf8');
-    if (!/<BlockList>/.test(xml)) throw new AzureError('InvalidXmlDocument', 400, 'XML specified is not syntactically valid.');
-    const ids = [...xml.matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)].map((m) => (m[2] as string).trim());
+    if (!/<BlockList>/.test(xml))
+      throw new AzureError('InvalidXmlDocument', 400, 'XML specified is not syntactically valid.');
+    const ids = [...xml.matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)].map((m) =>
+      (m[2] as string).trim(),
+    );
     const dir = store.blocksDir(id);
     const files = ids.map((blockId) => join(dir, Buffer.from(blockId, 'base64').toString('hex')));
     const missing = files.findIndex((file) => !existsSync(file));
-    if (missing >= 0) throw new AzureError('InvalidBlockList', 400, `The specified block list is invalid: block ${ids[missing]} was not uploaded.`);
+    if (missing >= 0)
+      throw new AzureError(
+        'InvalidBlockList',
+        400,
+        `The specified block list is invalid: block ${ids[missing]} was not uploaded.`,
+      );
     const temp = `${store.blobPath(id)}.${randomBytes(4).toString('hex')}.part`;
     const out = createWriteStream(temp);
     for (const file of files) {
       await pipeline(createReadStream(file), out, { end: false });
     }
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     renameSync(temp, store.blobPath(id));
     rmSync(dir, { recursive: true, force: true });
     sendCreated(res);
@@ -340,13 +447,15 @@ export async function startCacheService(options: CacheServiceOptions): Promise<C
 
 function requireString(body: Record<string, unknown>, field: string): string {
   const value = body[field];
-  if (typeof value !== 'string' || value === '') throw new TwirpError('invalid_argument', 400, `${field} is required`);
+  if (typeof value !== 'string' || value === '')
+    throw new TwirpError('invalid_argument', 400, `${field} is required`);
   return value;
 }
 
 /** The client's own rules (cache.ts checkKey), which the service enforces too. */
 function checkKey(key: string): void {
-  if (key.length > MAX_KEY_LENGTH) throw new TwirpError('invalid_argument', 400, `key cannot be longer than ${MAX_KEY_LENGTH} characters`);
+  if (key.length > MAX_KEY_LENGTH)
+    throw new TwirpError('invalid_argument', 400, `key cannot be longer than ${MAX_KEY_LENGTH} characters`);
   if (key.includes(',')) throw new TwirpError('invalid_argument', 400, 'key cannot contain commas');
 }
 
@@ -413,7 +522,12 @@ function sendCreated(res: ServerResponse): void {
   res.end();
 }
 
-async function sendBlob(req: IncomingMessage, res: ServerResponse, path: string, headOnly: boolean): Promise<void> {
+async function sendBlob(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  headOnly: boolean,
+): Promise<void> {
   const info = await stat(path);
   const size = info.size;
   const common = {
@@ -431,11 +545,20 @@ async function sendBlob(req: IncomingMessage, res: ServerResponse, path: string,
     const start = m ? Number(m[1]) : NaN;
     const end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
     if (!m || start >= size || end < start) {
-      res.writeHead(416, { ...common, 'Content-Range': `bytes */${size}`, 'x-ms-error-code': 'InvalidRange', 'Content-Length': '0' });
+      res.writeHead(416, {
+        ...common,
+        'Content-Range': `bytes */${size}`,
+        'x-ms-error-code': 'InvalidRange',
+        'Content-Length': '0',
+      });
       res.end();
       return;
     }
-    res.writeHead(206, { ...common, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': end - start + 1 });
+    res.writeHead(206, {
+      ...common,
+      'Content-Range': `bytes ${start}-${end}/${size}`,
+      'Content-Length': end - start + 1,
+    });
     await pipeline(createReadStream(path, { start, end }), res);
     return;
   }
@@ -460,7 +583,10 @@ class EntryStore {
     mkdirSync(join(dir, 'blobs'), { recursive: true });
     this.indexPath = join(dir, 'index.json');
     if (existsSync(this.indexPath)) {
-      const saved = JSON.parse(readFileSync(this.indexPath, 'utf8')) as { nextId: number; entries: CacheEntry[] };
+      const saved = JSON.parse(readFileSync(this.indexPath, 'utf8')) as {
+        nextId: number;
+        entries: CacheEntry[];
+      };
       this.nextId = saved.nextId;
       for (const entry of saved.entries) this.entriesById.set(entry.id, entry);
     }
@@ -484,7 +610,8 @@ class EntryStore {
 
   /** The entry for key+version, finished or still being uploaded (either blocks a second create). */
   find(key: string, version: string): CacheEntry | undefined {
-    for (const entry of this.entriesById.values()) if (entry.key === key && entry.version === version) return entry;
+    for (const entry of this.entriesById.values())
+      if (entry.key === key && entry.version === version) return entry;
     return undefined;
   }
 
@@ -494,7 +621,9 @@ class EntryStore {
     for (const key of keys) {
       const exact = candidates.find((e) => e.key === key);
       if (exact) return exact;
-      const prefixed = candidates.filter((e) => e.key.startsWith(key)).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+      const prefixed = candidates
+        .filter((e) => e.key.startsWith(key))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
       if (prefixed[0]) return prefixed[0];
     }
     return undefined;
@@ -502,7 +631,15 @@ class EntryStore {
 
   reserve(key: string, version: string): CacheEntry {
     const now = new Date().toISOString();
-    const entry: CacheEntry = { id: this.nextId++, key, version, sizeBytes: 0, createdAt: now, lastAccessedAt: now, finalized: false };
+    const entry: CacheEntry = {
+      id: this.nextId++,
+      key,
+      version,
+      sizeBytes: 0,
+      createdAt: now,
+      lastAccessedAt: now,
+      finalized: false,
+    };
     this.entriesById.set(entry.id, entry);
     this.save();
     return entry;
@@ -525,7 +662,9 @@ class EntryStore {
   /** Least recently used first, until the total fits; never the entry just written. */
   private async evict(keep: number): Promise<void> {
     let total = [...this.entriesById.values()].reduce((sum, e) => sum + e.sizeBytes, 0);
-    const byAge = [...this.entriesById.values()].filter((e) => e.finalized && e.id !== keep).sort((a, b) => a.lastAccessedAt.localeCompare(b.lastAccessedAt));
+    const byAge = [...this.entriesById.values()]
+      .filter((e) => e.finalized && e.id !== keep)
+      .sort((a, b) => a.lastAccessedAt.localeCompare(b.lastAccessedAt));
     for (const entry of byAge) {
       if (total <= this.maxTotalBytes) break;
       total -= entry.sizeBytes;
@@ -553,8 +692,10 @@ class EntryStore {
 
   private save(): void {
     const temp = `${this.indexPath}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify({ nextId: this.nextId, entries: [...this.entriesById.values()] }, null, 2));
+    writeFileSync(
+      temp,
+      JSON.stringify({ nextId: this.nextId, entries: [...this.entriesById.values()] }, null, 2),
+    );
     renameSync(temp, this.indexPath);
   }
 }
-

@@ -40,7 +40,10 @@ async function sniffXml(path: string): Promise<boolean> {
   } catch (error) {
     throw new ReportError(`coverage file ${path} could not be read: ${(error as Error).message}`);
   }
-  return head.replace(/^\uFEFF/, '').trimStart().startsWith('<');
+  return head
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('<');
 }
 
 export async function readLcov(path: string): Promise<LineCoverage> {
@@ -68,7 +71,8 @@ export async function readLcov(path: string): Promise<LineCoverage> {
       daFound = daHit = 0;
     }
   }
-  if (records === 0) throw new ReportError(`coverage file ${path} is neither Cobertura XML nor lcov (no end_of_record found)`);
+  if (records === 0)
+    throw new ReportError(`coverage file ${path} is neither Cobertura XML nor lcov (no end_of_record found)`);
   return { covered, valid, files: [path] };
 }
 
@@ -85,7 +89,10 @@ export async function readCobertura(path: string): Promise<LineCoverage> {
     open(name, attrs, selfClosing) {
       if (rootName === undefined) {
         rootName = name;
-        if (name !== 'coverage') throw new ReportError(`coverage file ${path} is XML but not Cobertura: its root element is <${name}>`);
+        if (name !== 'coverage')
+          throw new ReportError(
+            `coverage file ${path} is XML but not Cobertura: its root element is <${name}>`,
+          );
         if (attrs['lines-covered'] !== undefined && attrs['lines-valid'] !== undefined) {
           rootCovered = Number(attrs['lines-covered']);
           rootValid = Number(attrs['lines-valid']);
@@ -105,14 +112,21 @@ export async function readCobertura(path: string): Promise<LineCoverage> {
   });
   const decoder = new StringDecoder('utf8');
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) scanner.write(decoder.write(chunk as Buffer).replace(/^\uFEFF/, ''));
+    for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 }))
+      scanner.write(decoder.write(chunk as Buffer).replace(/^\uFEFF/, ''));
     scanner.write(decoder.end());
     scanner.end();
   } catch (error) {
-    if (error instanceof XmlSyntaxError) throw new ReportError(`coverage file ${path} is not valid XML: ${error.message}`);
+    if (error instanceof XmlSyntaxError)
+      throw new ReportError(`coverage file ${path} is not valid XML: ${error.message}`);
     throw error;
   }
-  if (rootCovered !== undefined && rootValid !== undefined && Number.isFinite(rootCovered) && Number.isFinite(rootValid)) {
+  if (
+    rootCovered !== undefined &&
+    rootValid !== undefined &&
+    Number.isFinite(rootCovered) &&
+    Number.isFinite(rootValid)
+  ) {
     return { covered: rootCovered, valid: rootValid, files: [path] };
   }
   return { covered: hit, valid: counted, files: [path] };

@@ -18,7 +18,10 @@ export interface Inputs {
   readonly summary: boolean;
 }
 
-export function getInputs(reader = new InputReader(), workspace = process.env['GITHUB_WORKSPACE'] ?? process.cwd()): Inputs {
+export function getInputs(
+  reader = new InputReader(),
+  workspace = process.env['GITHUB_WORKSPACE'] ?? process.cwd(),
+): Inputs {
   const command = reader.string('command', { trim: false });
   const workingDirectory = reader.string('working-directory', { default: '.' });
   const listed = reader.list('reports');
@@ -30,7 +33,11 @@ export function getInputs(reader = new InputReader(), workspace = process.env['G
   const maxAnnotations = reader.integer('max-annotations', { default: 10, min: 0, max: 50 });
   const summary = reader.boolean('summary', { default: true });
   if (minCoverage !== undefined && coverage.length === 0) {
-    throw InputError.conflict('min-coverage', 'coverage', "a coverage gate needs coverage files: set 'coverage' to the lcov or Cobertura files your tests write");
+    throw InputError.conflict(
+      'min-coverage',
+      'coverage',
+      "a coverage gate needs coverage files: set 'coverage' to the lcov or Cobertura files your tests write",
+    );
   }
   return {
     command: command?.trim() ? command : undefined,

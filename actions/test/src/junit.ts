@@ -163,10 +163,13 @@ export class JUnitCollector {
       scanner.write(decoder.end());
       scanner.end();
     } catch (error) {
-      if (error instanceof XmlSyntaxError) throw new ReportError(`${path} is not valid XML: ${error.message}`);
+      if (error instanceof XmlSyntaxError)
+        throw new ReportError(`${path} is not valid XML: ${error.message}`);
       if (error instanceof ReportError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      throw new ReportError(`${path} could not be read${code ? ` (${code})` : ''}: ${(error as Error).message}`);
+      throw new ReportError(
+        `${path} could not be read${code ? ` (${code})` : ''}: ${(error as Error).message}`,
+      );
     }
     this.reportFiles.push(path);
   }
@@ -178,7 +181,8 @@ export class JUnitCollector {
       scanner.write(text.replace(/^\uFEFF/, ''));
       scanner.end();
     } catch (error) {
-      if (error instanceof XmlSyntaxError) throw new ReportError(`${path} is not valid XML: ${error.message}`);
+      if (error instanceof XmlSyntaxError)
+        throw new ReportError(`${path} is not valid XML: ${error.message}`);
       throw error;
     }
     this.reportFiles.push(path);
@@ -228,7 +232,9 @@ export class JUnitCollector {
       file: attrs['file'] ?? attrs['filepath'] ?? attrs['filename'] ?? suites[suites.length - 1]?.file,
       line: parseLine(attrs['line'] ?? attrs['lineno']),
       timeMs: parseSeconds(attrs['time']),
-      outcome: SKIP_STATUSES.has((attrs['status'] ?? attrs['result'] ?? '').toLowerCase()) ? 'skipped' : 'passed',
+      outcome: SKIP_STATUSES.has((attrs['status'] ?? attrs['result'] ?? '').toLowerCase())
+        ? 'skipped'
+        : 'passed',
       message: '',
       type: '',
       details: '',
@@ -250,8 +256,7 @@ export class JUnitCollector {
       if (name === 'testsuite') {
         suites.pop();
         updateSuitePath();
-      }
-      else if (name === 'testcase') finishCurrent();
+      } else if (name === 'testcase') finishCurrent();
       else if (suiteFailure && FAILURE_ELEMENTS.has(name)) {
         this.finishCase(suiteFailure);
         suiteFailure = undefined;
@@ -263,11 +268,16 @@ export class JUnitCollector {
       open: (name, attrs, selfClosing) => {
         const parent = open[open.length - 1];
         if (parent === undefined && name !== 'testsuites' && name !== 'testsuite') {
-          throw new ReportError(`${report} is not a JUnit XML report: its root element is <${name}>, expected <testsuites> or <testsuite>`);
+          throw new ReportError(
+            `${report} is not a JUnit XML report: its root element is <${name}>, expected <testsuites> or <testsuite>`,
+          );
         }
         if (!selfClosing) open.push(name);
         if (name === 'testsuite') {
-          suites.push({ name: attrs['name'] ?? '', file: attrs['file'] ?? attrs['filepath'] ?? suites[suites.length - 1]?.file });
+          suites.push({
+            name: attrs['name'] ?? '',
+            file: attrs['file'] ?? attrs['filepath'] ?? suites[suites.length - 1]?.file,
+          });
           updateSuitePath();
         } else if (name === 'testcase') {
           current = newCase(attrs, attrs['name'] ?? '', attrs['classname'] ?? attrs['class'] ?? '');
@@ -320,7 +330,8 @@ export class JUnitCollector {
         if (!target) return;
         if (textTarget === 'details') target.details = append(target.details, content, this.maxDetails);
         else if (textTarget === 'output') target.output = append(target.output, content, this.maxDetails);
-        else if (textTarget === 'skip' && !target.message) target.message = content.trim().slice(0, this.maxMessage);
+        else if (textTarget === 'skip' && !target.message)
+          target.message = content.trim().slice(0, this.maxMessage);
       },
       wantsText: () => textTarget !== undefined,
     };
@@ -387,7 +398,8 @@ export class JUnitCollector {
   private noteTime(test: TestCase): void {
     if (this.slowestCount === 0 || test.outcome === 'skipped') return;
     const slow = this.slow;
-    if (slow.length === this.slowestCount && (slow[slow.length - 1] as TestCase).timeMs >= test.timeMs) return;
+    if (slow.length === this.slowestCount && (slow[slow.length - 1] as TestCase).timeMs >= test.timeMs)
+      return;
     let i = slow.length;
     while (i > 0 && (slow[i - 1] as TestCase).timeMs < test.timeMs) i--;
     slow.splice(i, 0, detachCase(test));

@@ -23,24 +23,46 @@ interface Candidate {
 }
 
 /** Directories that never hold the user's own code. */
-const FOREIGN = /(^|\/)(node_modules|site-packages|dist-packages|vendor|\.cargo|\.rustup|go\/pkg\/mod|\.git|\.venv|venv|__pycache__)(\/|$)/;
-const SKIP_WALK = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'target', '.gradle', '.cache', 'dist', 'build', 'coverage']);
+const FOREIGN =
+  /(^|\/)(node_modules|site-packages|dist-packages|vendor|\.cargo|\.rustup|go\/pkg\/mod|\.git|\.venv|venv|__pycache__)(\/|$)/;
+const SKIP_WALK = new Set([
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'target',
+  '.gradle',
+  '.cache',
+  'dist',
+  'build',
+  'coverage',
+]);
 const MAX_INDEXED_FILES = 200_000;
 
 const FRAME_PATTERNS: { regex: RegExp; path: number; line: number; className?: number }[] = [
   // Python traceback: File "tests/test_x.py", line 12, in test_y
-  { regex: /File "([^"]+)", line (\d+)/g, path: 1, line: 2 },
+  { regex: /File "([^"\n]{1,300})", line (\d+)/g, path: 1, line: 2 },
   // Rust: panicked at src/lib.rs:18:9
-  { regex: /panicked at ([^\s:]+\.rs):(\d+)(?::\d+)?/g, path: 1, line: 2 },
+  { regex: /panicked at ([^\s:]{1,300}\.rs):(\d+)(?::\d+)?/g, path: 1, line: 2 },
   // C#: in /src/Api.Tests/Users/CreateTests.cs:line 57
-  { regex: /in ((?:[A-Za-z]:)?[^\s:]+\.cs):line (\d+)/g, path: 1, line: 2 },
+  { regex: /in ((?:[A-Za-z]:)?[^\s:]{1,300}\.cs):line (\d+)/g, path: 1, line: 2 },
   // JVM: at com.example.FooTest.method(FooTest.java:42)
-  { regex: /at ((?:[\w$]+\.)+)[\w$<>-]+\(([\w$]+\.(?:java|kt|kts|scala|groovy)):(\d+)\)/g, path: 2, line: 3, className: 1 },
-  // JavaScript/TypeScript frames: (file:///abs/x.test.ts:3:11) or at /abs/x.js:3:11 or src/x.ts:3:11
-  { regex: /(?:file:\/\/)?((?:[A-Za-z]:)?[^\s()'"`:]+\.(?:[cm]?[jt]sx?|vue|svelte)):(\d+)(?::\d+)?/g, path: 1, line: 2 },
-  // Go, pytest short tracebacks, PHP, C/C++, generic "path.ext:line"
-  { regex: /((?:[A-Za-z]:)?[^\s()'"`:]*[\w-]\.(?:go|py|php|c|cc|cpp|cxx|h|hpp|rb|swift|ex|exs|rs)):(\d+)/g, path: 1, line: 2 },
+  {
+    regex: /at ((?:[\w$]+\.)+)[\w$<>-]+\(([\w$]+\.(?:java|kt|kts|scala|groovy)):(\d+)\)/g,
+    path: 2,
+    line: 3,
+    className: 1,
+  },
 ];
+
+/**
+ * `path.ext:line[:col]` inside one whitespace-delimited token: JavaScript/TypeScript frames, Go, pytest
+ * short tracebacks, PHP, C/C++, Rust. Matching whole tokens keeps this linear on huge messages.
+ */
+const TOKEN = /[^\s()'"`[\]<>,]+/g;
+const PATH_LINE =
+  /^(?:file:\/\/)?((?:[A-Za-z]:)?[^:]+\.(?:[cm]?[jt]sx?|vue|svelte|go|py|php|c|cc|cpp|cxx|h|hpp|rb|swift|ex|exs|rs|cs|java|kt|scala)):(\d+)(?::\d+)?:?$/;
 
 /** Finds files in one workspace; the file index is built on first need and shared across failures. */
 export class WorkspaceLocator {
@@ -54,12 +76,16 @@ export class WorkspaceLocator {
       const file = this.resolve(test.file);
       if (file) {
         // A frame in the same file says which line inside the test failed; prefer it to the test's first line.
-        const frameLine = this.framesOf(test).find((c) => !c.className && this.resolve(c.path) === file)?.line;
+        const frameLine = this.framesOf(test).find(
+          (c) => !c.className && this.resolve(c.path) === file,
+        )?.line;
         return { file, line: frameLine ?? test.line };
       }
     }
     for (const candidate of this.framesOf(test)) {
-      const file = candidate.className ? this.resolveClass(candidate.className, candidate.path) : this.resolve(candidate.path);
+      const file = candidate.className
+        ? this.resolveClass(candidate.className, candidate.path)
+        : this.resolve(candidate.path);
       if (file) return { file, line: candidate.line };
     }
     const fromClass = this.resolveClassname(test.classname);
@@ -68,7 +94,8 @@ export class WorkspaceLocator {
   }
 
   private framesOf(test: TestCase): Candidate[] {
-    const text = `${test.message}\n${test.details}\n${test.output}`;
+    // Paths are bounded ({1,300}) and so is the text searched: a huge message cannot make this quadratic.
+    const text = `${test.message.slice(0, 4000)}\n${test.details.slice(0, 16_000)}\n${test.output.slice(0, 8000)}`;
     const found: { index: number; candidate: Candidate }[] = [];
     for (const pattern of FRAME_PATTERNS) {
       pattern.regex.lastIndex = 0;
@@ -80,10 +107,22 @@ export class WorkspaceLocator {
           candidate: {
             path,
             line: Number(match[pattern.line]),
-            className: pattern.className ? (match[pattern.className] as string).replace(/\.$/, '') : undefined,
+            className: pattern.className
+              ? (match[pattern.className] as string).replace(/\.$/, '')
+              : undefined,
           },
         });
       }
+    }
+    TOKEN.lastIndex = 0;
+    for (const token of text.matchAll(TOKEN)) {
+      if (!token[0].includes(':')) continue;
+      const match = PATH_LINE.exec(token[0]);
+      if (!match || (match[1] as string).startsWith('node:')) continue;
+      found.push({
+        index: token.index ?? 0,
+        candidate: { path: match[1] as string, line: Number(match[2]) },
+      });
     }
     // Earliest in the text first: the innermost frame that is the user's code.
     return found.sort((a, b) => a.index - b.index).map((f) => f.candidate);
@@ -153,7 +192,8 @@ function indexWorkspace(root: string): Map<string, string[]> {
     for (const entry of entries) {
       if (count >= MAX_INDEXED_FILES) return;
       if (entry.isDirectory()) {
-        if (!SKIP_WALK.has(entry.name)) walk(join(dir, entry.name), rel ? `${rel}/${entry.name}` : entry.name);
+        if (!SKIP_WALK.has(entry.name))
+          walk(join(dir, entry.name), rel ? `${rel}/${entry.name}` : entry.name);
       } else if (entry.isFile()) {
         count++;
         const list = byName.get(entry.name);

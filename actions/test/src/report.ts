@@ -2,7 +2,14 @@
  * What people see: annotations at file:line (within GitHub's limits), the job summary, and the JSON
  * results file. Pure functions of the parsed results; main.ts writes them.
  */
-import { codeBlock, details, escapeHtml, markdownTable, SUMMARY_LIMIT_BYTES, SummaryBuilder } from '../../../shared/summary.js';
+import {
+  codeBlock,
+  details,
+  escapeHtml,
+  markdownTable,
+  SUMMARY_LIMIT_BYTES,
+  SummaryBuilder,
+} from '../../../shared/summary.js';
 import { formatDuration } from '../../../shared/duration.js';
 import type { JUnitResults, TestCase } from './junit.js';
 import type { Location } from './locate.js';
@@ -24,7 +31,10 @@ export interface Annotation {
 }
 
 export function testTitle(test: TestCase): string {
-  const scope = test.classname && !test.name.startsWith(test.classname) && test.classname !== test.name ? `${test.classname} › ` : '';
+  const scope =
+    test.classname && !test.name.startsWith(test.classname) && test.classname !== test.name
+      ? `${test.classname} › `
+      : '';
   return `${scope}${test.name}`;
 }
 
@@ -36,7 +46,8 @@ function firstLines(text: string, count: number): string {
 function failureText(test: TestCase): string {
   const message = test.message.trim();
   const detailsText = test.details.trim();
-  if (!detailsText) return message || `${test.outcome === 'error' ? 'error' : 'failed'} (the report gives no message)`;
+  if (!detailsText)
+    return message || `${test.outcome === 'error' ? 'error' : 'failed'} (the report gives no message)`;
   if (!message || detailsText.includes(message)) return detailsText;
   return `${message}\n${detailsText}`;
 }
@@ -109,33 +120,50 @@ export function buildSummary(input: SummaryInput, limitBytes = SUMMARY_LIMIT_BYT
   if (results.flaky > 0) parts.push(`🔁 ${results.flaky} flaky`);
   parts.push(`⏱️ ${formatDuration(results.durationMs)}`);
   if (input.coverage !== undefined) {
-    const gate = input.minCoverage !== undefined ? ` (minimum ${input.minCoverage}%${input.coverage < input.minCoverage ? ' ❌' : ' ✅'})` : '';
+    const gate =
+      input.minCoverage !== undefined
+        ? ` (minimum ${input.minCoverage}%${input.coverage < input.minCoverage ? ' ❌' : ' ✅'})`
+        : '';
     parts.push(`📊 ${input.coverage}% line coverage${gate}`);
   }
   summary.add(parts.join(' · '));
 
   if (input.failures.length > 0) {
     // Failures get most of the budget but not all of it: flaky and slowest tests must still fit.
-    const failureBudget = Math.max(4096, limitBytes - 96 * 1024);
-    const failureSection = new SummaryBuilder(failureBudget);
-    failureSection.heading('Failed tests', 3);
+    const budget = Math.max(4096, limitBytes - 96 * 1024);
+    const sections = ['### Failed tests'];
+    let bytes = Buffer.byteLength(sections[0] as string);
+    let shown = 0;
     for (const { test, location } of input.failures) {
       const at = where(location);
-      failureSection.add(
-        details(`${test.outcome === 'error' ? '💥' : '❌'} ${testTitle(test)}${at ? ` — ${at}` : ''}`, codeBlock(firstLines(failureText(test), 200))),
+      const section = details(
+        `${test.outcome === 'error' ? '💥' : '❌'} ${testTitle(test)}${at ? ` — ${at}` : ''}`,
+        codeBlock(firstLines(failureText(test), 200)),
+      );
+      const size = Buffer.byteLength(section) + 2;
+      if (bytes + size > budget) break;
+      sections.push(section);
+      bytes += size;
+      shown++;
+    }
+    const left = input.failures.length - shown + input.uncountedFailures;
+    if (left > 0) {
+      sections.push(
+        `> [!NOTE]\n> ${left} more failed test(s) were left out to keep this summary under GitHub's ${Math.round(limitBytes / 1024)} KiB limit; every failure is in the JSON file named by the \`report\` output.`,
       );
     }
-    if (input.uncountedFailures > 0) {
-      failureSection.add(`…and ${input.uncountedFailures} more failed tests, counted but not listed.`);
-    }
-    summary.add(failureSection.toString().trimEnd());
+    summary.add(sections.join('\n\n'));
   }
 
   if (input.notAnnotated.length > 0) {
-    const rows = input.notAnnotated.slice(0, 200).map(({ test, location }) => [testTitle(test), where(location) || '—']);
+    const rows = input.notAnnotated
+      .slice(0, 200)
+      .map(({ test, location }) => [testTitle(test), where(location) || '—']);
     summary.add(
       `${input.notAnnotated.length} failed test(s) have no annotation because GitHub shows at most ${STEP_ANNOTATION_LIMIT} per step:\n\n${markdownTable(['Test', 'Location'], rows)}${
-        input.notAnnotated.length > rows.length ? `\n\n…and ${input.notAnnotated.length - rows.length} more.` : ''
+        input.notAnnotated.length > rows.length
+          ? `\n\n…and ${input.notAnnotated.length - rows.length} more.`
+          : ''
       }`,
     );
   }
@@ -145,7 +173,9 @@ export function buildSummary(input: SummaryInput, limitBytes = SUMMARY_LIMIT_BYT
     summary.add(
       markdownTable(
         ['Test', 'Failed attempts', 'Location'],
-        input.flaky.slice(0, 100).map(({ test, location }) => [testTitle(test), String(test.retries), where(location) || '—']),
+        input.flaky
+          .slice(0, 100)
+          .map(({ test, location }) => [testTitle(test), String(test.retries), where(location) || '—']),
       ),
     );
   }
@@ -159,7 +189,9 @@ export function buildSummary(input: SummaryInput, limitBytes = SUMMARY_LIMIT_BYT
       ),
     );
   }
-  summary.add(`<sub>Read from ${results.reports.length} report file(s): ${escapeHtml(results.reports.slice(0, 5).join(', '))}${results.reports.length > 5 ? ', …' : ''}</sub>`);
+  summary.add(
+    `<sub>Read from ${results.reports.length} report file(s): ${escapeHtml(results.reports.slice(0, 5).join(', '))}${results.reports.length > 5 ? ', …' : ''}</sub>`,
+  );
   return summary.toString();
 }
 
@@ -192,7 +224,11 @@ export function resultsJson(input: SummaryInput): Record<string, unknown> {
     failures: input.failures.map(item),
     unlistedFailures: input.uncountedFailures,
     flakyTests: input.flaky.map(item),
-    slowest: results.slowest.map((test) => ({ name: test.name, classname: test.classname, timeMs: test.timeMs })),
+    slowest: results.slowest.map((test) => ({
+      name: test.name,
+      classname: test.classname,
+      timeMs: test.timeMs,
+    })),
     reports: results.reports,
   };
 }

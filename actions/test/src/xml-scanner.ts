@@ -52,7 +52,8 @@ export function decodeEntities(text: string): string {
     const entity = text.slice(amp + 1, semi);
     let decoded: string | undefined = NAMED[entity];
     if (decoded === undefined && entity.charCodeAt(0) === 35 /* # */) {
-      const code = entity.charCodeAt(1) === 120 /* x */ ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+      const code =
+        entity.charCodeAt(1) === 120 /* x */ ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
       decoded = code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
     }
     if (decoded !== undefined) {
@@ -85,7 +86,8 @@ export class XmlScanner {
     this.scan(true);
     if (this.buffer.trim() !== '') throw this.error(`unexpected end of file inside ${describe(this.buffer)}`);
     if (!this.sawRoot) throw this.error('no XML element found (the file is empty or not XML)');
-    if (this.stack.length > 0) throw this.error(`unexpected end of file: <${this.stack[this.stack.length - 1]}> is not closed`);
+    if (this.stack.length > 0)
+      throw this.error(`unexpected end of file: <${this.stack[this.stack.length - 1]}> is not closed`);
   }
 
   private error(message: string): XmlSyntaxError {
@@ -135,7 +137,9 @@ export class XmlScanner {
         const expected = this.stack.pop();
         if (expected !== name) {
           this.consume(lt);
-          throw this.error(expected ? `</${name}> does not close <${expected}>` : `</${name}> has no matching start tag`);
+          throw this.error(
+            expected ? `</${name}> does not close <${expected}>` : `</${name}> has no matching start tag`,
+          );
         }
         if (this.stack.length === 0) this.rootClosed = true;
         handler.close(name);

@@ -19,7 +19,10 @@ beforeAll(async () => {
   serviceDir = mkdtempSync(join(tmpdir(), 'paved-cache-svc-'));
   work = mkdtempSync(join(tmpdir(), 'paved-cache-work-'));
   service = await startCacheService({ dir: serviceDir });
-  Object.assign(process.env, service.env, { RUNNER_TEMP: join(work, 'runner-temp'), GITHUB_SERVER_URL: 'https://github.com' });
+  Object.assign(process.env, service.env, {
+    RUNNER_TEMP: join(work, 'runner-temp'),
+    GITHUB_SERVER_URL: 'https://github.com',
+  });
   mkdirSync(join(work, 'runner-temp'), { recursive: true });
   process.chdir(work);
 });
@@ -118,7 +121,9 @@ describe('with the real @actions/cache client', () => {
     writeDeps('look');
     await cache.saveCache(['deps'], 'Linux-uv-look');
     rmSync(join(work, 'deps'), { recursive: true });
-    expect(await cache.restoreCache(['deps'], 'Linux-uv-look', [], { lookupOnly: true })).toBe('Linux-uv-look');
+    expect(await cache.restoreCache(['deps'], 'Linux-uv-look', [], { lookupOnly: true })).toBe(
+      'Linux-uv-look',
+    );
     expect(() => readFileSync(join(work, 'deps', 'a.txt'))).toThrow();
   });
 
@@ -134,12 +139,19 @@ describe('with the real @actions/cache client', () => {
   });
 });
 
-async function twirp(method: string, body: unknown, token = service.env['ACTIONS_RUNTIME_TOKEN']): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(new URL(`twirp/github.actions.results.api.v1.CacheService/${method}`, service.url), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
+async function twirp(
+  method: string,
+  body: unknown,
+  token = service.env['ACTIONS_RUNTIME_TOKEN'],
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(
+    new URL(`twirp/github.actions.results.api.v1.CacheService/${method}`, service.url),
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    },
+  );
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -160,19 +172,33 @@ describe('the Twirp contract', () => {
     ['missing version', 'CreateCacheEntry', { key: 'k' }],
     ['comma in key', 'CreateCacheEntry', { key: 'a,b', version: 'v' }],
     ['key over 512', 'CreateCacheEntry', { key: 'k'.repeat(513), version: 'v' }],
-    ['11 keys', 'GetCacheEntryDownloadURL', { key: 'k', version: 'v', restore_keys: Array.from({ length: 10 }, (_, i) => `r${i}`) }],
+    [
+      '11 keys',
+      'GetCacheEntryDownloadURL',
+      { key: 'k', version: 'v', restore_keys: Array.from({ length: 10 }, (_, i) => `r${i}`) },
+    ],
     ['negative size', 'FinalizeCacheEntryUpload', { key: 'k', version: 'v', size_bytes: '-1' }],
   ])('%s is invalid_argument (400)', async (_name, method, body) => {
-    expect(await twirp(method, body)).toEqual({ status: 400, json: { code: 'invalid_argument', msg: expect.any(String) } });
+    expect(await twirp(method, body)).toEqual({
+      status: 400,
+      json: { code: 'invalid_argument', msg: expect.any(String) },
+    });
   });
 
   test('finalizing an entry that was never created is not_found; before its upload, failed_precondition', async () => {
-    expect((await twirp('FinalizeCacheEntryUpload', { key: 'never', version: 'v', size_bytes: '1' })).json['code']).toBe('not_found');
+    expect(
+      (await twirp('FinalizeCacheEntryUpload', { key: 'never', version: 'v', size_bytes: '1' })).json['code'],
+    ).toBe('not_found');
     const created = await twirp('CreateCacheEntry', { key: 'no-upload', version: 'v' });
     expect(created.json['ok']).toBe(true);
-    expect((await twirp('FinalizeCacheEntryUpload', { key: 'no-upload', version: 'v', size_bytes: '1' })).status).toBe(412);
+    expect(
+      (await twirp('FinalizeCacheEntryUpload', { key: 'no-upload', version: 'v', size_bytes: '1' })).status,
+    ).toBe(412);
     // An entry being uploaded blocks a second reservation, as on GitHub.
-    expect(await twirp('CreateCacheEntry', { key: 'no-upload', version: 'v' })).toMatchObject({ status: 409, json: { code: 'already_exists' } });
+    expect(await twirp('CreateCacheEntry', { key: 'no-upload', version: 'v' })).toMatchObject({
+      status: 409,
+      json: { code: 'already_exists' },
+    });
   });
 
   test('a miss answers 200 with ok false (the client treats it as a miss, not an error)', async () => {
@@ -190,8 +216,14 @@ describe('the blob contract (Azure Storage SDK)', () => {
     const data = Buffer.alloc(300_000);
     for (let i = 0; i < data.length; i++) data[i] = (i * 31) % 251;
     // A small single-shot limit forces Put Block + Put Block List, what the client does above 128 MiB.
-    await new BlobClient(uploadUrl).getBlockBlobClient().uploadData(data, { maxSingleShotSize: 64 * 1024, blockSize: 64 * 1024, concurrency: 3 });
-    const finalized = await twirp('FinalizeCacheEntryUpload', { key: 'blocks', version: 'v1', size_bytes: String(data.length) });
+    await new BlobClient(uploadUrl)
+      .getBlockBlobClient()
+      .uploadData(data, { maxSingleShotSize: 64 * 1024, blockSize: 64 * 1024, concurrency: 3 });
+    const finalized = await twirp('FinalizeCacheEntryUpload', {
+      key: 'blocks',
+      version: 'v1',
+      size_bytes: String(data.length),
+    });
     expect(finalized.json['ok']).toBe(true);
 
     const found = await twirp('GetCacheEntryDownloadURL', { key: 'blocks', version: 'v1' });
@@ -212,19 +244,34 @@ describe('the blob contract (Azure Storage SDK)', () => {
     const uploadUrl = created.json['signed_upload_url'] as string;
     expect((await fetch(uploadUrl)).status).toBe(403);
     const tampered = uploadUrl.replace(/sig=[^&]+/, 'sig=AAAA');
-    const refused = await fetch(tampered, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' });
+    const refused = await fetch(tampered, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob' },
+      body: 'x',
+    });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('x-ms-error-code')).toBe('AuthenticationFailed');
     expect(await refused.text()).toContain('<Code>AuthenticationFailed</Code>');
     const noType = await fetch(uploadUrl, { method: 'PUT', body: 'x' });
     expect(noType.status).toBe(400);
-    expect((await fetch(uploadUrl, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'abc' })).status).toBe(201);
+    expect(
+      (await fetch(uploadUrl, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'abc' }))
+        .status,
+    ).toBe(201);
     await twirp('FinalizeCacheEntryUpload', { key: 'perm', version: 'v1', size_bytes: '3' });
-    const download = (await twirp('GetCacheEntryDownloadURL', { key: 'perm', version: 'v1' })).json['signed_download_url'] as string;
-    expect((await fetch(download, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'y' })).status).toBe(403);
+    const download = (await twirp('GetCacheEntryDownloadURL', { key: 'perm', version: 'v1' })).json[
+      'signed_download_url'
+    ] as string;
+    expect(
+      (await fetch(download, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'y' }))
+        .status,
+    ).toBe(403);
     expect(await (await fetch(download)).text()).toBe('abc');
     // Finalized entries are immutable, even with a valid upload URL.
-    expect((await fetch(uploadUrl, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'zzz' })).status).toBe(409);
+    expect(
+      (await fetch(uploadUrl, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'zzz' }))
+        .status,
+    ).toBe(409);
   });
 
   test('a block list naming a block that was never uploaded is InvalidBlockList', async () => {

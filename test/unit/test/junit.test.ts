@@ -11,7 +11,14 @@ async function parse(...files: string[]) {
 }
 
 function counts(r: Awaited<ReturnType<typeof parse>>) {
-  return { total: r.total, passed: r.passed, failed: r.failed, errors: r.errors, skipped: r.skipped, flaky: r.flaky };
+  return {
+    total: r.total,
+    passed: r.passed,
+    failed: r.failed,
+    errors: r.errors,
+    skipped: r.skipped,
+    flaky: r.flaky,
+  };
 }
 
 describe('dialects written by real tools', () => {
@@ -57,8 +64,15 @@ describe('dialects written by real tools', () => {
 
   test('xUnit nesting: the suite path is kept; <skipped> text is the skip message; system-out of passing tests is dropped', async () => {
     const r = await parse('xunit-nested.xml');
-    expect(r.failures[0]).toMatchObject({ suite: 'Api › Users › Create', name: 'rejects a duplicate email', message: 'Expected 409, got 201' });
-    expect(r.slowest.map((t) => t.name).slice(0, 2)).toEqual(['rejects a duplicate email', 'accepts a valid user']);
+    expect(r.failures[0]).toMatchObject({
+      suite: 'Api › Users › Create',
+      name: 'rejects a duplicate email',
+      message: 'Expected 409, got 201',
+    });
+    expect(r.slowest.map((t) => t.name).slice(0, 2)).toEqual([
+      'rejects a duplicate email',
+      'accepts a valid user',
+    ]);
   });
 
   test('PHPUnit: file and line attributes, <error> outranks, data-provider suites', async () => {
@@ -71,11 +85,21 @@ describe('dialects written by real tools', () => {
 
   test('a suite-level <error> (a test file that failed to load) is a failed entry, not lost', async () => {
     const r = await parse('suite-error.xml');
-    expect(r.failures[0]).toMatchObject({ name: 'src/broken.test.ts (suite error)', message: "Cannot find module './missing' from 'src/broken.test.ts'" });
+    expect(r.failures[0]).toMatchObject({
+      name: 'src/broken.test.ts (suite error)',
+      message: "Cannot find module './missing' from 'src/broken.test.ts'",
+    });
   });
 
   test('several files add up', async () => {
-    expect(counts(await parse('catch2.xml', 'gradle.xml'))).toEqual({ total: 7, passed: 4, failed: 2, errors: 1, skipped: 1, flaky: 0 });
+    expect(counts(await parse('catch2.xml', 'gradle.xml'))).toEqual({
+      total: 7,
+      passed: 4,
+      failed: 2,
+      errors: 1,
+      skipped: 1,
+      flaky: 0,
+    });
   });
 });
 
@@ -87,20 +111,34 @@ describe('edge cases', () => {
   };
 
   test('<failure> and <error> in one testcase count once, as an error', () => {
-    const r = parseText('<testsuite><testcase name="a"><failure message="f"/><error message="e">boom</error></testcase></testsuite>');
+    const r = parseText(
+      '<testsuite><testcase name="a"><failure message="f"/><error message="e">boom</error></testcase></testsuite>',
+    );
     expect(counts(r as never)).toEqual({ total: 1, passed: 0, failed: 1, errors: 1, skipped: 0, flaky: 0 });
     expect(r.failures[0]).toMatchObject({ message: 'e', details: 'boom' });
   });
 
   test('a failure that passes on a later attempt in another file is flaky', () => {
     const collector = new JUnitCollector();
-    collector.addText('<testsuite><testcase classname="c" name="t"><failure message="x"/></testcase></testsuite>', 'run1.xml');
+    collector.addText(
+      '<testsuite><testcase classname="c" name="t"><failure message="x"/></testcase></testsuite>',
+      'run1.xml',
+    );
     collector.addText('<testsuite><testcase classname="c" name="t"/></testsuite>', 'run2.xml');
-    expect(counts(collector.results() as never)).toEqual({ total: 1, passed: 1, failed: 0, errors: 0, skipped: 0, flaky: 1 });
+    expect(counts(collector.results() as never)).toEqual({
+      total: 1,
+      passed: 1,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+      flaky: 1,
+    });
   });
 
   test('a pass then a failure of the same name is a failure (not flaky)', () => {
-    const r = parseText('<testsuite><testcase classname="c" name="t"/><testcase classname="c" name="t"><failure/></testcase></testsuite>');
+    const r = parseText(
+      '<testsuite><testcase classname="c" name="t"/><testcase classname="c" name="t"><failure/></testcase></testsuite>',
+    );
     expect(r.failed).toBe(1);
     expect(r.flaky).toBe(0);
   });
@@ -119,7 +157,10 @@ describe('edge cases', () => {
 
   test.each([
     ['empty.xml', /empty\.xml is not valid XML: line 1: no XML element found/],
-    ['truncated.xml', /truncated\.xml is not valid XML: line 5: unexpected end of file: <failure> is not closed/],
+    [
+      'truncated.xml',
+      /truncated\.xml is not valid XML: line 5: unexpected end of file: <failure> is not closed/,
+    ],
     ['not-xml.json', /not-xml\.json is not valid XML: line 1: text outside the root element/],
     ['html.xml', /html\.xml is not a JUnit XML report: its root element is <html>/],
   ])('%s is a clear error', async (file, message) => {
@@ -132,7 +173,9 @@ describe('edge cases', () => {
   });
 
   test('mismatched tags name both', () => {
-    expect(() => parseText('<testsuite><testcase name="a"></testsuite>')).toThrow(/<\/testsuite> does not close <testcase>/);
+    expect(() => parseText('<testsuite><testcase name="a"></testsuite>')).toThrow(
+      /<\/testsuite> does not close <testcase>/,
+    );
   });
 
   test.each([
@@ -147,7 +190,10 @@ describe('edge cases', () => {
 
   test('kept failures are bounded but all are counted', () => {
     const collector = new JUnitCollector({ maxKept: 3 });
-    const cases = Array.from({ length: 10 }, (_, i) => `<testcase name="t${i}"><failure message="m${i}"/></testcase>`).join('');
+    const cases = Array.from(
+      { length: 10 },
+      (_, i) => `<testcase name="t${i}"><failure message="m${i}"/></testcase>`,
+    ).join('');
     collector.addText(`<testsuite>${cases}</testsuite>`);
     const r = collector.results();
     expect(r.failed).toBe(10);
