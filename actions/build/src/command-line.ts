@@ -14,7 +14,8 @@ export function parseCommandLine(input: string, value: string): Argv[] {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
   const commands = lines.map((line) => splitWords(input, line));
-  if (commands.length === 0) throw InputError.invalid(input, value, 'a command like "make dist", one command a line');
+  if (commands.length === 0)
+    throw InputError.invalid(input, value, 'a command like "make dist", one command a line');
   return commands;
 }
 
@@ -54,7 +55,12 @@ function splitWords(input: string, line: string): Argv {
       inWord = true;
     }
   }
-  if (quoteChar) throw InputError.invalid(input, line, `a command with balanced quotes; the ${quoteChar} quote is not closed`);
+  if (quoteChar)
+    throw InputError.invalid(
+      input,
+      line,
+      `a command with balanced quotes; the ${quoteChar} quote is not closed`,
+    );
   if (inWord) words.push(word);
   const operator = words.find((w) => OPERATOR.test(w));
   if (operator) throw shellFeature(input, line, `the shell operator ${quote(operator)}`);

@@ -8,7 +8,17 @@
  */
 import { InputError, PavedError, quote } from '../../../shared/errors.js';
 
-export const TOOLCHAINS = ['auto', 'npm', 'pnpm', 'yarn', 'go', 'python', 'maven', 'gradle', 'cargo'] as const;
+export const TOOLCHAINS = [
+  'auto',
+  'npm',
+  'pnpm',
+  'yarn',
+  'go',
+  'python',
+  'maven',
+  'gradle',
+  'cargo',
+] as const;
 export type ToolchainInput = (typeof TOOLCHAINS)[number];
 export type Toolchain = Exclude<ToolchainInput, 'auto' | 'npm' | 'pnpm' | 'yarn'> | 'node';
 
@@ -49,7 +59,10 @@ const CANDIDATES: Candidate[] = [
   { toolchain: 'cargo', markers: ['Cargo.toml'] },
   { toolchain: 'python', markers: ['pyproject.toml', 'requirements.txt'] },
   { toolchain: 'maven', markers: ['pom.xml'] },
-  { toolchain: 'gradle', markers: ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts'] },
+  {
+    toolchain: 'gradle',
+    markers: ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts'],
+  },
 ];
 
 /** Every file detection looks for, for the "unknown layout" error. */
@@ -75,7 +88,11 @@ export function planBuild(files: ProjectFiles, choice: ToolchainInput, directory
   return planFor(choice, files, undefined);
 }
 
-function planFor(toolchain: Toolchain, files: ProjectFiles, forcedManager: 'npm' | 'pnpm' | 'yarn' | undefined): BuildPlan {
+function planFor(
+  toolchain: Toolchain,
+  files: ProjectFiles,
+  forcedManager: 'npm' | 'pnpm' | 'yarn' | undefined,
+): BuildPlan {
   switch (toolchain) {
     case 'node':
       return planNode(files, forcedManager);
@@ -122,14 +139,21 @@ function planFor(toolchain: Toolchain, files: ProjectFiles, forcedManager: 'npm'
     }
     case 'gradle': {
       const gradle = files.exists('gradlew') ? './gradlew' : 'gradle';
-      const found = ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts'].filter((f) => files.exists(f));
+      const found = ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts'].filter(
+        (f) => files.exists(f),
+      );
       return {
         toolchain,
         packageManager: 'gradle',
         packageManagerVersion: undefined,
         install: [],
         build: [[gradle, 'assemble', '--no-daemon', '--console=plain']],
-        keyFiles: ['**/*.gradle*', '**/gradle-wrapper.properties', 'gradle/libs.versions.toml', '**/gradle.lockfile'],
+        keyFiles: [
+          '**/*.gradle*',
+          '**/gradle-wrapper.properties',
+          'gradle/libs.versions.toml',
+          '**/gradle.lockfile',
+        ],
         evidence: [...found, ...(gradle === './gradlew' ? ['gradlew'] : [])],
         manifest: files.exists('gradle.properties') ? 'gradle.properties' : undefined,
       };
@@ -153,7 +177,9 @@ function planNode(files: ProjectFiles, forced: 'npm' | 'pnpm' | 'yarn' | undefin
   if (typeof pkg.packageManager === 'string') {
     const match = /^(npm|pnpm|yarn)@([^+\s]+)/.exec(pkg.packageManager);
     if (!match) {
-      throw new PavedError(`package.json's packageManager ${quote(pkg.packageManager)} is not of the form <npm|pnpm|yarn>@<version>, e.g. "pnpm@9.15.0"`);
+      throw new PavedError(
+        `package.json's packageManager ${quote(pkg.packageManager)} is not of the form <npm|pnpm|yarn>@<version>, e.g. "pnpm@9.15.0"`,
+      );
     }
     if (!forced || forced === match[1]) {
       manager = match[1] as 'npm' | 'pnpm' | 'yarn';
@@ -173,29 +199,77 @@ function planNode(files: ProjectFiles, forced: 'npm' | 'pnpm' | 'yarn' | undefin
       if (lock) evidence.push('pnpm-lock.yaml');
       // corepack runs the version package.json pins (and checks its hash); no global install needed.
       const pnpm = ['corepack', 'pnpm'] as const;
-      return nodePlan('pnpm', version, [[...pnpm, 'install', ...(lock ? ['--frozen-lockfile'] : [])]], hasBuild ? [[...pnpm, 'run', 'build']] : [], lock ? ['pnpm-lock.yaml'] : ['package.json'], evidence);
+      return nodePlan(
+        'pnpm',
+        version,
+        [[...pnpm, 'install', ...(lock ? ['--frozen-lockfile'] : [])]],
+        hasBuild ? [[...pnpm, 'run', 'build']] : [],
+        lock ? ['pnpm-lock.yaml'] : ['package.json'],
+        evidence,
+      );
     }
     case 'yarn': {
       const lock = files.exists('yarn.lock');
       if (lock) evidence.push('yarn.lock');
       // Berry: a 2+ version pinned, a .yarnrc.yml, or a lockfile with berry's __metadata header.
-      const berry = (version !== undefined && !version.startsWith('1.')) || files.exists('.yarnrc.yml') || /^__metadata:/m.test(files.read('yarn.lock') ?? '');
+      const berry =
+        (version !== undefined && !version.startsWith('1.')) ||
+        files.exists('.yarnrc.yml') ||
+        /^__metadata:/m.test(files.read('yarn.lock') ?? '');
       const yarn = ['corepack', 'yarn'] as const;
-      const install: Argv = berry ? [...yarn, 'install', ...(lock ? ['--immutable'] : [])] : [...yarn, 'install', ...(lock ? ['--frozen-lockfile'] : []), '--non-interactive'];
-      return nodePlan(berry ? 'yarn-berry' : 'yarn', version, [install], hasBuild ? [[...yarn, 'run', 'build']] : [], lock ? ['yarn.lock'] : ['package.json'], evidence);
+      const install: Argv = berry
+        ? [...yarn, 'install', ...(lock ? ['--immutable'] : [])]
+        : [...yarn, 'install', ...(lock ? ['--frozen-lockfile'] : []), '--non-interactive'];
+      return nodePlan(
+        berry ? 'yarn-berry' : 'yarn',
+        version,
+        [install],
+        hasBuild ? [[...yarn, 'run', 'build']] : [],
+        lock ? ['yarn.lock'] : ['package.json'],
+        evidence,
+      );
     }
     case 'npm': {
-      const lock = files.exists('package-lock.json') ? 'package-lock.json' : files.exists('npm-shrinkwrap.json') ? 'npm-shrinkwrap.json' : undefined;
+      const lock = files.exists('package-lock.json')
+        ? 'package-lock.json'
+        : files.exists('npm-shrinkwrap.json')
+          ? 'npm-shrinkwrap.json'
+          : undefined;
       if (lock) evidence.push(lock);
       // npm ci needs a lockfile; without one, install is the only way.
-      const install: Argv = lock ? ['npm', 'ci', '--no-audit', '--no-fund'] : ['npm', 'install', '--no-audit', '--no-fund'];
-      return nodePlan('npm', version, [install], hasBuild ? [['npm', 'run', 'build']] : [], lock ? [lock] : ['package.json'], evidence);
+      const install: Argv = lock
+        ? ['npm', 'ci', '--no-audit', '--no-fund']
+        : ['npm', 'install', '--no-audit', '--no-fund'];
+      return nodePlan(
+        'npm',
+        version,
+        [install],
+        hasBuild ? [['npm', 'run', 'build']] : [],
+        lock ? [lock] : ['package.json'],
+        evidence,
+      );
     }
   }
 }
 
-function nodePlan(packageManager: string, version: string | undefined, install: Argv[], build: Argv[], keyFiles: string[], evidence: string[]): BuildPlan {
-  return { toolchain: 'node', packageManager, packageManagerVersion: version, install, build, keyFiles, evidence, manifest: 'package.json' };
+function nodePlan(
+  packageManager: string,
+  version: string | undefined,
+  install: Argv[],
+  build: Argv[],
+  keyFiles: string[],
+  evidence: string[],
+): BuildPlan {
+  return {
+    toolchain: 'node',
+    packageManager,
+    packageManagerVersion: version,
+    install,
+    build,
+    keyFiles,
+    evidence,
+    manifest: 'package.json',
+  };
 }
 
 function planPython(files: ProjectFiles): BuildPlan {
@@ -232,7 +306,15 @@ function planPython(files: ProjectFiles): BuildPlan {
   const keyFiles: string[] = [];
   const evidence: string[] = [];
   if (files.exists('requirements.txt')) {
-    install.push([venvPython, '-m', 'pip', 'install', '--disable-pip-version-check', '-r', 'requirements.txt']);
+    install.push([
+      venvPython,
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '-r',
+      'requirements.txt',
+    ]);
     keyFiles.push('requirements*.txt');
     evidence.push('requirements.txt');
   }

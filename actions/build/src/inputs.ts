@@ -22,7 +22,10 @@ function command(reader: InputReader, name: 'install-command' | 'build-command')
   return parseCommandLine(name, value);
 }
 
-export function getInputs(reader = new InputReader(), workspace = process.env['GITHUB_WORKSPACE'] ?? process.cwd()): Inputs {
+export function getInputs(
+  reader = new InputReader(),
+  workspace = process.env['GITHUB_WORKSPACE'] ?? process.cwd(),
+): Inputs {
   const dir = reader.string('working-directory', { default: '.' });
   const workingDirectory = isAbsolute(dir) ? dir : resolve(workspace, dir);
   if (relative(workspace, workingDirectory).startsWith('..')) {

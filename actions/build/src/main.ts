@@ -32,14 +32,20 @@ export async function run(): Promise<void> {
     const inputs = getInputs();
     const dir = inputs.workingDirectory;
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw InputError.invalid('working-directory', relative(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), dir) || dir, 'an existing folder in the workspace');
+      throw InputError.invalid(
+        'working-directory',
+        relative(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), dir) || dir,
+        'an existing folder in the workspace',
+      );
     }
     const files = projectFiles(dir);
     const plan = planBuild(files, inputs.toolchain, dir);
     assertToolchainFits(plan, files, inputs.toolchain);
     const install = inputs.installCommand ?? plan.install;
     const build = inputs.buildCommand ?? plan.build;
-    info(`Toolchain: ${plan.toolchain} (${plan.packageManager}${plan.packageManagerVersion ? ` ${plan.packageManagerVersion}` : ''}), from ${plan.evidence.join(', ')}`);
+    info(
+      `Toolchain: ${plan.toolchain} (${plan.packageManager}${plan.packageManagerVersion ? ` ${plan.packageManagerVersion}` : ''}), from ${plan.evidence.join(', ')}`,
+    );
 
     const { exec, getExecOutput } = await import('@actions/exec');
     const env: Record<string, string> = { ...(process.env as Record<string, string>) };
@@ -47,7 +53,12 @@ export async function run(): Promise<void> {
     env['COREPACK_ENABLE_DOWNLOAD_PROMPT'] ??= '0';
     const query = async (argv: readonly string[], cwd: string): Promise<string | undefined> => {
       try {
-        const result = await getExecOutput(argv[0] as string, argv.slice(1), { cwd, env, silent: true, ignoreReturnCode: true });
+        const result = await getExecOutput(argv[0] as string, argv.slice(1), {
+          cwd,
+          env,
+          silent: true,
+          ignoreReturnCode: true,
+        });
         return result.exitCode === 0 ? result.stdout.trim() : undefined;
       } catch {
         return undefined;
@@ -78,15 +89,17 @@ export async function run(): Promise<void> {
 
     if (cache && !cacheHit && (failure === undefined || inputs.saveOnFailure)) {
       await group('Save dependency cache', async () => {
-        const paths = existingPaths(cache.paths);
-        if (paths.length === 0) {
+        const present = existingPaths(cache.paths);
+        if (present.length === 0) {
           info(`Nothing to cache: none of ${cache.paths.join(', ')} exists after the build`);
           return;
         }
         const { saveCache } = await import('@actions/cache');
+        // All paths, present or not, exactly as restore was given them: the cache version is a hash of the
+        // path list, so saving a filtered list would create an entry that restore can never match.
         // @actions/cache reports its own failures as warnings; a cache problem never fails the build.
-        const id = await saveCache(paths, cache.key);
-        if (id > 0) info(`Saved ${paths.join(', ')} as ${cache.key}`);
+        const id = await saveCache(cache.paths.slice(), cache.key);
+        if (id > 0) info(`Saved ${present.join(', ')} as ${cache.key}`);
       });
     } else if (cache && cacheHit) {
       info(`Cache ${cache.key} was restored exactly; not saving it again`);
@@ -127,9 +140,19 @@ async function prepareCache(
   return { paths, ...keys };
 }
 
-type ExecFn = (command: string, args?: string[], options?: { cwd?: string; env?: Record<string, string>; ignoreReturnCode?: boolean }) => Promise<number>;
+type ExecFn = (
+  command: string,
+  args?: string[],
+  options?: { cwd?: string; env?: Record<string, string>; ignoreReturnCode?: boolean },
+) => Promise<number>;
 
-async function runPhase(label: string, commands: readonly Argv[], cwd: string, env: Record<string, string>, exec: ExecFn): Promise<void> {
+async function runPhase(
+  label: string,
+  commands: readonly Argv[],
+  cwd: string,
+  env: Record<string, string>,
+  exec: ExecFn,
+): Promise<void> {
   if (commands.length === 0) {
     info(`${label}: nothing to run`);
     return;
@@ -140,9 +163,17 @@ async function runPhase(label: string, commands: readonly Argv[], cwd: string, e
       try {
         code = await exec(argv[0], argv.slice(1), { cwd, env, ignoreReturnCode: true });
       } catch (error) {
-        throw new CommandError(`${label}: could not run ${showCommand(argv)}: ${messageOf(error)}. Is ${argv[0]} installed and on PATH?`, null, { cause: error });
+        throw new CommandError(
+          `${label}: could not run ${showCommand(argv)}: ${messageOf(error)}. Is ${argv[0]} installed and on PATH?`,
+          null,
+          { cause: error },
+        );
       }
-      if (code !== 0) throw new CommandError(`${label} failed: ${showCommand(argv)} exited with code ${code} (see the "${label}" log group above)`, code);
+      if (code !== 0)
+        throw new CommandError(
+          `${label} failed: ${showCommand(argv)} exited with code ${code} (see the "${label}" log group above)`,
+          code,
+        );
     }
   });
 }
@@ -156,5 +187,9 @@ async function computeVersion(
   const tags = (await query(['git', 'tag', '--points-at', 'HEAD'], dir))?.split('\n').filter(Boolean) ?? [];
   const shortSha = await query(['git', 'rev-parse', '--short=7', 'HEAD'], dir);
   const manifestText = plan.manifest ? files.read(plan.manifest) : undefined;
-  return buildVersion({ tags, shortSha, manifestVersion: plan.manifest && manifestText ? manifestVersion(plan.manifest, manifestText) : undefined });
+  return buildVersion({
+    tags,
+    shortSha,
+    manifestVersion: plan.manifest && manifestText ? manifestVersion(plan.manifest, manifestText) : undefined,
+  });
 }

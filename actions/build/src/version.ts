@@ -8,7 +8,9 @@ const SEMVER_TAG = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$
 
 /** The highest semver among the tags pointing at HEAD, without its `v`. */
 export function versionFromTags(tags: readonly string[]): string | undefined {
-  const versions = tags.map((t) => SEMVER_TAG.exec(t.trim())?.[1]).filter((v): v is string => v !== undefined);
+  const versions = tags
+    .map((t) => SEMVER_TAG.exec(t.trim())?.[1])
+    .filter((v): v is string => v !== undefined);
   return versions.sort(compareSemver).pop();
 }
 
@@ -48,7 +50,10 @@ export function manifestVersion(file: string, text: string): string | undefined 
   }
   if (name === 'pom.xml') {
     // The project's own <version>, not the parent's or a dependency's.
-    const withoutNested = text.replace(/<parent>[\s\S]*?<\/parent>|<dependencies>[\s\S]*?<\/dependencies>|<dependencyManagement>[\s\S]*?<\/dependencyManagement>|<build>[\s\S]*?<\/build>|<profiles>[\s\S]*?<\/profiles>/g, '');
+    const withoutNested = text.replace(
+      /<parent>[\s\S]*?<\/parent>|<dependencies>[\s\S]*?<\/dependencies>|<dependencyManagement>[\s\S]*?<\/dependencyManagement>|<build>[\s\S]*?<\/build>|<profiles>[\s\S]*?<\/profiles>/g,
+      '',
+    );
     const version = /<version>\s*([^<\s]+)\s*<\/version>/.exec(withoutNested)?.[1];
     return version && !version.includes('${') ? version : undefined;
   }
@@ -57,7 +62,11 @@ export function manifestVersion(file: string, text: string): string | undefined 
 }
 
 /** Combine: the tag wins; else manifest version + short sha; else 0.0.0-<sha>; else the manifest version alone. */
-export function buildVersion(options: { tags: readonly string[]; shortSha: string | undefined; manifestVersion: string | undefined }): string {
+export function buildVersion(options: {
+  tags: readonly string[];
+  shortSha: string | undefined;
+  manifestVersion: string | undefined;
+}): string {
   const tagged = versionFromTags(options.tags);
   if (tagged) return tagged;
   const base = options.manifestVersion ?? '0.0.0';

@@ -4,9 +4,18 @@ import { parseCommandLine } from '../../../actions/build/src/command-line.js';
 describe('install-command / build-command', () => {
   test.each([
     ['make dist', [['make', 'dist']]],
-    ['npm run build -- --mode "production build"', [['npm', 'run', 'build', '--', '--mode', 'production build']]],
+    [
+      'npm run build -- --mode "production build"',
+      [['npm', 'run', 'build', '--', '--mode', 'production build']],
+    ],
     ["echo 'a b' c\\ d", [['echo', 'a b', 'c d']]],
-    ['go generate ./...\ngo build -o bin/app .', [['go', 'generate', './...'], ['go', 'build', '-o', 'bin/app', '.']]],
+    [
+      'go generate ./...\ngo build -o bin/app .',
+      [
+        ['go', 'generate', './...'],
+        ['go', 'build', '-o', 'bin/app', '.'],
+      ],
+    ],
     ['# comment\n  make  ', [['make']]],
     ['say "quote \\" inside"', [['say', 'quote " inside']]],
   ])('%j', (value, expected) => {
