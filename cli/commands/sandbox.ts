@@ -11,11 +11,14 @@ export interface SandboxSubcommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {};
+const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {
+  'actions-cache': async () => (await import('./sandbox/actions-cache.js')).subcommand,
+};
 
 export const command: Command = {
   name: 'sandbox',
-  summary: 'start, inspect and stop the local services (registry, Prometheus, git, Argo CD and Slack stand-ins)',
+  summary:
+    'start, inspect and stop the local services (registry, Prometheus, git, Argo CD and Slack stand-ins)',
   usage: 'paved sandbox <subcommand> [options]',
   async run(args, io) {
     const [name, ...rest] = args;
@@ -29,7 +32,10 @@ export const command: Command = {
       return 2;
     }
     const load = subcommands[name];
-    if (!load) return io.usageError(`unknown sandbox subcommand ${JSON.stringify(name)}; subcommands: ${names.join(', ') || 'none yet'}`);
+    if (!load)
+      return io.usageError(
+        `unknown sandbox subcommand ${JSON.stringify(name)}; subcommands: ${names.join(', ') || 'none yet'}`,
+      );
     return (await load()).run(rest, io);
   },
 };
