@@ -101,6 +101,7 @@ async function runBuild(
     GITHUB_OUTPUT: outputFile,
     RUNNER_TEMP: join(home, 'runner-temp'),
     RUNNER_OS: 'Linux',
+    PATH: options.path ? `${options.path}:${process.env['PATH'] ?? ''}` : (process.env['PATH'] ?? ''),
     ...(options.cache === false ? {} : service.env),
   };
   for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
@@ -200,6 +201,41 @@ describe('real builds with a cold then warm dependency cache', () => {
     expect(run.status, run.log).toBe(0);
     expect(run.outputs).toMatchObject({ toolchain: 'go', 'package-manager': 'go', 'cache-hit': 'false' });
     expect(run.outputs['version']).toMatch(/^0\.0\.0-[0-9a-f]{7}$/);
+  });
+});
+
+describe('Maven and Gradle (their plugins cannot be fetched here): the exact commands the action runs', () => {
+  /** A stand-in executable that records its arguments, one run per line. */
+  function recorder(dir: string, name: string): string {
+    const log = join(dir, `${name}.calls`);
+    writeFileSync(join(dir, name), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\n`, { mode: 0o755 });
+    return log;
+  }
+
+  test('maven: dependency:go-offline, then package without tests; version from the pom', async () => {
+    const workspace = checkout('maven');
+    const bin = mkdtempSync(join(root, 'bin-'));
+    const calls = recorder(bin, 'mvn');
+    const run = await runBuild(workspace, { cache: 'false' }, { path: bin });
+    expect(run.status, run.log).toBe(0);
+    expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean)).toEqual([
+      '--batch-mode --no-transfer-progress dependency:go-offline',
+      '--batch-mode --no-transfer-progress package -DskipTests',
+    ]);
+    expect(run.outputs).toMatchObject({ toolchain: 'maven', 'package-manager': 'maven' });
+    expect(run.outputs['version']).toMatch(/^2\.4\.0-[0-9a-f]{7}$/);
+  });
+
+  test('gradle: the project wrapper (./gradlew assemble); version from gradle.properties', async () => {
+    const workspace = checkout('gradle');
+    const calls = recorder(workspace, 'gradlew');
+    const run = await runBuild(workspace, { cache: 'false' });
+    expect(run.status, run.log).toBe(0);
+    expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean)).toEqual([
+      'assemble --no-daemon --console=plain',
+    ]);
+    expect(run.outputs).toMatchObject({ toolchain: 'gradle', 'package-manager': 'gradle' });
+    expect(run.outputs['version']).toMatch(/^1\.9\.0-[0-9a-f]{7}$/);
   });
 });
 
