@@ -12,6 +12,7 @@ import type { Command, CliIo } from './command.js';
 const commands: Record<string, () => Promise<Command>> = {
   catalog: async () => (await import('./commands/catalog.js')).command,
   sandbox: async () => (await import('./commands/sandbox.js')).command,
+  run: async () => (await import('./commands/run.js')).command,
 };
 
 /** Paved's version: from the nearest package.json named "paved" above this module (source or bundle). */

@@ -4,6 +4,8 @@
  * workflow-parser token trees (`${{ }}` in any value, `${{ insert }}` in mappings).
  */
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
+import { TokenType } from '@actions/expressions/lexer';
+import { parse as parseYaml } from 'yaml';
 import type { ExpressionData } from '@actions/expressions/data/expressiondata';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
@@ -104,6 +106,10 @@ function parse(expression: string, contextNames: string[]) {
   if (!ast) {
     try {
       const lexed = new Lexer(expression).lex();
+      // The lexer unescapes only the first '' in a string literal; every '' is one quote.
+      for (const token of lexed.tokens) {
+        if (token.type === TokenType.STRING && token.lexeme.length >= 2) token.value = token.lexeme.slice(1, -1).replace(/''/g, "'");
+      }
       ast = new Parser(lexed.tokens, contextNames, FUNCTION_INFO).parse();
     } catch (error) {
       throw new ExpressionError(`The expression '${expression}' is not valid: ${(error as Error).message}`);
@@ -201,13 +207,57 @@ function findClose(text: string, from: number): number {
   return -1;
 }
 
+const blockExpressions = new WeakMap<BasicExpressionToken, string>();
+
+/** Build `format('…{0}…', expr0, …)` for a string with `${{ }}` parts, as the parser does for scalars. */
+export function formatExpression(text: string): string {
+  let literal = '';
+  const args: string[] = [];
+  let rest = text;
+  for (;;) {
+    const start = rest.indexOf('${{');
+    const end = start < 0 ? -1 : findClose(rest, start + 3);
+    if (start < 0 || end < 0) break;
+    literal += escapeFormat(rest.slice(0, start)) + `{${args.length}}`;
+    args.push(rest.slice(start + 3, end).trim());
+    rest = rest.slice(end + 2);
+  }
+  literal += escapeFormat(rest);
+  return `format('${literal}'${args.map((arg) => `, ${arg}`).join('')})`;
+}
+
+function escapeFormat(text: string): string {
+  return text.replace(/'/g, "''").replace(/\{/g, '{{').replace(/\}/g, '}}');
+}
+
+/**
+ * The expression of a token. For block scalars (`run: |`) with `${{ }}` the parser builds the format
+ * string from the raw source, keeping the YAML indentation; the value is decoded here instead.
+ */
+function expressionOf(token: BasicExpressionToken): string {
+  if (!token.blockScalarHeader || token.source === undefined) return token.expression;
+  let cached = blockExpressions.get(token);
+  if (cached === undefined) {
+    cached = token.expression;
+    try {
+      const decoded: unknown = parseYaml(`value: ${token.blockScalarHeader}\n${token.source}`);
+      const value = (decoded as { value?: unknown } | null)?.value;
+      if (typeof value === 'string') cached = formatExpression(value);
+    } catch {
+      // keep the parser's expression
+    }
+    blockExpressions.set(token, cached);
+  }
+  return cached;
+}
+
 /** Evaluate a workflow-parser token tree into a plain value. */
 export function evaluateToken(token: TemplateToken | undefined, scope: ExpressionScope): Value {
   if (!token) return null;
   if (token instanceof StringToken) return token.value;
   if (token instanceof NumberToken) return token.value;
   if (token instanceof BooleanToken) return token.value;
-  if (token instanceof BasicExpressionToken) return evaluate(token.expression, scope);
+  if (token instanceof BasicExpressionToken) return evaluate(expressionOf(token), scope);
   if (token instanceof SequenceToken) {
     const out: Value[] = [];
     for (const item of token) out.push(evaluateToken(item, scope));

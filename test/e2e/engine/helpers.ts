@@ -8,6 +8,8 @@ import { runWorkflow } from '../../../engine/index.js';
 import type { LogEvent, RunOptions, RunResult } from '../../../engine/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Where the fixture repositories live. */
+export const fixturesDir = join(here, 'fixtures');
 const made: string[] = [];
 
 function git(cwd: string, ...args: string[]): void {
