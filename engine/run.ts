@@ -213,6 +213,9 @@ class Runner {
     shared.signal.addEventListener('abort', onRunAbort, { once: true });
     const outputs: Record<string, string> = {};
     const legResults: Conclusion[] = [];
+    // Reported in matrix order, whatever order the legs finish in.
+    const reported: JobResult[][] = legs.map(() => []);
+    const report = (index: number, result: JobResult): void => void (reported[index] as JobResult[]).push(result);
     await Promise.all(
       legs.map(async (leg, index) => {
         const release = await legSlots.acquire();
@@ -223,7 +226,7 @@ class Runner {
           if (failFastController.signal.aborted) {
             shared.emit({ kind: 'job-start', job: name, text: name });
             shared.emit({ kind: 'job-end', job: name, text: 'cancelled' });
-            this.results.push({ id: `${scope.idPrefix}${job.id}`, name, matrix, outcome: 'cancelled', conclusion: 'cancelled', outputs: {}, steps: [], durationMs: 0, summary: '', workspace: undefined });
+            report(index, { id: `${scope.idPrefix}${job.id}`, name, matrix, outcome: 'cancelled', conclusion: 'cancelled', outputs: {}, steps: [], durationMs: 0, summary: '', workspace: undefined });
             legResults.push('cancelled');
             return;
           }
@@ -243,7 +246,7 @@ class Runner {
                 needs: needs as unknown as Record<string, { result: string; outputs: Record<string, string> }>,
                 signal: failFastController.signal,
               });
-              this.results.push(jobResult);
+              report(index, jobResult);
               result = { result: jobResult.conclusion, outputs: jobResult.outputs };
             } finally {
               releaseSlot();
@@ -258,6 +261,7 @@ class Runner {
       }),
     );
     shared.signal.removeEventListener('abort', onRunAbort);
+    for (const results of reported) this.results.push(...results);
     const result: Conclusion = legResults.includes('failure') ? 'failure' : legResults.includes('cancelled') ? 'cancelled' : legResults.every((r) => r === 'skipped') ? 'skipped' : 'success';
     return { result, outputs };
   }
