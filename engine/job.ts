@@ -449,7 +449,8 @@ async function execProcess(
     env,
     cwd: opts.cwd,
     ...(opts.timeoutMinutes !== undefined ? { timeoutMs: opts.timeoutMinutes * 60_000 } : {}),
-    signal: run.signal,
+    // Steps that still run after cancellation (always(), cancelled()) are not cancelled again.
+    ...(run.signal.aborted ? {} : { signal: run.signal }),
     onLine,
     onStart: (pid) => run.processGroups.add(pid),
   });

@@ -164,7 +164,19 @@ export async function parseWorkflowText(file: string, content: string): Promise<
     );
   }
   const template = await convertWorkflowTemplate(parsed.context, parsed.value);
-  if (template.errors?.length) throw new WorkflowSyntaxError(template.errors.map((error) => problemFromMessage(file, error.Message)));
+  if (template.errors?.length) {
+    // One cycle is reported once per job on it; the first names it well enough.
+    let cycleSeen = false;
+    const problems = template.errors
+      .map((error) => problemFromMessage(file, error.Message))
+      .filter((problem) => {
+        if (!problem.includes('creates a cycle')) return true;
+        if (cycleSeen) return false;
+        cycleSeen = true;
+        return true;
+      });
+    throw new WorkflowSyntaxError(problems);
+  }
   const root = parsed.value;
   const jobsToken = find(root, 'jobs');
   const on = find(root, 'on');
