@@ -233,7 +233,11 @@ class JobRun {
     const status: StatusScope = { status: () => (this.status === 'cancelled' ? 'cancelled' : frame.status) };
     return {
       contexts: {
-        github: { ...this.github, ...extraGithub },
+        github: {
+          ...this.github,
+          ...(frame.action ? { action_path: frame.action.path, action_repository: frame.action.repository, action_ref: frame.action.ref } : {}),
+          ...extraGithub,
+        },
         env,
         vars: this.shared.options.vars ?? {},
         secrets: this.input.scope.secrets,

@@ -47,6 +47,7 @@ describe('composite actions', () => {
     const lines = r.lines('use');
     expect(lines).toContain('name=ab caller-env=from-caller inner-env=composite-step-env action-path-set=yes');
     expect(lines).toContain('after-inner=abab env-now=visible-later');
+    expect(lines).toContain('action-path-context=outer cwd=outer');
     expect(lines).toContain('name=default-name caller-env= inner-env=composite-step-env action-path-set=yes');
     expect(lines).toContain('combined=abab-o env=visible-later caller-env-leak=[]');
     expect(lines).not.toContain('never');
