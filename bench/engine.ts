@@ -28,11 +28,20 @@ function makeRepo(): string {
   writeFileSync(join(repo, 'actions', 'noop', 'index.js'), "console.log('action ' + process.env.INPUT_N);\n");
   const steps: string[] = [];
   for (let i = 0; i < RUN_STEPS; i++) steps.push(`      - run: echo step ${i}`);
-  for (let i = 0; i < ACTION_STEPS; i++) steps.push(`      - uses: ./actions/noop\n        with:\n          n: '${i}'`);
+  for (let i = 0; i < ACTION_STEPS; i++)
+    steps.push(`      - uses: ./actions/noop\n        with:\n          n: '${i}'`);
   const jobs: string[] = [];
-  for (let j = 0; j < JOBS; j++) jobs.push(`  job${j}:\n    runs-on: ubuntu-latest\n    steps:\n${steps.join('\n')}`);
-  writeFileSync(join(repo, '.github', 'workflows', 'bench.yml'), `name: bench\non: push\njobs:\n${jobs.join('\n')}\n`);
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'user.name=b', '-c', 'user.email=b@b', 'commit', '-qm', 'bench']]) {
+  for (let j = 0; j < JOBS; j++)
+    jobs.push(`  job${j}:\n    runs-on: ubuntu-latest\n    steps:\n${steps.join('\n')}`);
+  writeFileSync(
+    join(repo, '.github', 'workflows', 'bench.yml'),
+    `name: bench\non: push\njobs:\n${jobs.join('\n')}\n`,
+  );
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['-c', 'user.name=b', '-c', 'user.email=b@b', 'commit', '-qm', 'bench'],
+  ]) {
     spawnSync('git', args, { cwd: repo });
   }
   return repo;
@@ -62,7 +71,11 @@ async function raw(repo: string): Promise<number> {
         writeFileSync(script, `echo step ${i}`);
         await spawnQuiet('bash', ['-e', script], process.env);
       }
-      for (let i = 0; i < ACTION_STEPS; i++) await spawnQuiet(process.execPath, [join(repo, 'actions', 'noop', 'index.js')], { ...process.env, INPUT_N: String(i) });
+      for (let i = 0; i < ACTION_STEPS; i++)
+        await spawnQuiet(process.execPath, [join(repo, 'actions', 'noop', 'index.js')], {
+          ...process.env,
+          INPUT_N: String(i),
+        });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -74,10 +87,15 @@ async function raw(repo: string): Promise<number> {
 async function engine(repo: string): Promise<number> {
   let lines = 0;
   const started = performance.now();
-  const result = await runWorkflow({ workflow: join(repo, '.github', 'workflows', 'bench.yml'), concurrency, onLog: (e) => void (e.kind === 'line' && lines++) });
+  const result = await runWorkflow({
+    workflow: join(repo, '.github', 'workflows', 'bench.yml'),
+    concurrency,
+    onLog: (e) => void (e.kind === 'line' && lines++),
+  });
   const elapsed = performance.now() - started;
   if (result.exitCode !== 0) throw new Error(`bench workflow failed: ${JSON.stringify(result.annotations)}`);
-  if (lines !== JOBS * (RUN_STEPS + ACTION_STEPS)) throw new Error(`expected ${JOBS * (RUN_STEPS + ACTION_STEPS)} output lines, got ${lines}`);
+  if (lines !== JOBS * (RUN_STEPS + ACTION_STEPS))
+    throw new Error(`expected ${JOBS * (RUN_STEPS + ACTION_STEPS)} output lines, got ${lines}`);
   return elapsed;
 }
 
@@ -99,14 +117,18 @@ try {
   const steps = JOBS * (RUN_STEPS + ACTION_STEPS);
   const e = median(engineTimes);
   const r = median(rawTimes);
-  console.log(`${JOBS} jobs × (${RUN_STEPS} run: + ${ACTION_STEPS} JavaScript action) steps = ${steps} steps, ${concurrency} job(s) at once, median of ${ROUNDS}`);
+  console.log(
+    `${JOBS} jobs × (${RUN_STEPS} run: + ${ACTION_STEPS} JavaScript action) steps = ${steps} steps, ${concurrency} job(s) at once, median of ${ROUNDS}`,
+  );
   console.log('');
   console.log('| what                         | wall time | per step |');
   console.log('|------------------------------|----------:|---------:|');
   console.log(`| raw spawn (baseline)         | ${(r / 1000).toFixed(2)}s | ${(r / steps).toFixed(1)}ms |`);
   console.log(`| paved run engine             | ${(e / 1000).toFixed(2)}s | ${(e / steps).toFixed(1)}ms |`);
   console.log('');
-  console.log(`engine / raw = ${(e / r).toFixed(2)}× (target ≤ 1.5×); engine overhead ${((e - r) / steps).toFixed(2)}ms per step (wall time, ${concurrency} in parallel)`);
+  console.log(
+    `engine / raw = ${(e / r).toFixed(2)}× (target ≤ 1.5×); engine overhead ${((e - r) / steps).toFixed(2)}ms per step (wall time, ${concurrency} in parallel)`,
+  );
 } finally {
   rmSync(repo, { recursive: true, force: true });
 }

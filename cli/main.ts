@@ -20,7 +20,10 @@ export function version(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'paved' && pkg.version) return pkg.version;
     } catch {
       // no package.json here; keep looking upward
@@ -71,7 +74,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     return 0;
   }
   const load = commands[name];
-  if (!load) return io.usageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(commands).sort().join(', ')}`);
+  if (!load)
+    return io.usageError(
+      `unknown command ${JSON.stringify(name)}; commands: ${Object.keys(commands).sort().join(', ')}`,
+    );
   const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(`Usage: ${command.usage}`);
@@ -82,7 +88,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     return await command.run(rest, io);
   } catch (error) {
     io.err(`paved ${name}: ${messageOf(error)}`);
-    if (io.env['RUNNER_DEBUG'] === '1' || io.env['PAVED_DEBUG'] === '1') io.err(String((error as Error).stack ?? ''));
+    if (io.env['RUNNER_DEBUG'] === '1' || io.env['PAVED_DEBUG'] === '1')
+      io.err(String((error as Error).stack ?? ''));
     return 1;
   }
 }

@@ -31,7 +31,9 @@ export function parseRemoteRef(uses: string): RemoteRef | undefined {
 /** Whether `uses` is GitHub's checkout action (any ref). */
 export function isCheckout(uses: string): boolean {
   const ref = parseRemoteRef(uses);
-  return !!ref && ref.owner.toLowerCase() === 'actions' && ref.repo.toLowerCase() === 'checkout' && ref.path === '';
+  return (
+    !!ref && ref.owner.toLowerCase() === 'actions' && ref.repo.toLowerCase() === 'checkout' && ref.path === ''
+  );
 }
 
 /**
@@ -66,23 +68,51 @@ export type ActionSource =
  * Resolve a step's `uses` to an action directory. `workspace` is where `./` paths are resolved
  * (the repository during validation, the job's workspace when running).
  */
-export function resolveAction(uses: string, workspace: string, actionMap: Record<string, string>, where: string): ActionSource {
-  if (uses.startsWith('docker://')) throw new EngineUsageError(`${where}: 'uses: ${uses}' is a container action; paved run runs steps on the host without Docker`);
+export function resolveAction(
+  uses: string,
+  workspace: string,
+  actionMap: Record<string, string>,
+  where: string,
+): ActionSource {
+  if (uses.startsWith('docker://'))
+    throw new EngineUsageError(
+      `${where}: 'uses: ${uses}' is a container action; paved run runs steps on the host without Docker`,
+    );
   if (uses.startsWith('./') || uses === '.') {
     const dir = join(workspace, uses);
     if (!existsSync(dir) || !statSync(dir).isDirectory() || !manifestPath(dir)) {
       throw new EngineUsageError(`${where}: 'uses: ${uses}' has no action.yml or action.yaml at ${dir}`);
     }
-    return checkRuntime(uses, { kind: 'action', dir, manifest: loadActionManifest(dir), repository: '', ref: '' }, where);
+    return checkRuntime(
+      uses,
+      { kind: 'action', dir, manifest: loadActionManifest(dir), repository: '', ref: '' },
+      where,
+    );
   }
   const mapped = mapRemote(uses, actionMap);
   if (mapped) {
-    if (!manifestPath(mapped)) throw new EngineUsageError(`${where}: --action-map sends 'uses: ${uses}' to ${mapped}, which has no action.yml or action.yaml`);
+    if (!manifestPath(mapped))
+      throw new EngineUsageError(
+        `${where}: --action-map sends 'uses: ${uses}' to ${mapped}, which has no action.yml or action.yaml`,
+      );
     const ref = parseRemoteRef(uses) as RemoteRef;
-    return checkRuntime(uses, { kind: 'action', dir: mapped, manifest: loadActionManifest(mapped), repository: `${ref.owner}/${ref.repo}`, ref: ref.ref }, where);
+    return checkRuntime(
+      uses,
+      {
+        kind: 'action',
+        dir: mapped,
+        manifest: loadActionManifest(mapped),
+        repository: `${ref.owner}/${ref.repo}`,
+        ref: ref.ref,
+      },
+      where,
+    );
   }
   if (isCheckout(uses)) return { kind: 'checkout' };
-  if (!parseRemoteRef(uses)) throw new EngineUsageError(`${where}: 'uses: ${uses}' is not a valid action reference; expected ./path or owner/repo[/path]@ref`);
+  if (!parseRemoteRef(uses))
+    throw new EngineUsageError(
+      `${where}: 'uses: ${uses}' is not a valid action reference; expected ./path or owner/repo[/path]@ref`,
+    );
   throw new EngineUsageError(unmappedMessage(uses, where));
 }
 
@@ -91,28 +121,48 @@ const NODE_RUNTIMES = new Set(['node12', 'node16', 'node20', 'node24']);
 function checkRuntime(uses: string, source: ActionSource & { kind: 'action' }, where: string): ActionSource {
   const using = source.manifest.runs.using.toLowerCase();
   if (NODE_RUNTIMES.has(using)) {
-    if (typeof source.manifest.runs['main'] !== 'string') throw new EngineUsageError(`${where}: ${source.manifest.path} has no 'runs.main'`);
+    if (typeof source.manifest.runs['main'] !== 'string')
+      throw new EngineUsageError(`${where}: ${source.manifest.path} has no 'runs.main'`);
     return source;
   }
   if (using === 'composite') {
-    if (!Array.isArray(source.manifest.runs['steps'])) throw new EngineUsageError(`${where}: ${source.manifest.path} is a composite action without 'runs.steps'`);
+    if (!Array.isArray(source.manifest.runs['steps']))
+      throw new EngineUsageError(
+        `${where}: ${source.manifest.path} is a composite action without 'runs.steps'`,
+      );
     return source;
   }
-  if (using === 'docker') throw new EngineUsageError(`${where}: 'uses: ${uses}' is a Docker action; paved run runs steps on the host without Docker`);
-  throw new EngineUsageError(`${where}: ${source.manifest.path} uses 'runs.using: ${source.manifest.runs.using}'; supported are node12, node16, node20, node24 and composite`);
+  if (using === 'docker')
+    throw new EngineUsageError(
+      `${where}: 'uses: ${uses}' is a Docker action; paved run runs steps on the host without Docker`,
+    );
+  throw new EngineUsageError(
+    `${where}: ${source.manifest.path} uses 'runs.using: ${source.manifest.runs.using}'; supported are node12, node16, node20, node24 and composite`,
+  );
 }
 
 /** Resolve a reusable workflow reference to a file on disk. */
-export function resolveWorkflowRef(uses: string, repoRoot: string, actionMap: Record<string, string>, where: string): string {
+export function resolveWorkflowRef(
+  uses: string,
+  repoRoot: string,
+  actionMap: Record<string, string>,
+  where: string,
+): string {
   if (uses.startsWith('./')) {
     const file = join(repoRoot, uses);
-    if (!existsSync(file)) throw new EngineUsageError(`${where}: reusable workflow ${uses} does not exist (looked at ${file})`);
+    if (!existsSync(file))
+      throw new EngineUsageError(`${where}: reusable workflow ${uses} does not exist (looked at ${file})`);
     return file;
   }
   const mapped = mapRemote(uses, actionMap);
   if (mapped) {
-    if (!existsSync(mapped)) throw new EngineUsageError(`${where}: --action-map sends 'uses: ${uses}' to ${mapped}, which does not exist`);
+    if (!existsSync(mapped))
+      throw new EngineUsageError(
+        `${where}: --action-map sends 'uses: ${uses}' to ${mapped}, which does not exist`,
+      );
     return mapped;
   }
-  throw new EngineUsageError(unmappedMessage(uses, where).replace('remote action', 'remote reusable workflow'));
+  throw new EngineUsageError(
+    unmappedMessage(uses, where).replace('remote action', 'remote reusable workflow'),
+  );
 }

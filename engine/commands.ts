@@ -139,7 +139,8 @@ export class Masker {
   add(value: string | undefined): void {
     if (!value || !value.trim()) return;
     const forms = new Set<string>([value]);
-    if (/[\r\n]/.test(value)) for (const line of value.split(/\r?\n/)) if (line.trim()) forms.add(line.trim());
+    if (/[\r\n]/.test(value))
+      for (const line of value.split(/\r?\n/)) if (line.trim()) forms.add(line.trim());
     for (const form of [...forms]) {
       forms.add(JSON.stringify(form).slice(1, -1));
       forms.add(encodeURIComponent(form));

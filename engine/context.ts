@@ -93,10 +93,18 @@ export function workflowDisplayName(scope: WorkflowScope): string {
 }
 
 /** The `github` context for a job (step-specific fields are added per step). */
-export function githubContext(shared: RunShared, scope: WorkflowScope, jobId: string, workspace: string, token: string | undefined): Record<string, Value> {
+export function githubContext(
+  shared: RunShared,
+  scope: WorkflowScope,
+  jobId: string,
+  workspace: string,
+  token: string | undefined,
+): Record<string, Value> {
   const repo = shared.repo;
   const repository = `${repo.owner}/${repo.name}`;
-  const refName = shared.ref.replace(/^refs\/(heads|tags)\//, '').replace(/^refs\/pull\/(\d+)\/merge$/, '$1/merge');
+  const refName = shared.ref
+    .replace(/^refs\/(heads|tags)\//, '')
+    .replace(/^refs\/pull\/(\d+)\/merge$/, '$1/merge');
   return {
     action: '',
     action_path: '',

@@ -50,7 +50,8 @@ export function toData(value: unknown): ExpressionData {
   if (Array.isArray(value)) return new data.Array(...value.map(toData));
   if (typeof value === 'object') {
     const dict = new data.Dictionary();
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) if (item !== undefined) dict.add(key, toData(item));
+    for (const [key, item] of Object.entries(value as Record<string, unknown>))
+      if (item !== undefined) dict.add(key, toData(item));
     return dict;
   }
   return new data.StringData(String(value));
@@ -108,7 +109,8 @@ function parse(expression: string, contextNames: string[]) {
       const lexed = new Lexer(expression).lex();
       // The lexer unescapes only the first '' in a string literal; every '' is one quote.
       for (const token of lexed.tokens) {
-        if (token.type === TokenType.STRING && token.lexeme.length >= 2) token.value = token.lexeme.slice(1, -1).replace(/''/g, "'");
+        if (token.type === TokenType.STRING && token.lexeme.length >= 2)
+          token.value = token.lexeme.slice(1, -1).replace(/''/g, "'");
       }
       ast = new Parser(lexed.tokens, contextNames, FUNCTION_INFO).parse();
     } catch (error) {
@@ -122,7 +124,12 @@ function parse(expression: string, contextNames: string[]) {
 function functionsFor(scope: ExpressionScope): Map<string, FunctionDefinition> {
   const status = (): string => scope.status?.status() ?? 'success';
   const fns = new Map<string, FunctionDefinition>();
-  const define = (name: string, min: number, max: number, call: (...args: ExpressionData[]) => ExpressionData): void => {
+  const define = (
+    name: string,
+    min: number,
+    max: number,
+    call: (...args: ExpressionData[]) => ExpressionData,
+  ): void => {
     fns.set(name.toLowerCase(), { name, minArgs: min, maxArgs: max, call });
   };
   define('success', 0, 0, () => new data.BooleanData(status() === 'success'));
@@ -133,8 +140,16 @@ function functionsFor(scope: ExpressionScope): Map<string, FunctionDefinition> {
     return new data.BooleanData(scope.status?.failed ? scope.status.failed() : status() === 'failure');
   });
   define('hashFiles', 1, 255, (...args) => {
-    if (!scope.workspace) throw new ExpressionError('hashFiles() is only available where a workspace exists (steps, job outputs)');
-    return new data.StringData(hashFiles(scope.workspace, args.map((arg) => arg.coerceString())));
+    if (!scope.workspace)
+      throw new ExpressionError(
+        'hashFiles() is only available where a workspace exists (steps, job outputs)',
+      );
+    return new data.StringData(
+      hashFiles(
+        scope.workspace,
+        args.map((arg) => arg.coerceString()),
+      ),
+    );
   });
   return fns;
 }
@@ -162,7 +177,11 @@ export function hasStatusFunction(expression: string): boolean {
  * Evaluate an `if:` condition written by hand (composite steps, pre-if/post-if from action.yml):
  * `${{ }}` is optional, and without a status function `success() && (…)` is implied.
  */
-export function evaluateCondition(condition: string | undefined, scope: ExpressionScope, defaultCondition = 'success()'): boolean {
+export function evaluateCondition(
+  condition: string | undefined,
+  scope: ExpressionScope,
+  defaultCondition = 'success()',
+): boolean {
   let expression = (condition ?? '').trim();
   const wrapped = /^\$\{\{([\s\S]*)\}\}$/.exec(expression);
   if (wrapped && !wrapped[1]?.includes('}}')) expression = (wrapped[1] ?? '').trim();
@@ -191,7 +210,9 @@ export function interpolate(text: string, scope: ExpressionScope): Value {
   }
   if (rest) parts.push(rest);
   if (parts.length === 1 && typeof parts[0] === 'object') return evaluate(parts[0].expr, scope);
-  return parts.map((part) => (typeof part === 'string' ? part : asString(evaluate(part.expr, scope)))).join('');
+  return parts
+    .map((part) => (typeof part === 'string' ? part : asString(evaluate(part.expr, scope))))
+    .join('');
 }
 
 /** Index of the `}}` closing an expression, skipping string literals. */
@@ -268,8 +289,10 @@ export function evaluateToken(token: TemplateToken | undefined, scope: Expressio
     for (const pair of token) {
       if (pair.key instanceof InsertExpressionToken) {
         const inserted = evaluateToken(pair.value, scope);
-        if (inserted && typeof inserted === 'object' && !Array.isArray(inserted)) Object.assign(out, inserted);
-        else throw new ExpressionError(`\${{ insert }} must produce a mapping; got ${JSON.stringify(inserted)}`);
+        if (inserted && typeof inserted === 'object' && !Array.isArray(inserted))
+          Object.assign(out, inserted);
+        else
+          throw new ExpressionError(`\${{ insert }} must produce a mapping; got ${JSON.stringify(inserted)}`);
         continue;
       }
       out[asString(evaluateToken(pair.key, scope))] = evaluateToken(pair.value, scope);
@@ -280,10 +303,14 @@ export function evaluateToken(token: TemplateToken | undefined, scope: Expressio
 }
 
 /** Evaluate a mapping token (env:, with:, outputs:) into strings. */
-export function evaluateStringMap(token: TemplateToken | undefined, scope: ExpressionScope): Record<string, string> {
+export function evaluateStringMap(
+  token: TemplateToken | undefined,
+  scope: ExpressionScope,
+): Record<string, string> {
   const value = evaluateToken(token, scope);
   const out: Record<string, string> = {};
-  if (value && typeof value === 'object' && !Array.isArray(value)) for (const [key, item] of Object.entries(value)) out[key] = asString(item);
+  if (value && typeof value === 'object' && !Array.isArray(value))
+    for (const [key, item] of Object.entries(value)) out[key] = asString(item);
   return out;
 }
 
@@ -291,7 +318,11 @@ export function evaluateStringMap(token: TemplateToken | undefined, scope: Expre
  * Evaluate an `env:` mapping over `base`. Keys of one mapping do not see each other: the runner
  * evaluates the whole mapping against the env context of the enclosing level.
  */
-export function evaluateEnvMap(token: TemplateToken | undefined, scope: ExpressionScope, base: Record<string, string>): Record<string, string> {
+export function evaluateEnvMap(
+  token: TemplateToken | undefined,
+  scope: ExpressionScope,
+  base: Record<string, string>,
+): Record<string, string> {
   if (!token) return { ...base };
   return { ...base, ...evaluateStringMap(token, { ...scope, contexts: { ...scope.contexts, env: base } }) };
 }

@@ -98,7 +98,10 @@ function matches(regex: RegExp, file: string): boolean {
 
 /** The workspace files `patterns` select, sorted. */
 export function matchFiles(workspace: string, patterns: string[]): string[] {
-  const compiled = patterns.flatMap((p) => p.split('\n')).map((p) => compile(resolve(workspace), p)).filter((p): p is CompiledPattern => !!p);
+  const compiled = patterns
+    .flatMap((p) => p.split('\n'))
+    .map((p) => compile(resolve(workspace), p))
+    .filter((p): p is CompiledPattern => !!p);
   const candidates = new Set<string>();
   for (const pattern of compiled) {
     if (pattern.negate) continue;

@@ -9,4 +9,13 @@
 export { runWorkflow } from './run.js';
 export { EngineUsageError } from './actions.js';
 export { WorkflowSyntaxError, loadWorkflow } from './workflow.js';
-export type { Annotation, Conclusion, JobResult, LogEvent, RunOptions, RunResult, StepResult, WorkflowRunResult } from './types.js';
+export type {
+  Annotation,
+  Conclusion,
+  JobResult,
+  LogEvent,
+  RunOptions,
+  RunResult,
+  StepResult,
+  WorkflowRunResult,
+} from './types.js';

@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ActionManifest } from '../shared/action-manifest.js';
-import { FileCommandError, parseCommand, parseKeyValueFile, parsePathFile, type WorkflowCommand } from './commands.js';
+import {
+  FileCommandError,
+  parseCommand,
+  parseKeyValueFile,
+  parsePathFile,
+  type WorkflowCommand,
+} from './commands.js';
 import { githubContext, runnerContext, type RunShared, type WorkflowScope } from './context.js';
 import {
   asString,
@@ -96,7 +102,8 @@ export interface JobInput {
 function numberFrom(value: Value, what: string): number | undefined {
   if (value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`'${what}' must be a number of minutes; got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`'${what}' must be a number of minutes; got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -119,8 +126,12 @@ function workflowStepSpec(step: StepModel): StepSpec {
     workingDirectory: (scope) => str(step.workingDirectory, scope) || undefined,
     env: (scope, base) => evaluateEnvMap(step.env, scope, base),
     with: (scope) => evaluateStringMap(step.with, scope),
-    continueOnError: (scope) => step.continueOnError !== undefined && isTruthy(evaluateToken(step.continueOnError, scope)),
-    timeoutMinutes: (scope) => (step.timeoutMinutes === undefined ? undefined : numberFrom(evaluateToken(step.timeoutMinutes, scope), 'timeout-minutes')),
+    continueOnError: (scope) =>
+      step.continueOnError !== undefined && isTruthy(evaluateToken(step.continueOnError, scope)),
+    timeoutMinutes: (scope) =>
+      step.timeoutMinutes === undefined
+        ? undefined
+        : numberFrom(evaluateToken(step.timeoutMinutes, scope), 'timeout-minutes'),
   };
 }
 
@@ -131,7 +142,9 @@ function compositeStepSpec(raw: Record<string, unknown>, index: number): StepSpe
   };
   const map = (value: unknown, scope: ExpressionScope): Record<string, string> => {
     const out: Record<string, string> = {};
-    if (value && typeof value === 'object') for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[key] = text(item, scope) ?? '';
+    if (value && typeof value === 'object')
+      for (const [key, item] of Object.entries(value as Record<string, unknown>))
+        out[key] = text(item, scope) ?? '';
     return out;
   };
   const explicit = typeof raw['id'] === 'string' ? (raw['id'] as string) : undefined;
@@ -141,14 +154,33 @@ function compositeStepSpec(raw: Record<string, unknown>, index: number): StepSpe
     explicitId: explicit !== undefined,
     uses,
     condition: (scope) => evaluateCondition(raw['if'] === undefined ? undefined : String(raw['if']), scope),
-    name: (scope) => text(raw['name'], scope) || (uses ? `Run ${uses}` : `Run ${(text(raw['run'], scope) ?? '').trim().split('\n')[0] ?? ''}`),
+    name: (scope) =>
+      text(raw['name'], scope) ||
+      (uses ? `Run ${uses}` : `Run ${(text(raw['run'], scope) ?? '').trim().split('\n')[0] ?? ''}`),
     run: (scope) => text(raw['run'], scope),
     shell: (scope) => text(raw['shell'], scope) || undefined,
     workingDirectory: (scope) => text(raw['working-directory'], scope) || undefined,
-    env: (scope, base) => ({ ...base, ...map(raw['env'], { ...scope, contexts: { ...scope.contexts, env: base } }) }),
+    env: (scope, base) => ({
+      ...base,
+      ...map(raw['env'], { ...scope, contexts: { ...scope.contexts, env: base } }),
+    }),
     with: (scope) => map(raw['with'], scope),
-    continueOnError: (scope) => raw['continue-on-error'] !== undefined && isTruthy(typeof raw['continue-on-error'] === 'string' ? interpolate(raw['continue-on-error'], scope) : (raw['continue-on-error'] as Value)),
-    timeoutMinutes: (scope) => (raw['timeout-minutes'] === undefined ? undefined : numberFrom(typeof raw['timeout-minutes'] === 'string' ? interpolate(raw['timeout-minutes'], scope) : (raw['timeout-minutes'] as Value), 'timeout-minutes')),
+    continueOnError: (scope) =>
+      raw['continue-on-error'] !== undefined &&
+      isTruthy(
+        typeof raw['continue-on-error'] === 'string'
+          ? interpolate(raw['continue-on-error'], scope)
+          : (raw['continue-on-error'] as Value),
+      ),
+    timeoutMinutes: (scope) =>
+      raw['timeout-minutes'] === undefined
+        ? undefined
+        : numberFrom(
+            typeof raw['timeout-minutes'] === 'string'
+              ? interpolate(raw['timeout-minutes'], scope)
+              : (raw['timeout-minutes'] as Value),
+            'timeout-minutes',
+          ),
   };
 }
 
@@ -157,7 +189,8 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-const DEPRECATION_NOTE = 'For more information see: https://github.blog/changelog/2022-10-11-github-actions-deprecating-save-state-and-set-output-commands/';
+const DEPRECATION_NOTE =
+  'For more information see: https://github.blog/changelog/2022-10-11-github-actions-deprecating-save-state-and-set-output-commands/';
 
 /** Everything a step's process and the command processor need, per job. */
 class JobRun {
@@ -189,11 +222,23 @@ class JobRun {
     this.input = input;
     this.shared = input.shared;
     const number = this.shared.nextJobNumber();
-    this.jobDir = join(this.shared.runDir, 'jobs', `${number}-${input.job.id.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
-    this.workspace = this.shared.options.bind ? this.shared.repo.root : join(this.jobDir, this.shared.repo.name);
+    this.jobDir = join(
+      this.shared.runDir,
+      'jobs',
+      `${number}-${input.job.id.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+    );
+    this.workspace = this.shared.options.bind
+      ? this.shared.repo.root
+      : join(this.jobDir, this.shared.repo.name);
     this.temp = join(this.jobDir, '_temp');
     this.toolCache = this.shared.hostEnv['RUNNER_TOOL_CACHE'] ?? join(this.shared.runDir, 'tool-cache');
-    this.github = githubContext(this.shared, input.scope, input.job.id, this.workspace, input.scope.secrets['GITHUB_TOKEN']);
+    this.github = githubContext(
+      this.shared,
+      input.scope,
+      input.job.id,
+      this.workspace,
+      input.scope.secrets['GITHUB_TOKEN'],
+    );
     this.runner = runnerContext(this.shared, this.temp, this.toolCache);
     this.signal = input.signal;
   }
@@ -207,20 +252,39 @@ class JobRun {
   setUp(): void {
     mkdirSync(join(this.temp, '_runner_file_commands'), { recursive: true });
     mkdirSync(this.toolCache, { recursive: true });
-    if (!this.shared.options.bind) copyRepository(this.shared.repo.root, this.workspace, this.shared.files, this.shared.repo.originUrl);
+    if (!this.shared.options.bind)
+      copyRepository(this.shared.repo.root, this.workspace, this.shared.files, this.shared.repo.originUrl);
   }
 
-  log(text: string, step?: string, kind: 'line' | 'info' | 'command' = 'info', stream?: 'stdout' | 'stderr'): void {
-    this.shared.emit({ kind, job: this.input.displayName, ...(step !== undefined ? { step } : {}), text, ...(stream ? { stream } : {}) });
+  log(
+    text: string,
+    step?: string,
+    kind: 'line' | 'info' | 'command' = 'info',
+    stream?: 'stdout' | 'stderr',
+  ): void {
+    this.shared.emit({
+      kind,
+      job: this.input.displayName,
+      ...(step !== undefined ? { step } : {}),
+      text,
+      ...(stream ? { stream } : {}),
+    });
   }
 
-  annotate(level: Annotation['level'], message: string, step: string | undefined, props: Record<string, string> = {}): void {
+  annotate(
+    level: Annotation['level'],
+    message: string,
+    step: string | undefined,
+    props: Record<string, string> = {},
+  ): void {
     const masked = this.shared.masker.mask(message);
     const annotation: Annotation = { level, message: masked, job: this.input.displayName };
     if (step) annotation.step = step;
     if (props['file']) annotation.file = props['file'];
     for (const key of ['line', 'endLine', 'col', 'endColumn'] as const) {
-      const raw = props[key] ?? (key === 'endLine' ? props['endline'] : key === 'endColumn' ? props['endcolumn'] : undefined);
+      const raw =
+        props[key] ??
+        (key === 'endLine' ? props['endline'] : key === 'endColumn' ? props['endcolumn'] : undefined);
       if (raw !== undefined && /^\d+$/.test(raw)) annotation[key] = Number(raw);
     }
     if (props['title']) annotation.title = this.shared.masker.mask(props['title']);
@@ -235,7 +299,13 @@ class JobRun {
       contexts: {
         github: {
           ...this.github,
-          ...(frame.action ? { action_path: frame.action.path, action_repository: frame.action.repository, action_ref: frame.action.ref } : {}),
+          ...(frame.action
+            ? {
+                action_path: frame.action.path,
+                action_repository: frame.action.repository,
+                action_ref: frame.action.ref,
+              }
+            : {}),
           ...extraGithub,
         },
         env,
@@ -265,7 +335,12 @@ class JobRun {
   }
 
   /** The process environment of a step: host, env context, runner variables, PATH additions. */
-  processEnv(env: Record<string, string>, files: Record<string, string>, stepId: string, action: Frame['action']): Record<string, string> {
+  processEnv(
+    env: Record<string, string>,
+    files: Record<string, string>,
+    stepId: string,
+    action: Frame['action'],
+  ): Record<string, string> {
     const shared = this.shared;
     const g = this.github;
     const out: Record<string, string> = { ...shared.hostEnv, ...(shared.options.runnerEnv ?? {}) };
@@ -319,7 +394,8 @@ class JobRun {
       RUNNER_WORKSPACE: join(this.workspace, '..'),
     });
     if (shared.debug) out['RUNNER_DEBUG'] = '1';
-    if (this.pathPrepend.length) out['PATH'] = [...this.pathPrepend, out['PATH'] ?? ''].filter(Boolean).join(':');
+    if (this.pathPrepend.length)
+      out['PATH'] = [...this.pathPrepend, out['PATH'] ?? ''].filter(Boolean).join(':');
     return out;
   }
 }
@@ -340,9 +416,22 @@ async function execProcess(
   stepId: string,
   file: string,
   args: string[],
-  opts: { env: Record<string, string>; extraEnv?: Record<string, string>; cwd: string; timeoutMinutes: number | undefined; action: Frame['action']; isScript: boolean },
+  opts: {
+    env: Record<string, string>;
+    extraEnv?: Record<string, string>;
+    cwd: string;
+    timeoutMinutes: number | undefined;
+    action: Frame['action'];
+    isScript: boolean;
+  },
 ): Promise<ExecOutcome> {
-  const files = { env: run.newFile('set_env'), output: run.newFile('set_output'), path: run.newFile('add_path'), state: run.newFile('save_state'), summary: run.newFile('step_summary') };
+  const files = {
+    env: run.newFile('set_env'),
+    output: run.newFile('set_output'),
+    path: run.newFile('add_path'),
+    state: run.newFile('save_state'),
+    summary: run.newFile('step_summary'),
+  };
   const env = run.processEnv(opts.env, files, stepId, opts.action);
   if (opts.extraEnv) Object.assign(env, opts.extraEnv);
   const outputs: Record<string, string> = {};
@@ -369,7 +458,11 @@ async function execProcess(
           commandFailed(line, "Invalid set-output command: 'name' is required");
           return true;
         }
-        run.annotate('warning', `The \`set-output\` command is deprecated and will be disabled soon. Please upgrade to using Environment Files. ${DEPRECATION_NOTE}`, stepName);
+        run.annotate(
+          'warning',
+          `The \`set-output\` command is deprecated and will be disabled soon. Please upgrade to using Environment Files. ${DEPRECATION_NOTE}`,
+          stepName,
+        );
         outputs[name] = cmd.data;
         return true;
       }
@@ -379,7 +472,11 @@ async function execProcess(
           commandFailed(line, "Invalid save-state command: 'name' is required");
           return true;
         }
-        run.annotate('warning', `The \`save-state\` command is deprecated and will be disabled soon. Please upgrade to using Environment Files. ${DEPRECATION_NOTE}`, stepName);
+        run.annotate(
+          'warning',
+          `The \`save-state\` command is deprecated and will be disabled soon. Please upgrade to using Environment Files. ${DEPRECATION_NOTE}`,
+          stepName,
+        );
         state[name] = cmd.data;
         return true;
       }
@@ -392,7 +489,8 @@ async function execProcess(
           );
           return true;
         }
-        if (cmd.command === 'set-env' && cmd.properties['name']) run.globalEnv[cmd.properties['name']] = cmd.data;
+        if (cmd.command === 'set-env' && cmd.properties['name'])
+          run.globalEnv[cmd.properties['name']] = cmd.data;
         if (cmd.command === 'add-path' && cmd.data) run.pathPrepend.unshift(cmd.data);
         return true;
       }
@@ -459,7 +557,11 @@ async function execProcess(
     onStart: (pid) => run.processGroups.add(pid),
   });
   if (started.error) {
-    run.annotate('error', `An error occurred trying to start process '${file}' with working directory '${opts.cwd}'. ${started.error}`, stepName);
+    run.annotate(
+      'error',
+      `An error occurred trying to start process '${file}' with working directory '${opts.cwd}'. ${started.error}`,
+      stepName,
+    );
     failed = true;
   }
   // File commands, in the runner's order.
@@ -481,7 +583,8 @@ async function execProcess(
   };
   applyFile('env', files.env, (text) => {
     for (const [key, value] of parseKeyValueFile(text)) {
-      if (key.toUpperCase() === 'NODE_OPTIONS') throw new FileCommandError("Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.");
+      if (key.toUpperCase() === 'NODE_OPTIONS')
+        throw new FileCommandError("Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.");
       run.globalEnv[key] = value;
     }
   });
@@ -501,7 +604,9 @@ async function execProcess(
   applyFile('step_summary', files.summary, (text) => {
     const size = Buffer.byteLength(text);
     if (size > 1024 * 1024) {
-      throw new FileCommandError(`$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got ${Math.ceil(size / 1024)}k.`);
+      throw new FileCommandError(
+        `$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got ${Math.ceil(size / 1024)}k.`,
+      );
     }
     run.summary += masker.mask(text);
     if (!run.summary.endsWith('\n')) run.summary += '\n';
@@ -511,11 +616,16 @@ async function execProcess(
     return { ok: false, outputs, state };
   }
   if (started.timedOut) {
-    run.annotate('error', `The action '${stepName}' has timed out after ${opts.timeoutMinutes} minutes.`, stepName);
+    run.annotate(
+      'error',
+      `The action '${stepName}' has timed out after ${opts.timeoutMinutes} minutes.`,
+      stepName,
+    );
     return { ok: false, outputs, state };
   }
   if (started.exitCode !== 0 && !started.error) {
-    if (opts.isScript) run.annotate('error', `Process completed with exit code ${started.exitCode}.`, stepName);
+    if (opts.isScript)
+      run.annotate('error', `Process completed with exit code ${started.exitCode}.`, stepName);
     else run.log(`Process completed with exit code ${started.exitCode}.`, stepName);
     failed = true;
   }
@@ -528,20 +638,36 @@ function resolveDir(base: string, dir: string | undefined): string {
 }
 
 /** The inputs an action step receives: action.yml defaults (expressions allowed) overridden by `with`. */
-function actionInputs(run: JobRun, manifest: ActionManifest, given: Record<string, string>, scope: ExpressionScope, stepName: string): Record<string, string> {
+function actionInputs(
+  run: JobRun,
+  manifest: ActionManifest,
+  given: Record<string, string>,
+  scope: ExpressionScope,
+  stepName: string,
+): Record<string, string> {
   const inputs: Record<string, string> = {};
   const declared = new Set(manifest.inputs.map((input) => input.name.toLowerCase()));
   for (const input of manifest.inputs) {
     const provided = Object.keys(given).find((key) => key.toLowerCase() === input.name.toLowerCase());
     if (provided !== undefined) inputs[input.name] = given[provided] as string;
     else if (input.default !== undefined) inputs[input.name] = asString(interpolate(input.default, scope));
-    else if (input.required) run.annotate('warning', `Input required and not supplied: ${input.name}`, stepName);
+    else if (input.required)
+      run.annotate('warning', `Input required and not supplied: ${input.name}`, stepName);
     else inputs[input.name] = '';
-    if (provided !== undefined && input.deprecationMessage) run.annotate('warning', `Input '${input.name}' has been deprecated with message: ${input.deprecationMessage}`, stepName);
+    if (provided !== undefined && input.deprecationMessage)
+      run.annotate(
+        'warning',
+        `Input '${input.name}' has been deprecated with message: ${input.deprecationMessage}`,
+        stepName,
+      );
   }
   const unexpected = Object.keys(given).filter((key) => !declared.has(key.toLowerCase()));
   if (unexpected.length) {
-    run.annotate('warning', `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${manifest.inputs.map((i) => i.name).join("', '")}']`, stepName);
+    run.annotate(
+      'warning',
+      `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${manifest.inputs.map((i) => i.name).join("', '")}']`,
+      stepName,
+    );
     for (const key of unexpected) inputs[key] = given[key] as string;
   }
   return inputs;
@@ -565,7 +691,12 @@ interface StepOutcome {
 }
 
 /** Run one step in `frame`; updates the frame's status and steps context. */
-async function runStep(run: JobRun, frame: Frame, spec: StepSpec, preState: Map<StepSpec, Record<string, string>>): Promise<void> {
+async function runStep(
+  run: JobRun,
+  frame: Frame,
+  spec: StepSpec,
+  preState: Map<StepSpec, Record<string, string>>,
+): Promise<void> {
   const started = Date.now();
   let env = run.envContext(frame);
   let scope = run.scope(frame, env);
@@ -600,11 +731,33 @@ async function runStep(run: JobRun, frame: Frame, spec: StepSpec, preState: Map<
   record(run, frame, spec, name, outcome, conclusion, outputs, started);
 }
 
-function record(run: JobRun, frame: Frame, spec: StepSpec, name: string, outcome: Conclusion, conclusion: Conclusion, outputs: Record<string, string>, started: number): void {
+function record(
+  run: JobRun,
+  frame: Frame,
+  spec: StepSpec,
+  name: string,
+  outcome: Conclusion,
+  conclusion: Conclusion,
+  outputs: Record<string, string>,
+  started: number,
+): void {
   if (spec.explicitId) frame.steps[spec.id] = { outputs, outcome, conclusion };
-  if (frame.depth === 0) run.stepResults.push({ id: spec.id, name, outcome, conclusion, outputs, durationMs: Date.now() - started });
+  if (frame.depth === 0)
+    run.stepResults.push({
+      id: spec.id,
+      name,
+      outcome,
+      conclusion,
+      outputs,
+      durationMs: Date.now() - started,
+    });
   if (outcome !== 'skipped') {
-    run.shared.emit({ kind: 'step-end', job: run.input.displayName, step: name, text: outcome === conclusion ? outcome : `${outcome} (continue-on-error)` });
+    run.shared.emit({
+      kind: 'step-end',
+      job: run.input.displayName,
+      step: name,
+      text: outcome === conclusion ? outcome : `${outcome} (continue-on-error)`,
+    });
   }
 }
 
@@ -623,11 +776,20 @@ async function executeStep(
     const shellName = spec.shell(scope) ?? frame.defaults.shell;
     const shell = resolveShell(shellName, run.pathFor(env));
     const cwd = resolveDir(run.workspace, spec.workingDirectory(scope) ?? frame.defaults.workingDirectory);
-    if (!existsSync(cwd)) throw new Error(`An error occurred trying to start process '${shell.file}' with working directory '${cwd}'. No such file or directory`);
+    if (!existsSync(cwd))
+      throw new Error(
+        `An error occurred trying to start process '${shell.file}' with working directory '${cwd}'. No such file or directory`,
+      );
     const scriptPath = join(run.temp, `${randomUUID()}${shell.extension}`);
     writeFileSync(scriptPath, shell.wrap(script));
     const args = shell.args.map((arg) => arg.replace('{0}', scriptPath));
-    const result = await execProcess(run, name, spec.id, shell.file, args, { env, cwd, timeoutMinutes, action: frame.action, isScript: true });
+    const result = await execProcess(run, name, spec.id, shell.file, args, {
+      env,
+      cwd,
+      timeoutMinutes,
+      action: frame.action,
+      isScript: true,
+    });
     return { outcome: result.ok ? 'success' : 'failure', outputs: result.outputs };
   }
   const source = resolveAction(spec.uses, run.workspace, run.shared.actionMap, name);
@@ -635,9 +797,16 @@ async function executeStep(
   if (source.kind === 'checkout') return checkout(run, given, name);
   const manifest = source.manifest;
   const action = { path: source.dir, repository: source.repository, ref: source.ref };
-  const actionScope: ExpressionScope = { ...scope, contexts: { ...scope.contexts, github: { ...(scope.contexts['github'] as Record<string, Value>), action_path: source.dir } } };
+  const actionScope: ExpressionScope = {
+    ...scope,
+    contexts: {
+      ...scope.contexts,
+      github: { ...(scope.contexts['github'] as Record<string, Value>), action_path: source.dir },
+    },
+  };
   const inputs = actionInputs(run, manifest, given, actionScope, name);
-  if (manifest.runs.using.toLowerCase() === 'composite') return runComposite(run, frame, spec, source, inputs, env, name);
+  if (manifest.runs.using.toLowerCase() === 'composite')
+    return runComposite(run, frame, spec, source, inputs, env, name);
   const state = preState.get(spec) ?? {};
   const main = join(source.dir, String(manifest.runs['main']));
   const result = await execProcess(run, name, spec.id, run.shared.nodePath, [main], {
@@ -652,7 +821,8 @@ async function executeStep(
   if (typeof manifest.runs['post'] === 'string') {
     run.posts.push({
       name: `Post ${name}`,
-      condition: typeof manifest.runs['post-if'] === 'string' ? (manifest.runs['post-if'] as string) : 'always()',
+      condition:
+        typeof manifest.runs['post-if'] === 'string' ? (manifest.runs['post-if'] as string) : 'always()',
       script: join(source.dir, manifest.runs['post'] as string),
       source,
       inputsEnv: inputsEnv(inputs),
@@ -680,7 +850,9 @@ async function runComposite(
     steps: {},
     inputs,
     // The calling step's own env applies to every step of the action.
-    envOverlay: Object.fromEntries(Object.entries(env).filter(([key, value]) => run.envContext(parent)[key] !== value)),
+    envOverlay: Object.fromEntries(
+      Object.entries(env).filter(([key, value]) => run.envContext(parent)[key] !== value),
+    ),
     status: parent.status === 'failure' ? 'failure' : 'success',
     action: { path: source.dir, repository: source.repository, ref: source.ref },
     defaults: {},
@@ -701,7 +873,10 @@ async function runComposite(
     }
   }
   void spec;
-  return { outcome: frame.status === 'success' ? 'success' : frame.status === 'cancelled' ? 'cancelled' : 'failure', outputs };
+  return {
+    outcome: frame.status === 'success' ? 'success' : frame.status === 'cancelled' ? 'cancelled' : 'failure',
+    outputs,
+  };
 }
 
 /** actions/checkout: the repository is copied in (or, with --bind, already is the workspace). */
@@ -710,13 +885,19 @@ async function checkout(run: JobRun, given: Record<string, string>, name: string
   const own = `${run.shared.repo.owner}/${run.shared.repo.name}`;
   const target = resolveDir(run.workspace, given['path']);
   if (repository && repository.toLowerCase() !== own.toLowerCase()) {
-    const mapped = Object.entries(run.shared.actionMap).find(([key]) => key.toLowerCase().replace(/@.*$/, '') === repository.toLowerCase());
-    if (!mapped) throw new EngineUsageError(`${name}: checking out another repository (${repository}) needs a local copy; pass --action-map ${repository}=DIR`);
+    const mapped = Object.entries(run.shared.actionMap).find(
+      ([key]) => key.toLowerCase().replace(/@.*$/, '') === repository.toLowerCase(),
+    );
+    if (!mapped)
+      throw new EngineUsageError(
+        `${name}: checking out another repository (${repository}) needs a local copy; pass --action-map ${repository}=DIR`,
+      );
     copyRepository(mapped[1], target, undefined, undefined);
     run.log(`Copied ${mapped[1]} into ${target}`, name);
     return { outcome: 'success', outputs: {} };
   }
-  if (given['ref']) run.log(`ref '${given['ref']}' ignored: paved run checks out the local working tree`, name);
+  if (given['ref'])
+    run.log(`ref '${given['ref']}' ignored: paved run checks out the local working tree`, name);
   if (run.shared.options.bind && target === run.workspace) {
     run.log(`The workspace is the repository itself (--bind): ${run.workspace}`, name);
   } else if (target !== run.workspace || run.workspaceTouched) {
@@ -729,7 +910,12 @@ async function checkout(run: JobRun, given: Record<string, string>, name: string
 }
 
 /** Pre steps of JavaScript actions, in step order, before the first step. */
-async function runPreSteps(run: JobRun, frame: Frame, specs: StepSpec[], preState: Map<StepSpec, Record<string, string>>): Promise<void> {
+async function runPreSteps(
+  run: JobRun,
+  frame: Frame,
+  specs: StepSpec[],
+  preState: Map<StepSpec, Record<string, string>>,
+): Promise<void> {
   for (const spec of specs) {
     if (!spec.uses || spec.uses.startsWith('docker://')) continue;
     let source: ActionSource;
@@ -742,7 +928,10 @@ async function runPreSteps(run: JobRun, frame: Frame, specs: StepSpec[], preStat
     const env = run.envContext(frame);
     let scope = run.scope(frame, env);
     const name = `Pre ${spec.name(scope)}`;
-    const preIf = typeof source.manifest.runs['pre-if'] === 'string' ? (source.manifest.runs['pre-if'] as string) : 'always()';
+    const preIf =
+      typeof source.manifest.runs['pre-if'] === 'string'
+        ? (source.manifest.runs['pre-if'] as string)
+        : 'always()';
     if (!evaluateCondition(preIf, scope, 'always()')) {
       run.log(`Skipped: ${name}`, name);
       continue;
@@ -751,17 +940,29 @@ async function runPreSteps(run: JobRun, frame: Frame, specs: StepSpec[], preStat
     const stepEnv = spec.env(scope, env);
     scope = run.scope(frame, stepEnv);
     const inputs = actionInputs(run, source.manifest, spec.with(scope), scope, name);
-    const result = await execProcess(run, name, spec.id, run.shared.nodePath, [join(source.dir, source.manifest.runs['pre'] as string)], {
-      env: stepEnv,
-      extraEnv: inputsEnv(inputs),
-      cwd: run.workspace,
-      timeoutMinutes: undefined,
-      action: { path: source.dir, repository: source.repository, ref: source.ref },
-      isScript: false,
-    });
+    const result = await execProcess(
+      run,
+      name,
+      spec.id,
+      run.shared.nodePath,
+      [join(source.dir, source.manifest.runs['pre'] as string)],
+      {
+        env: stepEnv,
+        extraEnv: inputsEnv(inputs),
+        cwd: run.workspace,
+        timeoutMinutes: undefined,
+        action: { path: source.dir, repository: source.repository, ref: source.ref },
+        isScript: false,
+      },
+    );
     preState.set(spec, result.state);
     if (!result.ok) frame.status = 'failure';
-    run.shared.emit({ kind: 'step-end', job: run.input.displayName, step: name, text: result.ok ? 'success' : 'failure' });
+    run.shared.emit({
+      kind: 'step-end',
+      job: run.input.displayName,
+      step: name,
+      text: result.ok ? 'success' : 'failure',
+    });
   }
 }
 
@@ -789,7 +990,12 @@ async function runPostSteps(run: JobRun): Promise<void> {
       isScript: false,
     });
     if (!result.ok && run.status === 'success') run.status = 'failure';
-    run.shared.emit({ kind: 'step-end', job: run.input.displayName, step: post.name, text: result.ok ? 'success' : 'failure' });
+    run.shared.emit({
+      kind: 'step-end',
+      job: run.input.displayName,
+      step: post.name,
+      text: result.ok ? 'success' : 'failure',
+    });
   }
 }
 
@@ -798,7 +1004,16 @@ export async function runJob(input: JobInput): Promise<JobResult> {
   const started = Date.now();
   const run = new JobRun(input);
   const { shared, job, scope: wf } = input;
-  const frame: Frame = { steps: {}, inputs: wf.inputs, envOverlay: {}, status: 'success', action: undefined, defaults: {}, prefix: '', depth: 0 };
+  const frame: Frame = {
+    steps: {},
+    inputs: wf.inputs,
+    envOverlay: {},
+    status: 'success',
+    action: undefined,
+    defaults: {},
+    prefix: '',
+    depth: 0,
+  };
   let outputs: Record<string, string> = {};
   let jobContinueOnError = false;
   let timer: NodeJS.Timeout | undefined;
@@ -812,14 +1027,27 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     const baseScope = run.scope(frame, { ...(shared.options.env ?? {}) });
     const workflowEnv = evaluateEnvMap(wf.model.env, baseScope, { ...(shared.options.env ?? {}) });
     run.jobEnv = evaluateEnvMap(job.env, run.scope(frame, workflowEnv), workflowEnv);
-    const defaults = { ...readDefaults(wf.model.defaults, run.scope(frame, run.jobEnv)), ...readDefaults(job.defaults, run.scope(frame, run.jobEnv)) };
+    const defaults = {
+      ...readDefaults(wf.model.defaults, run.scope(frame, run.jobEnv)),
+      ...readDefaults(job.defaults, run.scope(frame, run.jobEnv)),
+    };
     frame.defaults = defaults;
-    jobContinueOnError = job.continueOnError !== undefined && isTruthy(evaluateToken(job.continueOnError, run.scope(frame, run.jobEnv)));
-    const timeout = job.timeoutMinutes === undefined ? 360 : numberFrom(evaluateToken(job.timeoutMinutes, run.scope(frame, run.jobEnv)), 'timeout-minutes') ?? 360;
+    jobContinueOnError =
+      job.continueOnError !== undefined &&
+      isTruthy(evaluateToken(job.continueOnError, run.scope(frame, run.jobEnv)));
+    const timeout =
+      job.timeoutMinutes === undefined
+        ? 360
+        : (numberFrom(evaluateToken(job.timeoutMinutes, run.scope(frame, run.jobEnv)), 'timeout-minutes') ??
+          360);
     // The job's own signal: the leg's (fail-fast, run cancel) or its timeout.
     const controller = new AbortController();
     timer = setTimeout(() => {
-      run.annotate('error', `The job running on runner paved has exceeded the maximum execution time of ${timeout} minutes.`, undefined);
+      run.annotate(
+        'error',
+        `The job running on runner paved has exceeded the maximum execution time of ${timeout} minutes.`,
+        undefined,
+      );
       controller.abort();
     }, timeout * 60_000);
     timer.unref();
@@ -828,8 +1056,18 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     controller.signal.addEventListener('abort', onAbort, { once: true });
     if (controller.signal.aborted) onAbort();
     run.signal = controller.signal;
-    if (job.container) run.annotate('warning', "'container:' is ignored: paved run runs the job's steps on the host", undefined);
-    if (job.services) run.annotate('warning', "'services:' are not started: paved run has no Docker; start them yourself (see paved sandbox)", undefined);
+    if (job.container)
+      run.annotate(
+        'warning',
+        "'container:' is ignored: paved run runs the job's steps on the host",
+        undefined,
+      );
+    if (job.services)
+      run.annotate(
+        'warning',
+        "'services:' are not started: paved run has no Docker; start them yourself (see paved sandbox)",
+        undefined,
+      );
     const specs = job.steps.map(workflowStepSpec);
     const preState = new Map<StepSpec, Record<string, string>>();
     await runPreSteps(run, frame, specs, preState);
@@ -865,14 +1103,19 @@ export async function runJob(input: JobInput): Promise<JobResult> {
   return result;
 }
 
-function readDefaults(token: TemplateToken | undefined, scope: ExpressionScope): { shell?: string; workingDirectory?: string } {
+function readDefaults(
+  token: TemplateToken | undefined,
+  scope: ExpressionScope,
+): { shell?: string; workingDirectory?: string } {
   if (!token) return {};
   const value = evaluateToken(token, scope);
   const runDefaults = value && typeof value === 'object' && !Array.isArray(value) ? value['run'] : undefined;
   if (!runDefaults || typeof runDefaults !== 'object' || Array.isArray(runDefaults)) return {};
   const out: { shell?: string; workingDirectory?: string } = {};
-  if (runDefaults['shell'] !== undefined && runDefaults['shell'] !== null) out.shell = asString(runDefaults['shell']);
-  if (runDefaults['working-directory'] !== undefined && runDefaults['working-directory'] !== null) out.workingDirectory = asString(runDefaults['working-directory']);
+  if (runDefaults['shell'] !== undefined && runDefaults['shell'] !== null)
+    out.shell = asString(runDefaults['shell']);
+  if (runDefaults['working-directory'] !== undefined && runDefaults['working-directory'] !== null)
+    out.workingDirectory = asString(runDefaults['working-directory']);
   return out;
 }
 

@@ -18,19 +18,32 @@ export const MAX_LEGS = 256;
 
 function deepEqual(a: Value | undefined, b: Value | undefined): boolean {
   if (a === b) return true;
-  if (a === null || b === null || a === undefined || b === undefined || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (
+    a === null ||
+    b === null ||
+    a === undefined ||
+    b === undefined ||
+    typeof a !== 'object' ||
+    typeof b !== 'object'
+  )
+    return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((key) => deepEqual((a as Record<string, Value>)[key], (b as Record<string, Value>)[key]));
+  return (
+    ka.length === kb.length &&
+    ka.every((key) => deepEqual((a as Record<string, Value>)[key], (b as Record<string, Value>)[key]))
+  );
 }
 
 function asObjectList(value: Value | undefined, what: string): Array<Record<string, Value>> {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new MatrixError(`'${what}' must be a sequence of mappings`);
   return value.map((item) => {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) throw new MatrixError(`each '${what}' entry must be a mapping; got ${JSON.stringify(item)}`);
+    if (!item || typeof item !== 'object' || Array.isArray(item))
+      throw new MatrixError(`each '${what}' entry must be a mapping; got ${JSON.stringify(item)}`);
     return item;
   });
 }
@@ -38,12 +51,14 @@ function asObjectList(value: Value | undefined, what: string): Array<Record<stri
 /** Expand an evaluated `strategy.matrix` value into legs, in GitHub's order. */
 export function expandMatrix(matrix: Value | undefined): MatrixLeg[] {
   if (matrix === undefined || matrix === null) return [{}];
-  if (typeof matrix !== 'object' || Array.isArray(matrix)) throw new MatrixError(`'strategy.matrix' must be a mapping; got ${JSON.stringify(matrix)}`);
+  if (typeof matrix !== 'object' || Array.isArray(matrix))
+    throw new MatrixError(`'strategy.matrix' must be a mapping; got ${JSON.stringify(matrix)}`);
   const include = asObjectList(matrix['include'], 'include');
   const exclude = asObjectList(matrix['exclude'], 'exclude');
   const dimensions = Object.entries(matrix).filter(([key]) => key !== 'include' && key !== 'exclude');
   for (const [key, values] of dimensions) {
-    if (!Array.isArray(values)) throw new MatrixError(`Matrix vector '${key}' must be a sequence; got ${JSON.stringify(values)}`);
+    if (!Array.isArray(values))
+      throw new MatrixError(`Matrix vector '${key}' must be a sequence; got ${JSON.stringify(values)}`);
     if (values.length === 0) throw new MatrixError(`Matrix vector '${key}' does not contain any values`);
   }
   let base: MatrixLeg[] = dimensions.length ? [{}] : [];
@@ -51,9 +66,13 @@ export function expandMatrix(matrix: Value | undefined): MatrixLeg[] {
     const next: MatrixLeg[] = [];
     for (const leg of base) for (const value of values as Value[]) next.push({ ...leg, [key]: value });
     base = next;
-    if (base.length > MAX_LEGS * 16) throw new MatrixError(`The matrix has more than ${MAX_LEGS} combinations`);
+    if (base.length > MAX_LEGS * 16)
+      throw new MatrixError(`The matrix has more than ${MAX_LEGS} combinations`);
   }
-  base = base.filter((leg) => !exclude.some((rule) => Object.entries(rule).every(([key, value]) => deepEqual(leg[key], value))));
+  base = base.filter(
+    (leg) =>
+      !exclude.some((rule) => Object.entries(rule).every(([key, value]) => deepEqual(leg[key], value))),
+  );
   const dimensionKeys = new Set(dimensions.map(([key]) => key));
   const extended = base.map((leg) => ({ ...leg }));
   const appended: MatrixLeg[] = [];
@@ -61,7 +80,9 @@ export function expandMatrix(matrix: Value | undefined): MatrixLeg[] {
     let matched = false;
     extended.forEach((leg, index) => {
       const original = base[index] as MatrixLeg;
-      const fits = Object.entries(entry).every(([key, value]) => !dimensionKeys.has(key) || deepEqual(original[key], value));
+      const fits = Object.entries(entry).every(
+        ([key, value]) => !dimensionKeys.has(key) || deepEqual(original[key], value),
+      );
       if (!fits) return;
       matched = true;
       for (const [key, value] of Object.entries(entry)) if (!dimensionKeys.has(key)) leg[key] = value;
@@ -69,8 +90,12 @@ export function expandMatrix(matrix: Value | undefined): MatrixLeg[] {
     if (!matched) appended.push({ ...entry });
   }
   const legs = [...extended, ...appended];
-  if (legs.length === 0) throw new MatrixError('The matrix has no combinations left after exclude; remove the job or loosen exclude');
-  if (legs.length > MAX_LEGS) throw new MatrixError(`The matrix has ${legs.length} combinations; GitHub allows at most ${MAX_LEGS}`);
+  if (legs.length === 0)
+    throw new MatrixError(
+      'The matrix has no combinations left after exclude; remove the job or loosen exclude',
+    );
+  if (legs.length > MAX_LEGS)
+    throw new MatrixError(`The matrix has ${legs.length} combinations; GitHub allows at most ${MAX_LEGS}`);
   return legs;
 }
 

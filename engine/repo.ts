@@ -4,7 +4,17 @@
  * files, uncommitted changes included) with the git history, so the user's checkout is never touched.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 function git(cwd: string, args: string[]): string | undefined {
@@ -44,9 +54,12 @@ export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
   const symbolic = isGit ? git(root, ['symbolic-ref', '-q', 'HEAD']) : undefined;
   const originUrl = isGit ? git(root, ['remote', 'get-url', 'origin']) : undefined;
   const fromUrl = repositoryFromUrl(originUrl);
-  const originHead = isGit ? git(root, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD']) : undefined;
+  const originHead = isGit
+    ? git(root, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'])
+    : undefined;
   const branch = symbolic?.replace(/^refs\/heads\//, '') ?? '';
-  const actor = env['GITHUB_ACTOR'] || (isGit && git(root, ['config', 'user.name'])) || env['USER'] || 'paved';
+  const actor =
+    env['GITHUB_ACTOR'] || (isGit && git(root, ['config', 'user.name'])) || env['USER'] || 'paved';
   return {
     root,
     isGit,
@@ -64,7 +77,10 @@ export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
 /** The files of the working tree a checkout would have, plus local changes (cached per run). */
 export function listWorkingTree(root: string, isGit: boolean): string[] | undefined {
   if (!isGit) return undefined;
-  const result = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (result.status !== 0) return undefined;
   return [...new Set(result.stdout.toString('utf8').split('\0').filter(Boolean))];
 }
@@ -86,16 +102,24 @@ function copyEntry(from: string, to: string): void {
  * Fill `dest` (emptied first) with the repository at `root`: git history via a local clone
  * (objects hard-linked, so it is cheap), then the working-tree files over it.
  */
-export function copyRepository(root: string, dest: string, files: string[] | undefined, originUrl: string | undefined): void {
+export function copyRepository(
+  root: string,
+  dest: string,
+  files: string[] | undefined,
+  originUrl: string | undefined,
+): void {
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
   if (files) {
-    const cloned = spawnSync('git', ['clone', '--quiet', '--local', '--no-checkout', root, dest], { stdio: 'ignore' });
+    const cloned = spawnSync('git', ['clone', '--quiet', '--local', '--no-checkout', root, dest], {
+      stdio: 'ignore',
+    });
     if (cloned.status === 0) {
       for (const file of files) copyEntry(join(root, file), join(dest, file));
       // Index = HEAD, so `git status` in the copy shows the same local changes as the user's tree.
       spawnSync('git', ['reset', '--quiet'], { cwd: dest, stdio: 'ignore' });
-      if (originUrl) spawnSync('git', ['remote', 'set-url', 'origin', originUrl], { cwd: dest, stdio: 'ignore' });
+      if (originUrl)
+        spawnSync('git', ['remote', 'set-url', 'origin', originUrl], { cwd: dest, stdio: 'ignore' });
       return;
     }
     rmSync(dest, { recursive: true, force: true });

@@ -25,7 +25,14 @@ const TEMPLATES: Record<string, string> = {
   cmd: 'cmd /D /E:ON /V:OFF /S /C "CALL "{0}""',
 };
 
-const EXTENSIONS: Record<string, string> = { bash: '.sh', sh: '.sh', python: '.py', pwsh: '.ps1', powershell: '.ps1', cmd: '.cmd' };
+const EXTENSIONS: Record<string, string> = {
+  bash: '.sh',
+  sh: '.sh',
+  python: '.py',
+  pwsh: '.ps1',
+  powershell: '.ps1',
+  cmd: '.cmd',
+};
 
 /** Split a command line like the runner: whitespace separates, double quotes group. */
 export function splitCommandLine(line: string): string[] {
@@ -92,12 +99,15 @@ export function resolveShell(shell: string | undefined, path: string | undefined
     template = bash ? 'bash -e {0}' : 'sh -e {0}';
     extension = '.sh';
   } else if (TEMPLATES[name]) {
-    if (name === 'powershell' || name === 'cmd') throw new ShellError(`shell '${name}' is only available on Windows runners; use 'pwsh' or 'bash'`);
+    if (name === 'powershell' || name === 'cmd')
+      throw new ShellError(`shell '${name}' is only available on Windows runners; use 'pwsh' or 'bash'`);
     template = TEMPLATES[name] as string;
     extension = EXTENSIONS[name] as string;
   } else {
     if (!name.includes('{0}')) {
-      throw new ShellError(`Invalid shell option. Shell path should be a known shell (bash, sh, python, pwsh) or a command line containing '{0}'; got '${name}'`);
+      throw new ShellError(
+        `Invalid shell option. Shell path should be a known shell (bash, sh, python, pwsh) or a command line containing '{0}'; got '${name}'`,
+      );
     }
     template = name;
     const program = (splitCommandLine(name)[0] ?? '').split('/').pop() ?? '';
@@ -105,7 +115,10 @@ export function resolveShell(shell: string | undefined, path: string | undefined
   }
   const [program = '', ...args] = splitCommandLine(template);
   const resolved = which(program, path);
-  if (!resolved) throw new ShellError(`${program}: command not found. The shell '${name ?? 'bash'}' needs '${program}' on PATH`);
+  if (!resolved)
+    throw new ShellError(
+      `${program}: command not found. The shell '${name ?? 'bash'}' needs '${program}' on PATH`,
+    );
   const isPwsh = /(^|\/)pwsh$/.test(program);
   return {
     file: resolved,

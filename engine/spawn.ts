@@ -56,7 +56,12 @@ export function spawnStep(file: string, args: string[], options: SpawnStepOption
     let timedOut = false;
     let cancelled = false;
     let settled = false;
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     if (child.pid !== undefined) options.onStart?.(child.pid);
     const out = lineSplitter('stdout', options.onLine);
     const err = lineSplitter('stderr', options.onLine);
@@ -80,7 +85,10 @@ export function spawnStep(file: string, args: string[], options: SpawnStepOption
       }, KILL_GRACE_MS);
       killTimer.unref();
     };
-    const timer = options.timeoutMs !== undefined ? setTimeout(() => ((timedOut = true), stop()), options.timeoutMs) : undefined;
+    const timer =
+      options.timeoutMs !== undefined
+        ? setTimeout(() => ((timedOut = true), stop()), options.timeoutMs)
+        : undefined;
     const onAbort = (): void => {
       cancelled = true;
       stop();

@@ -12,7 +12,7 @@ import { SequenceToken } from '@actions/workflow-parser/templates/tokens/sequenc
 import { StringToken } from '@actions/workflow-parser/templates/tokens/string-token';
 import { BooleanToken } from '@actions/workflow-parser/templates/tokens/boolean-token';
 import { NumberToken } from '@actions/workflow-parser/templates/tokens/number-token';
-import { BasicExpressionToken } from '@actions/workflow-parser/templates/tokens/basic-expression-token';
+import type { BasicExpressionToken } from '@actions/workflow-parser/templates/tokens/basic-expression-token';
 import type { WorkflowTemplate } from '@actions/workflow-parser/model/workflow-template';
 
 /** A workflow that does not parse or validate; `problems` are `file:line:col: message` lines. */
@@ -121,7 +121,11 @@ function inputSpecs(token: TemplateToken | undefined): Record<string, CallInputS
   return out;
 }
 
-function stepsFrom(jobToken: TemplateToken | undefined, converted: Array<{ id: string; if?: { expression: string } }>, file: string): StepModel[] {
+function stepsFrom(
+  jobToken: TemplateToken | undefined,
+  converted: Array<{ id: string; if?: { expression: string } }>,
+  file: string,
+): StepModel[] {
   const sequence = find(jobToken, 'steps');
   if (!(sequence instanceof SequenceToken)) return [];
   const steps: StepModel[] = [];
@@ -158,7 +162,9 @@ export async function parseWorkflowText(file: string, content: string): Promise<
     throw new WorkflowSyntaxError(
       errors.length
         ? errors.map((error) =>
-            error.range ? `${file}:${error.range.start.line}:${error.range.start.column}: ${error.rawMessage}` : problemFromMessage(file, error.message),
+            error.range
+              ? `${file}:${error.range.start.line}:${error.range.start.column}: ${error.rawMessage}`
+              : problemFromMessage(file, error.message),
           )
         : [`${file}: not a workflow`],
     );
@@ -183,13 +189,16 @@ export async function parseWorkflowText(file: string, content: string): Promise<
   const call = find(on, 'workflow_call');
   const callOutputs: Record<string, TemplateToken | undefined> = {};
   const outputsToken = find(call, 'outputs');
-  if (outputsToken instanceof MappingToken) for (const pair of outputsToken) callOutputs[literal(pair.key) ?? ''] = find(pair.value, 'value');
+  if (outputsToken instanceof MappingToken)
+    for (const pair of outputsToken) callOutputs[literal(pair.key) ?? ''] = find(pair.value, 'value');
   const callSecrets: Record<string, { required: boolean }> = {};
   const secretsToken = find(call, 'secrets');
   if (secretsToken instanceof MappingToken) {
     for (const pair of secretsToken) {
       const required = find(pair.value, 'required');
-      callSecrets[literal(pair.key) ?? ''] = { required: required instanceof BooleanToken ? required.value : false };
+      callSecrets[literal(pair.key) ?? ''] = {
+        required: required instanceof BooleanToken ? required.value : false,
+      };
     }
   }
   const jobs: JobModel[] = template.jobs.map((job) => {
@@ -223,7 +232,10 @@ export async function parseWorkflowText(file: string, content: string): Promise<
         inheritSecrets: literal(secrets) === 'inherit',
       };
     }
-    const steps = (job.steps as Array<{ id: string; if?: BasicExpressionToken }>).map((step) => ({ id: step.id, if: step.if }));
+    const steps = (job.steps as Array<{ id: string; if?: BasicExpressionToken }>).map((step) => ({
+      id: step.id,
+      if: step.if,
+    }));
     return {
       ...base,
       kind: 'job' as const,
@@ -256,7 +268,9 @@ export async function loadWorkflow(path: string, displayPath = path): Promise<Wo
     content = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new WorkflowSyntaxError([`${displayPath}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`]);
+    throw new WorkflowSyntaxError([
+      `${displayPath}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    ]);
   }
   return parseWorkflowText(displayPath, content);
 }
@@ -265,7 +279,11 @@ export async function loadWorkflow(path: string, displayPath = path): Promise<Wo
 export function orderJobs(jobs: JobModel[], file: string): JobModel[] {
   const byId = new Map(jobs.map((job) => [job.id, job]));
   for (const job of jobs) {
-    for (const need of job.needs) if (!byId.has(need)) throw new WorkflowSyntaxError([`${file}: job '${job.id}' needs '${need}', which is not a job in this workflow`]);
+    for (const need of job.needs)
+      if (!byId.has(need))
+        throw new WorkflowSyntaxError([
+          `${file}: job '${job.id}' needs '${need}', which is not a job in this workflow`,
+        ]);
   }
   const order: JobModel[] = [];
   const state = new Map<string, 'visiting' | 'done'>();

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatDuration } from '../../shared/duration.js';
 import { quote } from '../../shared/errors.js';
+import type { LogEvent } from '../../engine/types.js';
 import type { Command, CliIo } from '../command.js';
 
 const USAGE =
@@ -116,9 +117,15 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
         const raw = value();
         if (!raw.includes('=')) {
           // `--secret NAME` takes the value from the environment, so it never appears in shell history.
-          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)) throw new UsageError(`--secret must be NAME=VALUE or NAME (read from the environment); got ${quote(raw)}`);
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw))
+            throw new UsageError(
+              `--secret must be NAME=VALUE or NAME (read from the environment); got ${quote(raw)}`,
+            );
           const fromEnv = env[raw];
-          if (fromEnv === undefined) throw new UsageError(`--secret ${raw}: no environment variable ${raw} to read it from; use --secret ${raw}=VALUE`);
+          if (fromEnv === undefined)
+            throw new UsageError(
+              `--secret ${raw}: no environment variable ${raw} to read it from; use --secret ${raw}=VALUE`,
+            );
           parsed.secrets[raw] = fromEnv;
         } else {
           const [k, v] = parsePair('--secret', raw);
@@ -140,13 +147,15 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
           throw new UsageError(`--action-map must be OWNER/REPO[/PATH]@REF=LOCAL_DIR; got ${quote(raw)}`);
         }
         const dir = raw.slice(eq + 1);
-        if (!existsSync(dir)) throw new UsageError(`--action-map ${key}: directory ${quote(dir)} does not exist`);
+        if (!existsSync(dir))
+          throw new UsageError(`--action-map ${key}: directory ${quote(dir)} does not exist`);
         parsed.actionMap[key] = resolve(dir);
         break;
       }
       case '--jobs': {
         const raw = value();
-        if (!/^[1-9]\d*$/.test(raw)) throw new UsageError(`--jobs must be a positive whole number; got ${quote(raw)}`);
+        if (!/^[1-9]\d*$/.test(raw))
+          throw new UsageError(`--jobs must be a positive whole number; got ${quote(raw)}`);
         parsed.jobs = Number(raw);
         break;
       }
@@ -171,7 +180,10 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
         break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${quote(arg)}`);
-        if (parsed.workflow !== undefined) throw new UsageError(`only one workflow file or directory can be given; got ${quote(parsed.workflow)} and ${quote(arg)}`);
+        if (parsed.workflow !== undefined)
+          throw new UsageError(
+            `only one workflow file or directory can be given; got ${quote(parsed.workflow)} and ${quote(arg)}`,
+          );
         parsed.workflow = arg;
     }
   }
@@ -186,7 +198,7 @@ function shortStep(step: string): string {
 }
 
 /** Render one engine log event as a terminal line (or nothing). */
-function render(event: import('../../engine/types.js').LogEvent): string | undefined {
+function render(event: LogEvent): string | undefined {
   const job = `[${event.job}]`;
   const step = event.step !== undefined ? ` ${shortStep(event.step)} |` : '';
   switch (event.kind) {
@@ -204,7 +216,8 @@ function render(event: import('../../engine/types.js').LogEvent): string | undef
       const [, name = '', text = ''] = match;
       if (name === 'endgroup') return undefined;
       if (name === 'group') return `${job}${step} ▸ ${text}`;
-      const label = name === 'error' ? 'Error' : name === 'warning' ? 'Warning' : name === 'notice' ? 'Notice' : 'Debug';
+      const label =
+        name === 'error' ? 'Error' : name === 'warning' ? 'Warning' : name === 'notice' ? 'Notice' : 'Debug';
       return `${job}${step} ${label}: ${text}`;
     }
     default:
@@ -225,7 +238,10 @@ async function list(workflow: string, io: CliIo): Promise<number> {
   for (const file of files) {
     const model = await loadWorkflow(file, file);
     io.out(`${model.file}  (${model.name ?? 'unnamed'}; on: ${model.events.join(', ')})`);
-    for (const job of model.jobs) io.out(`  ${job.id.padEnd(28)} ${job.kind === 'reusable' ? `uses ${job.uses}` : `${job.steps.length} step(s)`}${job.needs.length ? `  needs: ${job.needs.join(', ')}` : ''}`);
+    for (const job of model.jobs)
+      io.out(
+        `  ${job.id.padEnd(28)} ${job.kind === 'reusable' ? `uses ${job.uses}` : `${job.steps.length} step(s)`}${job.needs.length ? `  needs: ${job.needs.join(', ')}` : ''}`,
+      );
   }
   return 0;
 }
@@ -258,7 +274,8 @@ export const command: Command = {
       }
       throw error;
     };
-    if (!existsSync(resolve(io.cwd, workflow))) return fail(new engine.EngineUsageError(`${workflow}: no such file or directory`));
+    if (!existsSync(resolve(io.cwd, workflow)))
+      return fail(new engine.EngineUsageError(`${workflow}: no such file or directory`));
     if (parsed.list) {
       try {
         return await list(workflow, io);
@@ -269,13 +286,19 @@ export const command: Command = {
     let eventPayload: Record<string, unknown> | undefined;
     if (parsed.eventPath) {
       const path = resolve(io.cwd, parsed.eventPath);
-      if (!existsSync(path)) return fail(new engine.EngineUsageError(`--eventpath ${parsed.eventPath}: no such file`));
+      if (!existsSync(path))
+        return fail(new engine.EngineUsageError(`--eventpath ${parsed.eventPath}: no such file`));
       try {
         const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-        if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a JSON object');
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+          throw new Error('expected a JSON object');
         eventPayload = value as Record<string, unknown>;
       } catch (error) {
-        return fail(new engine.EngineUsageError(`--eventpath ${parsed.eventPath}: not a JSON event payload: ${(error as Error).message}`));
+        return fail(
+          new engine.EngineUsageError(
+            `--eventpath ${parsed.eventPath}: not a JSON event payload: ${(error as Error).message}`,
+          ),
+        );
       }
     }
     const controller = new AbortController();
@@ -323,14 +346,18 @@ export const command: Command = {
     io.out(`${'JOB'.padEnd(width)}  ${'CONCLUSION'.padEnd(10)}  DURATION`);
     for (const job of result.jobs) {
       const note = job.outcome !== job.conclusion ? ` (outcome ${job.outcome}, continue-on-error)` : '';
-      io.out(`${job.name.padEnd(width)}  ${job.conclusion.padEnd(10)}  ${formatDuration(job.durationMs)}${note}`);
+      io.out(
+        `${job.name.padEnd(width)}  ${job.conclusion.padEnd(10)}  ${formatDuration(job.durationMs)}${note}`,
+      );
     }
     if (result.annotations.length) {
       io.out('');
       io.out('Annotations:');
       for (const a of result.annotations) {
         const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''}${a.col ? `:${a.col}` : ''})` : '';
-        io.out(`  ${a.level.padEnd(7)} ${a.job}${a.step ? ` / ${shortStep(a.step)}` : ''}: ${a.title ? `${a.title}: ` : ''}${a.message}${where}`);
+        io.out(
+          `  ${a.level.padEnd(7)} ${a.job}${a.step ? ` / ${shortStep(a.step)}` : ''}: ${a.title ? `${a.title}: ` : ''}${a.message}${where}`,
+        );
       }
     }
     if (parsed.summaryDir) io.out(`\nStep summaries: ${resolve(io.cwd, parsed.summaryDir)}`);

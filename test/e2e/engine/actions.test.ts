@@ -25,16 +25,29 @@ describe('local JavaScript actions', () => {
       'post: started=world pre=pre-state',
     ]);
     expect(r.job('greet').outputs).toEqual({ message: 'Hello, world!' });
-    expect(r.result.annotations.map((a) => a.message)).toContain("Unexpected input(s) 'unknown-input', valid inputs are ['who', 'greeting', 'repo default', 'dashed-name']");
+    expect(r.result.annotations.map((a) => a.message)).toContain(
+      "Unexpected input(s) 'unknown-input', valid inputs are ['who', 'greeting', 'repo default', 'dashed-name']",
+    );
     const names = r.events.filter((e) => e.kind === 'step-start').map((e) => e.text);
-    expect(names).toEqual(['Pre Run ./actions/greet', 'Pre second greet', 'Run ./actions/greet', 'second greet', 'Run ./actions/conditional', 'Run echo "output=Hello, world!"', 'Post second greet', 'Post Run ./actions/greet']);
+    expect(names).toEqual([
+      'Pre Run ./actions/greet',
+      'Pre second greet',
+      'Run ./actions/greet',
+      'second greet',
+      'Run ./actions/conditional',
+      'Run echo "output=Hello, world!"',
+      'Post second greet',
+      'Post Run ./actions/greet',
+    ]);
   });
 
   it('fails the job when the action exits non-zero and runs post-if: failure() hooks', async () => {
     const repo = fixtureRepo('js-action');
     const r = await run(repo, 'js.yml', { job: 'failing' });
     expect(r.job('failing').conclusion).toBe('failure');
-    expect(r.events.filter((e) => e.kind === 'step-start').map((e) => e.text)).toContain('Post Run ./actions/conditional');
+    expect(r.events.filter((e) => e.kind === 'step-start').map((e) => e.text)).toContain(
+      'Post Run ./actions/conditional',
+    );
     expect(r.result.exitCode).toBe(1);
   });
 });
@@ -45,7 +58,9 @@ describe('composite actions', () => {
     const r = await run(repo, 'composite.yml');
     expect(r.result.exitCode, r.all).toBe(0);
     const lines = r.lines('use');
-    expect(lines).toContain('name=ab caller-env=from-caller inner-env=composite-step-env action-path-set=yes');
+    expect(lines).toContain(
+      'name=ab caller-env=from-caller inner-env=composite-step-env action-path-set=yes',
+    );
     expect(lines).toContain('after-inner=abab env-now=visible-later');
     expect(lines).toContain('action-path-context=outer cwd=outer');
     expect(lines).toContain('name=default-name caller-env= inner-env=composite-step-env action-path-set=yes');
@@ -60,8 +75,14 @@ describe('reusable workflows', () => {
     const repo = fixtureRepo('reusable');
     const r = await run(repo, 'caller.yml', { secrets: { DEPLOY_KEY: 'dk-987654', token: 'own-token' } });
     expect(r.result.exitCode, r.all).toBe(0);
-    expect(r.lines('call / work')).toEqual(['who=alice times=2 loud=false loud-is-bool=true', 'token=*** length-ok=true deploy-key=[]']);
-    expect(r.lines('inherit / work')).toEqual(['who=bob times=5 loud=true loud-is-bool=false', 'token=*** length-ok=true deploy-key=[***]']);
+    expect(r.lines('call / work')).toEqual([
+      'who=alice times=2 loud=false loud-is-bool=true',
+      'token=*** length-ok=true deploy-key=[]',
+    ]);
+    expect(r.lines('inherit / work')).toEqual([
+      'who=bob times=5 loud=true loud-is-bool=false',
+      'token=*** length-ok=true deploy-key=[***]',
+    ]);
     expect(r.lines('after')).toEqual(['call=alicex2 inherit=bobx5 result=success']);
     expect(r.job('call').outputs).toEqual({ shout: 'alicex2' });
     expect(r.all).not.toContain('dk-987654');
@@ -71,7 +92,9 @@ describe('reusable workflows', () => {
     const repo = fixtureRepo('reusable');
     const r = await run(repo, 'missing-secret.yml');
     expect(r.job('call').conclusion).toBe('failure');
-    expect(r.result.annotations.map((a) => a.message)).toContain("job 'call' calling ./.github/workflows/callee.yml: secret 'token' is required, but not provided");
+    expect(r.result.annotations.map((a) => a.message)).toContain(
+      "job 'call' calling ./.github/workflows/callee.yml: secret 'token' is required, but not provided",
+    );
     expect(r.result.exitCode).toBe(1);
   });
 });
@@ -106,6 +129,8 @@ describe('checkout and remote actions', () => {
 
   it('refuses an unmapped remote action before running anything, naming --action-map', async () => {
     const repo = fixtureRepo('checkout');
-    await expect(run(repo, 'checkout.yml')).rejects.toThrow(/'uses: acme\/tool@v1' is a remote action.*--action-map acme\/tool@v1=DIR/);
+    await expect(run(repo, 'checkout.yml')).rejects.toThrow(
+      /'uses: acme\/tool@v1' is a remote action.*--action-map acme\/tool@v1=DIR/,
+    );
   });
 });

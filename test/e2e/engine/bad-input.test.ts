@@ -11,7 +11,9 @@ describe('bad input is refused before anything runs', () => {
     const repo = fixtureRepo('bad-input');
     const error = await run(repo, 'schema.yml').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowSyntaxError);
-    expect((error as WorkflowSyntaxError).problems).toEqual([expect.stringMatching(/schema\.yml:7:9: Unexpected value 'with'$/)]);
+    expect((error as WorkflowSyntaxError).problems).toEqual([
+      expect.stringMatching(/schema\.yml:7:9: Unexpected value 'with'$/),
+    ]);
   });
 
   it('reports a needs cycle in one line', async () => {
@@ -26,15 +28,21 @@ describe('bad input is refused before anything runs', () => {
     const repo = fixtureRepo('bad-input');
     const error = await run(repo, 'unknown-action.yml', { keepTemp: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineUsageError);
-    expect((error as Error).message).toMatch(/someone\/unmapped-action@v3.*--action-map someone\/unmapped-action@v3=DIR/);
+    expect((error as Error).message).toMatch(
+      /someone\/unmapped-action@v3.*--action-map someone\/unmapped-action@v3=DIR/,
+    );
     expect(existsSync(join(repo, '..', 'ran.txt'))).toBe(false);
   });
 
   it('refuses an unknown --job, a missing file and missing required inputs', async () => {
     const repo = fixtureRepo('bad-input');
-    await expect(run(repo, 'unknown-action.yml', { job: 'nope' })).rejects.toThrow(/--job 'nope' is not a job in .*unknown-action\.yml; jobs: build/);
+    await expect(run(repo, 'unknown-action.yml', { job: 'nope' })).rejects.toThrow(
+      /--job 'nope' is not a job in .*unknown-action\.yml; jobs: build/,
+    );
     await expect(run(repo, 'missing.yml')).rejects.toThrow(/missing\.yml: no such file or directory/);
-    await expect(run(repo, 'dispatch.yml')).rejects.toThrow(/input 'level' is required but was not provided; pass --input level=VALUE/);
+    await expect(run(repo, 'dispatch.yml')).rejects.toThrow(
+      /input 'level' is required but was not provided; pass --input level=VALUE/,
+    );
     await expect(run(repo, 'dispatch.yml', { eventName: 'push' })).rejects.toThrow(/does not run on 'push'/);
   });
 });

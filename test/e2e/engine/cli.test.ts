@@ -10,16 +10,27 @@ const bundle = join(root, 'dist', 'cli', 'index.js');
 
 beforeAll(() => {
   // The CLI runs from its ncc bundle; build it when it is missing or older than the engine source.
-  const stale = !existsSync(bundle) || statSync(bundle).mtimeMs < statSync(join(root, 'engine', 'job.ts')).mtimeMs || statSync(bundle).mtimeMs < statSync(join(root, 'cli', 'commands', 'run.ts')).mtimeMs;
+  const stale =
+    !existsSync(bundle) ||
+    statSync(bundle).mtimeMs < statSync(join(root, 'engine', 'job.ts')).mtimeMs ||
+    statSync(bundle).mtimeMs < statSync(join(root, 'cli', 'commands', 'run.ts')).mtimeMs;
   if (stale) {
-    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.js'), 'cli'], { cwd: root, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`node scripts/build.js cli failed:\n${built.stdout}\n${built.stderr}`);
+    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.js'), 'cli'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    if (built.status !== 0)
+      throw new Error(`node scripts/build.js cli failed:\n${built.stdout}\n${built.stderr}`);
   }
 });
 afterAll(removeFixtureRepos);
 
 function paved(cwd: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'paved.js'), 'run', ...args], { cwd, encoding: 'utf8', env: { ...process.env, GITHUB_OUTPUT: '' } });
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'paved.js'), 'run', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GITHUB_OUTPUT: '' },
+  });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -28,7 +39,9 @@ describe('paved run (CLI bundle)', () => {
     const repo = fixtureRepo('basics');
     const r = paved(repo);
     expect(r.err).toBe('');
-    expect(r.out).toContain('[first] Run echo "hello from $WF on $RUNNER_OS" | hello from workflow-level on Linux');
+    expect(r.out).toContain(
+      '[first] Run echo "hello from $WF on $RUNNER_OS" | hello from workflow-level on Linux',
+    );
     expect(r.out).toMatch(/^JOB\s+CONCLUSION\s+DURATION$/m);
     expect(r.out).toMatch(/^second\s+success\s+\d/m);
     expect(r.code).toBe(0);
@@ -49,11 +62,20 @@ describe('paved run (CLI bundle)', () => {
 
   it.each([
     [['missing.yml'], /^paved run: missing\.yml: no such file or directory\n$/],
-    [['.github/workflows/dispatch.yml', '--job', 'nope'], /^paved run: --job 'nope' is not a job in .*dispatch\.yml; jobs: go\n$/],
+    [
+      ['.github/workflows/dispatch.yml', '--job', 'nope'],
+      /^paved run: --job 'nope' is not a job in .*dispatch\.yml; jobs: go\n$/,
+    ],
     [['--input', 'novalue'], /^paved run: --input must be KEY=VALUE; got "novalue"\n$/],
     [['--jobs', '0'], /^paved run: --jobs must be a positive whole number; got "0"\n$/],
-    [['.github/workflows/unknown-action.yml'], /^paved run: .*'uses: someone\/unmapped-action@v3' is a remote action.*--action-map someone\/unmapped-action@v3=DIR\n$/],
-    [['.github/workflows/cycle.yml'], /cycle\.yml:\d+:\d+: Job '\w' depends on job '\w' which creates a cycle in the dependency graph\.\n$/],
+    [
+      ['.github/workflows/unknown-action.yml'],
+      /^paved run: .*'uses: someone\/unmapped-action@v3' is a remote action.*--action-map someone\/unmapped-action@v3=DIR\n$/,
+    ],
+    [
+      ['.github/workflows/cycle.yml'],
+      /cycle\.yml:\d+:\d+: Job '\w' depends on job '\w' which creates a cycle in the dependency graph\.\n$/,
+    ],
     [['.github/workflows/schema.yml'], /schema\.yml:7:9: Unexpected value 'with'\n$/],
   ])('bad input %j: one line on stderr, exit 2, nothing run', (args, message) => {
     const repo = fixtureRepo('bad-input');

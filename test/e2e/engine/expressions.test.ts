@@ -41,7 +41,11 @@ describe('expressions and contexts', () => {
 
   it('types workflow_dispatch inputs and rejects malformed ones before running', async () => {
     const repo = fixtureRepo('expressions');
-    await expect(run(repo, 'expr.yml', { eventName: 'workflow_dispatch', inputs: { count: 'many' } })).rejects.toThrow(/input 'count' must be a number; got "many"/);
-    await expect(run(repo, 'expr.yml', { eventName: 'workflow_dispatch', inputs: { nope: '1' } })).rejects.toThrow(/input 'nope' is not defined by the workflow/);
+    await expect(
+      run(repo, 'expr.yml', { eventName: 'workflow_dispatch', inputs: { count: 'many' } }),
+    ).rejects.toThrow(/input 'count' must be a number; got "many"/);
+    await expect(
+      run(repo, 'expr.yml', { eventName: 'workflow_dispatch', inputs: { nope: '1' } }),
+    ).rejects.toThrow(/input 'nope' is not defined by the workflow/);
   });
 });

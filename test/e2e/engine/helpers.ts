@@ -45,13 +45,25 @@ export interface CollectedRun {
   job(name: string): RunResult['jobs'][number];
 }
 
-export async function run(repo: string, workflow: string, options: Partial<RunOptions> = {}): Promise<CollectedRun> {
+export async function run(
+  repo: string,
+  workflow: string,
+  options: Partial<RunOptions> = {},
+): Promise<CollectedRun> {
   const events: LogEvent[] = [];
-  const result = await runWorkflow({ workflow: join(repo, '.github', 'workflows', workflow), concurrency: 2, ...options, onLog: (event) => events.push(event) });
+  const result = await runWorkflow({
+    workflow: join(repo, '.github', 'workflows', workflow),
+    concurrency: 2,
+    ...options,
+    onLog: (event) => events.push(event),
+  });
   return {
     result,
     events,
-    lines: (job, step) => events.filter((e) => e.kind === 'line' && e.job === job && (step === undefined || e.step === step)).map((e) => e.text),
+    lines: (job, step) =>
+      events
+        .filter((e) => e.kind === 'line' && e.job === job && (step === undefined || e.step === step))
+        .map((e) => e.text),
     all: events.map((e) => `${e.job} | ${e.step ?? ''} | ${e.text}`).join('\n'),
     job: (name) => {
       const found = result.jobs.find((j) => j.name === name);

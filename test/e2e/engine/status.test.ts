@@ -8,7 +8,9 @@ describe('status functions, skipping and timeouts', () => {
     const repo = fixtureRepo('status');
     const r = await run(repo, 'status.yml', { concurrency: 4 });
     expect(r.lines('fails')).toEqual(['one', 'failure handler saw failure', 'always']);
-    expect(r.result.annotations.find((a) => a.job === 'fails')?.message).toBe('Process completed with exit code 4.');
+    expect(r.result.annotations.find((a) => a.job === 'fails')?.message).toBe(
+      'Process completed with exit code 4.',
+    );
     const steps = r.job('fails').steps.map((s) => `${s.name}:${s.conclusion}`);
     expect(steps).toEqual([
       'Run echo "one":success',

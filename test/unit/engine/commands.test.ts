@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { FileCommandError, Masker, parseCommand, parseKeyValueFile, parsePathFile } from '../../../engine/commands.js';
+import {
+  FileCommandError,
+  Masker,
+  parseCommand,
+  parseKeyValueFile,
+  parsePathFile,
+} from '../../../engine/commands.js';
 
 describe('parseCommand', () => {
   it.each([
     ['::set-output name=x::value', { command: 'set-output', properties: { name: 'x' }, data: 'value' }],
-    ['  ::error file=a.ts,line=3,col=1::bad%0Aline %25 done', { command: 'error', properties: { file: 'a.ts', line: '3', col: '1' }, data: 'bad\nline % done' }],
+    [
+      '  ::error file=a.ts,line=3,col=1::bad%0Aline %25 done',
+      { command: 'error', properties: { file: 'a.ts', line: '3', col: '1' }, data: 'bad\nline % done' },
+    ],
     ['::warning title=a%3Ab%2Cc::w', { command: 'warning', properties: { title: 'a:b,c' }, data: 'w' }],
     ['::endgroup::', { command: 'endgroup', properties: {}, data: '' }],
     ['##[group]Title', { command: 'group', properties: {}, data: 'Title' }],
@@ -13,9 +22,12 @@ describe('parseCommand', () => {
     expect(parseCommand(line)).toEqual(expected);
   });
 
-  it.each(['plain text', ':: no command', '::missing-end', 'x ::error::not at start'])('ignores %j', (line) => {
-    expect(parseCommand(line)).toBeUndefined();
-  });
+  it.each(['plain text', ':: no command', '::missing-end', 'x ::error::not at start'])(
+    'ignores %j',
+    (line) => {
+      expect(parseCommand(line)).toBeUndefined();
+    },
+  );
 });
 
 describe('parseKeyValueFile', () => {

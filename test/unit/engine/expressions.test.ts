@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, evaluateCondition, formatExpression, hasStatusFunction, interpolate, asString } from '../../../engine/expressions.js';
+import {
+  evaluate,
+  evaluateCondition,
+  formatExpression,
+  hasStatusFunction,
+  interpolate,
+  asString,
+} from '../../../engine/expressions.js';
 
 const scope = (status: 'success' | 'failure' | 'cancelled' = 'success') => ({
   contexts: { env: { A: 'x' }, steps: { s: { outputs: { o: 'v' } } }, matrix: { n: 2 } },

@@ -6,7 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { globToRegExp, hashFiles, matchFiles } from '../../../engine/hash-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'paved-hashfiles-'));
-for (const [file, text] of Object.entries({ 'a.lock': 'a', 'x/b.lock': 'b', 'x/y/c.lock': 'c', '.hidden/d.lock': 'd', 'src/e.ts': 'e', 'skip/f.lock': 'f' })) {
+for (const [file, text] of Object.entries({
+  'a.lock': 'a',
+  'x/b.lock': 'b',
+  'x/y/c.lock': 'c',
+  '.hidden/d.lock': 'd',
+  'src/e.ts': 'e',
+  'skip/f.lock': 'f',
+})) {
   mkdirSync(join(root, file, '..'), { recursive: true });
   writeFileSync(join(root, file), text);
 }
@@ -15,7 +22,10 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('hashFiles', () => {
   it.each([
     [['**/*.lock'], ['.hidden/d.lock', 'a.lock', 'skip/f.lock', 'x/b.lock', 'x/y/c.lock']],
-    [['**/*.lock', '!skip/**'], ['.hidden/d.lock', 'a.lock', 'x/b.lock', 'x/y/c.lock']],
+    [
+      ['**/*.lock', '!skip/**'],
+      ['.hidden/d.lock', 'a.lock', 'x/b.lock', 'x/y/c.lock'],
+    ],
     [['x'], ['x/b.lock', 'x/y/c.lock']],
     [['*.lock'], ['a.lock']],
     [['x/*/c.lock\nsrc/*.ts'], ['src/e.ts', 'x/y/c.lock']],

@@ -34,10 +34,25 @@ describe('expandMatrix', () => {
   });
 
   it.each([
-    ['partial exclude', { os: ['a', 'b'], v: [1, 2], exclude: [{ os: 'a' }] }, [{ os: 'b', v: 1 }, { os: 'b', v: 2 }]],
-    ['exclude by whole object value', { cfg: [{ x: 1 }, { x: 2 }], exclude: [{ cfg: { x: 1 } }] }, [{ cfg: { x: 2 } }]],
+    [
+      'partial exclude',
+      { os: ['a', 'b'], v: [1, 2], exclude: [{ os: 'a' }] },
+      [
+        { os: 'b', v: 1 },
+        { os: 'b', v: 2 },
+      ],
+    ],
+    [
+      'exclude by whole object value',
+      { cfg: [{ x: 1 }, { x: 2 }], exclude: [{ cfg: { x: 1 } }] },
+      [{ cfg: { x: 2 } }],
+    ],
     ['include only', { include: [{ a: 1 }, { a: 2, b: 3 }] }, [{ a: 1 }, { a: 2, b: 3 }]],
-    ['include after exclude', { v: [1, 2], exclude: [{ v: 1 }], include: [{ v: 1, extra: true }] }, [{ v: 2 }, { v: 1, extra: true }]],
+    [
+      'include after exclude',
+      { v: [1, 2], exclude: [{ v: 1 }], include: [{ v: 1, extra: true }] },
+      [{ v: 2 }, { v: 1, extra: true }],
+    ],
     ['no matrix', undefined, [{}]],
   ])('%s', (_name, matrix, expected) => {
     expect(expandMatrix(matrix as never)).toEqual(expected);
@@ -47,7 +62,10 @@ describe('expandMatrix', () => {
     [{ os: [] }, "Matrix vector 'os' does not contain any values"],
     [{ os: 'linux' }, "Matrix vector 'os' must be a sequence"],
     [{ v: [1], exclude: [{ v: 1 }] }, 'no combinations left'],
-    [{ a: Array.from({ length: 17 }, (_, i) => i), b: Array.from({ length: 16 }, (_, i) => i) }, 'at most 256'],
+    [
+      { a: Array.from({ length: 17 }, (_, i) => i), b: Array.from({ length: 16 }, (_, i) => i) },
+      'at most 256',
+    ],
   ])('rejects %j', (matrix, message) => {
     expect(() => expandMatrix(matrix as never)).toThrow(MatrixError);
     expect(() => expandMatrix(matrix as never)).toThrow(message);
