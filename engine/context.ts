@@ -71,6 +71,8 @@ export interface WorkflowScope {
   namePrefix: string;
   idPrefix: string;
   depth: number;
+  /** Cancels this workflow's jobs (the run's signal, or a calling matrix leg's fail-fast). */
+  signal?: AbortSignal;
 }
 
 export function defaultConcurrency(): number {

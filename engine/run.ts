@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { EngineUsageError, resolveAction, resolveWorkflowRef } from './actions.js';
+import { EngineUsageError, isCheckout, resolveAction, resolveWorkflowRef } from './actions.js';
 import { Masker } from './commands.js';
 import { defaultConcurrency, sanitizeHostEnv, Slots, type RunShared, type WorkflowScope } from './context.js';
 import {
@@ -217,6 +217,7 @@ class Runner {
   ): Promise<JobOutcome> {
     const shared = this.shared;
     const baseName = `${scope.namePrefix}${job.id}`;
+    const cancelSignal = scope.signal ?? shared.signal;
     const needsOk = Object.values(needs).every((need) => need.result === 'success');
     const status = (): 'success' | 'failure' | 'cancelled' =>
       shared.signal.aborted ? 'cancelled' : needsOk ? 'success' : 'failure';
@@ -280,7 +281,8 @@ class Runner {
     const legSlots = new Slots(maxParallel > 0 ? maxParallel : legs.length);
     const failFastController = new AbortController();
     const onRunAbort = (): void => failFastController.abort();
-    shared.signal.addEventListener('abort', onRunAbort, { once: true });
+    if (cancelSignal.aborted) failFastController.abort();
+    else cancelSignal.addEventListener('abort', onRunAbort, { once: true });
     const outputs: Record<string, string> = {};
     const legResults: Conclusion[] = [];
     // Reported in matrix order, whatever order the legs finish in.
@@ -357,7 +359,7 @@ class Runner {
         }
       }),
     );
-    shared.signal.removeEventListener('abort', onRunAbort);
+    cancelSignal.removeEventListener('abort', onRunAbort);
     for (const results of reported) this.results.push(...results);
     const result: Conclusion = legResults.includes('failure')
       ? 'failure'
@@ -469,6 +471,7 @@ class Runner {
         namePrefix: `${name} / `,
         idPrefix: `${caller.idPrefix}${job.id}/`,
         depth: caller.depth + 1,
+        signal,
       };
       if (callee.depth > MAX_WORKFLOW_DEPTH)
         throw new Error(`reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep`);
@@ -491,7 +494,6 @@ class Runner {
       });
       return { result: 'failure', outputs: {} };
     }
-    void signal;
     const outcomes = await this.runGraph(callee, undefined);
     const results = [...outcomes.values()].map((o) => o.result);
     const outcome: Conclusion = results.includes('failure')
@@ -578,8 +580,13 @@ class Runner {
         }
         continue;
       }
+      // A checkout into a sub-path can bring local actions that are not in the repository itself;
+      // those are checked when their step runs.
+      let checkedOutElsewhere = false;
       for (const step of job.steps) {
         if (!step.uses) continue;
+        if (isCheckout(step.uses) && step.with) checkedOutElsewhere = true;
+        if (checkedOutElsewhere && step.uses.startsWith('./')) continue;
         this.checkAction(step.uses, `${model.file}:${step.line ?? 0}: job '${job.id}'`, 0);
       }
     }
