@@ -189,6 +189,31 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
+/** github context fields the runner also exports as GITHUB_<FIELD>. */
+const GITHUB_ENV_FROM_CONTEXT = [
+  'actor',
+  'api_url',
+  'base_ref',
+  'event_name',
+  'event_path',
+  'graphql_url',
+  'head_ref',
+  'job',
+  'ref',
+  'ref_name',
+  'ref_type',
+  'repository',
+  'repository_owner',
+  'run_id',
+  'run_number',
+  'server_url',
+  'sha',
+  'triggering_actor',
+  'workflow',
+  'workflow_ref',
+  'workflow_sha',
+];
+
 const DEPRECATION_NOTE =
   'For more information see: https://github.blog/changelog/2022-10-11-github-actions-deprecating-save-state-and-set-output-commands/';
 
@@ -334,6 +359,32 @@ class JobRun {
     return path;
   }
 
+  private staticEnv: Record<string, string> | undefined;
+
+  /** The runner's default variables that are the same for every step of the job. */
+  private buildStaticEnv(): Record<string, string> {
+    const env: Record<string, string> = {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_ACTOR_ID: '0',
+      GITHUB_REF_PROTECTED: 'false',
+      GITHUB_REPOSITORY_ID: '0',
+      GITHUB_REPOSITORY_OWNER_ID: '0',
+      GITHUB_RETENTION_DAYS: '90',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_WORKSPACE: this.workspace,
+      RUNNER_ARCH: String(this.runner['arch']),
+      RUNNER_ENVIRONMENT: 'self-hosted',
+      RUNNER_NAME: 'paved',
+      RUNNER_OS: 'Linux',
+      RUNNER_TEMP: this.temp,
+      RUNNER_TOOL_CACHE: this.toolCache,
+      RUNNER_WORKSPACE: join(this.workspace, '..'),
+    };
+    for (const key of GITHUB_ENV_FROM_CONTEXT)
+      env[`GITHUB_${key.toUpperCase()}`] = asString(this.github[key]);
+    return env;
+  }
+
   /** The process environment of a step: host, env context, runner variables, PATH additions. */
   processEnv(
     env: Record<string, string>,
@@ -342,56 +393,20 @@ class JobRun {
     action: Frame['action'],
   ): Record<string, string> {
     const shared = this.shared;
-    const g = this.github;
     const out: Record<string, string> = { ...shared.hostEnv, ...(shared.options.runnerEnv ?? {}) };
     Object.assign(out, env);
-    Object.assign(out, {
+    this.staticEnv ??= this.buildStaticEnv();
+    Object.assign(out, this.staticEnv, {
       CI: env['CI'] ?? 'true',
-      GITHUB_ACTIONS: 'true',
       GITHUB_ACTION: stepId,
       GITHUB_ACTION_PATH: action?.path ?? '',
       GITHUB_ACTION_REPOSITORY: action?.repository ?? '',
       GITHUB_ACTION_REF: action?.ref ?? '',
-      GITHUB_ACTOR: String(g['actor']),
-      GITHUB_ACTOR_ID: '0',
-      GITHUB_API_URL: String(g['api_url']),
-      GITHUB_BASE_REF: String(g['base_ref']),
-      GITHUB_EVENT_NAME: String(g['event_name']),
-      GITHUB_EVENT_PATH: String(g['event_path']),
-      GITHUB_GRAPHQL_URL: String(g['graphql_url']),
-      GITHUB_HEAD_REF: String(g['head_ref']),
-      GITHUB_JOB: String(g['job']),
-      GITHUB_REF: String(g['ref']),
-      GITHUB_REF_NAME: String(g['ref_name']),
-      GITHUB_REF_PROTECTED: 'false',
-      GITHUB_REF_TYPE: String(g['ref_type']),
-      GITHUB_REPOSITORY: String(g['repository']),
-      GITHUB_REPOSITORY_ID: '0',
-      GITHUB_REPOSITORY_OWNER: String(g['repository_owner']),
-      GITHUB_REPOSITORY_OWNER_ID: '0',
-      GITHUB_RETENTION_DAYS: '90',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_RUN_ID: String(g['run_id']),
-      GITHUB_RUN_NUMBER: String(g['run_number']),
-      GITHUB_SERVER_URL: String(g['server_url']),
-      GITHUB_SHA: String(g['sha']),
-      GITHUB_TRIGGERING_ACTOR: String(g['triggering_actor']),
-      GITHUB_WORKFLOW: String(g['workflow']),
-      GITHUB_WORKFLOW_REF: String(g['workflow_ref']),
-      GITHUB_WORKFLOW_SHA: String(g['workflow_sha']),
-      GITHUB_WORKSPACE: this.workspace,
       GITHUB_ENV: files['env'] ?? '',
       GITHUB_OUTPUT: files['output'] ?? '',
       GITHUB_PATH: files['path'] ?? '',
       GITHUB_STATE: files['state'] ?? '',
       GITHUB_STEP_SUMMARY: files['summary'] ?? '',
-      RUNNER_ARCH: String(this.runner['arch']),
-      RUNNER_ENVIRONMENT: 'self-hosted',
-      RUNNER_NAME: 'paved',
-      RUNNER_OS: 'Linux',
-      RUNNER_TEMP: this.temp,
-      RUNNER_TOOL_CACHE: this.toolCache,
-      RUNNER_WORKSPACE: join(this.workspace, '..'),
     });
     if (shared.debug) out['RUNNER_DEBUG'] = '1';
     if (this.pathPrepend.length)
@@ -452,32 +467,20 @@ async function execProcess(
       case 'add-mask':
         masker.add(cmd.data);
         return true;
-      case 'set-output': {
-        const name = cmd.properties['name'];
-        if (!name) {
-          commandFailed(line, "Invalid set-output command: 'name' is required");
-          return true;
-        }
-        run.annotate(
-          'warning',
-          `The \`set-output\` command is deprecated and will be disabled soon. Please upgrade to using Environment Files. ${DEPRECATION_NOTE}`,
-          stepName,
-        );
-        outputs[name] = cmd.data;
-        return true;
-      }
+      case 'set-output':
       case 'save-state': {
+        // Deprecated but still honoured by the runner, with a warning.
         const name = cmd.properties['name'];
         if (!name) {
-          commandFailed(line, "Invalid save-state command: 'name' is required");
+          commandFailed(line, `Invalid ${cmd.command} command: 'name' is required`);
           return true;
         }
         run.annotate(
           'warning',
-          `The \`save-state\` command is deprecated and will be disabled soon. Please upgrade to using Environment Files. ${DEPRECATION_NOTE}`,
+          `The \`${cmd.command}\` command is deprecated and will be disabled soon. Please upgrade to using Environment Files. ${DEPRECATION_NOTE}`,
           stepName,
         );
-        state[name] = cmd.data;
+        (cmd.command === 'set-output' ? outputs : state)[name] = cmd.data;
         return true;
       }
       case 'set-env':

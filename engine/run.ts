@@ -494,9 +494,42 @@ class Runner {
       });
       return { result: 'failure', outputs: {} };
     }
-    const outcomes = await this.runGraph(callee, undefined);
+    const { conclusion: outcome, outputs } = this.conclude(
+      callee,
+      await this.runGraph(callee, undefined),
+      name,
+    );
+    const continueOnError =
+      job.continueOnError !== undefined && isTruthy(evaluateToken(job.continueOnError, exprScope));
+    const conclusion: Conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
+    shared.emit({ kind: 'job-end', job: name, text: conclusion });
+    this.results.push({
+      id: `${caller.idPrefix}${job.id}`,
+      name,
+      matrix,
+      outcome,
+      conclusion,
+      outputs,
+      steps: [],
+      durationMs: Date.now() - started,
+      summary: '',
+      workspace: undefined,
+    });
+    return { result: conclusion, outputs };
+  }
+
+  /**
+   * A workflow's conclusion from its jobs, and its `on.workflow_call.outputs` evaluated with the
+   * `jobs` context. Outputs carrying a masked value are dropped, as GitHub does.
+   */
+  conclude(
+    scope: WorkflowScope,
+    outcomes: Map<string, JobOutcome>,
+    name: string,
+  ): { conclusion: Exclude<Conclusion, 'skipped'>; outputs: Record<string, string> } {
+    const shared = this.shared;
     const results = [...outcomes.values()].map((o) => o.result);
-    const outcome: Conclusion = results.includes('failure')
+    const conclusion = results.includes('failure')
       ? 'failure'
       : results.includes('cancelled')
         ? 'cancelled'
@@ -506,13 +539,13 @@ class Runner {
     const outputs: Record<string, string> = {};
     const outScope: ExpressionScope = {
       contexts: {
-        github: this.githubLite(callee),
-        inputs: callee.inputs,
+        github: this.githubLite(scope),
+        inputs: scope.inputs,
         vars: shared.options.vars ?? {},
         jobs: jobsContext,
       },
     };
-    for (const [key, token] of Object.entries(callee.model.callOutputs)) {
+    for (const [key, token] of Object.entries(scope.model.callOutputs)) {
       try {
         const value = token ? asString(evaluateToken(token, outScope)) : '';
         if (shared.masker.contains(value)) {
@@ -532,23 +565,7 @@ class Runner {
         });
       }
     }
-    const continueOnError =
-      job.continueOnError !== undefined && isTruthy(evaluateToken(job.continueOnError, exprScope));
-    const conclusion: Conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
-    shared.emit({ kind: 'job-end', job: name, text: conclusion });
-    this.results.push({
-      id: `${caller.idPrefix}${job.id}`,
-      name,
-      matrix,
-      outcome,
-      conclusion,
-      outputs,
-      steps: [],
-      durationMs: Date.now() - started,
-      summary: '',
-      workspace: undefined,
-    });
-    return { result: conclusion, outputs };
+    return { conclusion, outputs };
   }
 
   /** Check every `uses:` (recursively through composite actions and called workflows) before anything runs. */
@@ -866,33 +883,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     await Promise.all(
       scopes.map(async (scope, index) => {
         const outcomes = await runner.runGraph(scope, (planned[index] as PlannedWorkflow).selected);
-        const results = [...outcomes.values()].map((o) => o.result);
-        const conclusion = results.includes('failure')
-          ? 'failure'
-          : results.includes('cancelled')
-            ? 'cancelled'
-            : 'success';
-        const jobsContext: Record<string, Value> = {};
-        for (const [id, o] of outcomes) jobsContext[id] = { result: o.result, outputs: o.outputs };
-        const outputs: Record<string, string> = {};
-        for (const [key, token] of Object.entries(scope.model.callOutputs)) {
-          try {
-            outputs[key] = token
-              ? asString(
-                  evaluateToken(token, {
-                    contexts: {
-                      jobs: jobsContext,
-                      inputs: scope.inputs,
-                      vars: options.vars ?? {},
-                      github: { event_name: eventName },
-                    },
-                  }),
-                )
-              : '';
-          } catch {
-            outputs[key] = '';
-          }
-        }
+        const { conclusion, outputs } = runner.conclude(scope, outcomes, scope.model.file);
         workflows.push({
           workflow: scope.model.file,
           conclusion,
