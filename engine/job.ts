@@ -274,11 +274,11 @@ class JobRun {
     return this.pathPrepend.length ? [...this.pathPrepend, base].filter(Boolean).join(':') : base;
   }
 
-  setUp(): void {
+  async setUp(): Promise<void> {
     mkdirSync(join(this.temp, '_runner_file_commands'), { recursive: true });
     mkdirSync(this.toolCache, { recursive: true });
     if (!this.shared.options.bind)
-      copyRepository(this.shared.repo.root, this.workspace, this.shared.files, this.shared.repo.originUrl);
+      await copyRepository(this.shared.repo.root, this.workspace, this.shared.files, this.shared.repo.originUrl);
   }
 
   log(
@@ -895,7 +895,7 @@ async function checkout(run: JobRun, given: Record<string, string>, name: string
       throw new EngineUsageError(
         `${name}: checking out another repository (${repository}) needs a local copy; pass --action-map ${repository}=DIR`,
       );
-    copyRepository(mapped[1], target, undefined, undefined);
+    await copyRepository(mapped[1], target, undefined, undefined);
     run.log(`Copied ${mapped[1]} into ${target}`, name);
     return { outcome: 'success', outputs: {} };
   }
@@ -904,7 +904,7 @@ async function checkout(run: JobRun, given: Record<string, string>, name: string
   if (run.shared.options.bind && target === run.workspace) {
     run.log(`The workspace is the repository itself (--bind): ${run.workspace}`, name);
   } else if (target !== run.workspace || run.workspaceTouched) {
-    copyRepository(run.shared.repo.root, target, run.shared.files, run.shared.repo.originUrl);
+    await copyRepository(run.shared.repo.root, target, run.shared.files, run.shared.repo.originUrl);
     run.log(`Copied the working tree of ${run.shared.repo.root} into ${target}`, name);
   } else {
     run.log(`The workspace already holds the working tree of ${run.shared.repo.root}`, name);
@@ -1026,7 +1026,7 @@ export async function runJob(input: JobInput): Promise<JobResult> {
   };
   shared.emit({ kind: 'job-start', job: input.displayName, text: input.displayName });
   try {
-    run.setUp();
+    await run.setUp();
     const baseScope = run.scope(frame, { ...(shared.options.env ?? {}) });
     const workflowEnv = evaluateEnvMap(wf.model.env, baseScope, { ...(shared.options.env ?? {}) });
     run.jobEnv = evaluateEnvMap(job.env, run.scope(frame, workflowEnv), workflowEnv);

@@ -3,18 +3,9 @@
  * and the per-job workspace: a copy of the working tree (tracked and untracked-but-not-ignored
  * files, uncommitted changes included) with the git history, so the user's checkout is never touched.
  */
-import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, cp, lstat, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 function git(cwd: string, args: string[]): string | undefined {
@@ -85,45 +76,59 @@ export function listWorkingTree(root: string, isGit: boolean): string[] | undefi
   return [...new Set(result.stdout.toString('utf8').split('\0').filter(Boolean))];
 }
 
-function copyEntry(from: string, to: string): void {
+async function copyEntry(from: string, to: string): Promise<void> {
   let stat;
   try {
-    stat = lstatSync(from);
+    stat = await lstat(from);
   } catch {
     return; // deleted in the working tree but still in the index
   }
-  mkdirSync(dirname(to), { recursive: true });
-  if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
-  else if (stat.isDirectory()) cpSync(from, to, { recursive: true, verbatimSymlinks: true });
-  else copyFileSync(from, to);
+  await mkdir(dirname(to), { recursive: true });
+  if (stat.isSymbolicLink()) await symlink(await readlink(from), to);
+  else if (stat.isDirectory()) await cp(from, to, { recursive: true, verbatimSymlinks: true });
+  else await copyFile(from, to);
+}
+
+function gitAsync(cwd: string, args: string[]): Promise<boolean> {
+  return new Promise((resolveDone) => {
+    const child = spawn('git', args, { cwd, stdio: 'ignore' });
+    child.on('error', () => resolveDone(false));
+    child.on('close', (code) => resolveDone(code === 0));
+  });
+}
+
+/** Copy many files with bounded parallelism (the event loop stays free for other jobs' output). */
+async function copyAll(pairs: Array<[string, string]>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pairs.length) {
+      const [from, to] = pairs[next++] as [string, string];
+      await copyEntry(from, to);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, pairs.length) }, worker));
 }
 
 /**
  * Fill `dest` (emptied first) with the repository at `root`: git history via a local clone
  * (objects hard-linked, so it is cheap), then the working-tree files over it.
  */
-export function copyRepository(
+export async function copyRepository(
   root: string,
   dest: string,
   files: string[] | undefined,
   originUrl: string | undefined,
-): void {
-  rmSync(dest, { recursive: true, force: true });
-  mkdirSync(dest, { recursive: true });
-  if (files) {
-    const cloned = spawnSync('git', ['clone', '--quiet', '--local', '--no-checkout', root, dest], {
-      stdio: 'ignore',
-    });
-    if (cloned.status === 0) {
-      for (const file of files) copyEntry(join(root, file), join(dest, file));
-      // Index = HEAD, so `git status` in the copy shows the same local changes as the user's tree.
-      spawnSync('git', ['reset', '--quiet'], { cwd: dest, stdio: 'ignore' });
-      if (originUrl)
-        spawnSync('git', ['remote', 'set-url', 'origin', originUrl], { cwd: dest, stdio: 'ignore' });
-      return;
-    }
-    rmSync(dest, { recursive: true, force: true });
-    mkdirSync(dest, { recursive: true });
+): Promise<void> {
+  await rm(dest, { recursive: true, force: true });
+  await mkdir(dest, { recursive: true });
+  if (files && (await gitAsync(root, ['clone', '--quiet', '--local', '--no-checkout', root, dest]))) {
+    await copyAll(files.map((file) => [join(root, file), join(dest, file)]));
+    // Index = HEAD, so `git status` in the copy shows the same local changes as the user's tree.
+    await gitAsync(dest, ['reset', '--quiet']);
+    if (originUrl) await gitAsync(dest, ['remote', 'set-url', 'origin', originUrl]);
+    return;
   }
-  for (const entry of readdirSync(root)) copyEntry(join(root, entry), join(dest, entry));
+  await rm(dest, { recursive: true, force: true });
+  await mkdir(dest, { recursive: true });
+  await copyAll((await readdir(root)).map((entry) => [join(root, entry), join(dest, entry)]));
 }
