@@ -25,7 +25,10 @@ export function unescapeProperty(value: string): string {
     .replace(/%25/g, '%');
 }
 
-/** Parse `::command k=v,…::data` (after leading whitespace), or the legacy `##[command k=v;]data`. */
+/**
+ * Parse `::command k=v,…::data` (after leading whitespace), or the legacy `##[command k=v;]data`.
+ * Command and property names are case-insensitive, so both come back lower-cased.
+ */
 export function parseCommand(line: string): WorkflowCommand | undefined {
   const trimmed = line.trimStart();
   if (trimmed.startsWith('::')) {
@@ -33,7 +36,7 @@ export function parseCommand(line: string): WorkflowCommand | undefined {
     if (end < 0) return undefined;
     const info = trimmed.slice(2, end);
     const space = info.indexOf(' ');
-    const command = (space < 0 ? info : info.slice(0, space)).trim();
+    const command = (space < 0 ? info : info.slice(0, space)).trim().toLowerCase();
     if (!command) return undefined;
     const properties: Record<string, string> = {};
     if (space >= 0) {
@@ -41,7 +44,7 @@ export function parseCommand(line: string): WorkflowCommand | undefined {
         if (!entry) continue;
         const eq = entry.indexOf('=');
         if (eq <= 0) continue;
-        properties[entry.slice(0, eq).trim()] = unescapeProperty(entry.slice(eq + 1));
+        properties[entry.slice(0, eq).trim().toLowerCase()] = unescapeProperty(entry.slice(eq + 1));
       }
     }
     return { command, properties, data: unescapeData(trimmed.slice(end + 2)) };
@@ -51,14 +54,14 @@ export function parseCommand(line: string): WorkflowCommand | undefined {
     if (end < 0) return undefined;
     const info = trimmed.slice(3, end);
     const space = info.indexOf(' ');
-    const command = (space < 0 ? info : info.slice(0, space)).trim();
+    const command = (space < 0 ? info : info.slice(0, space)).trim().toLowerCase();
     if (!command) return undefined;
     const properties: Record<string, string> = {};
     if (space >= 0) {
       for (const entry of info.slice(space + 1).split(';')) {
         const eq = entry.indexOf('=');
         if (eq <= 0) continue;
-        properties[entry.slice(0, eq).trim()] = unescapeProperty(entry.slice(eq + 1).trim());
+        properties[entry.slice(0, eq).trim().toLowerCase()] = unescapeProperty(entry.slice(eq + 1).trim());
       }
     }
     return { command, properties, data: unescapeData(trimmed.slice(end + 1)) };

@@ -278,7 +278,12 @@ class JobRun {
     mkdirSync(join(this.temp, '_runner_file_commands'), { recursive: true });
     mkdirSync(this.toolCache, { recursive: true });
     if (!this.shared.options.bind)
-      await copyRepository(this.shared.repo.root, this.workspace, this.shared.files, this.shared.repo.originUrl);
+      await copyRepository(
+        this.shared.repo.root,
+        this.workspace,
+        this.shared.files,
+        this.shared.repo.originUrl,
+      );
   }
 
   log(
@@ -307,9 +312,7 @@ class JobRun {
     if (step) annotation.step = step;
     if (props['file']) annotation.file = props['file'];
     for (const key of ['line', 'endLine', 'col', 'endColumn'] as const) {
-      const raw =
-        props[key] ??
-        (key === 'endLine' ? props['endline'] : key === 'endColumn' ? props['endcolumn'] : undefined);
+      const raw = props[key.toLowerCase()];
       if (raw !== undefined && /^\d+$/.test(raw)) annotation[key] = Number(raw);
     }
     if (props['title']) annotation.title = this.shared.masker.mask(props['title']);

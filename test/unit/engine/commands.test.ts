@@ -76,3 +76,17 @@ describe('Masker', () => {
     expect(masker.contains('xx top-secret')).toBe(true);
   });
 });
+
+describe('command names', () => {
+  it('are case-insensitive, as are property names', () => {
+    expect(parseCommand('::Set-Output Name=x::v')).toEqual({
+      command: 'set-output',
+      properties: { name: 'x' },
+      data: 'v',
+    });
+    expect(parseCommand('::error endLine=4,endColumn=2::e')?.properties).toEqual({
+      endline: '4',
+      endcolumn: '2',
+    });
+  });
+});
