@@ -52,6 +52,19 @@ describe('local JavaScript actions', () => {
   });
 });
 
+describe("Paved's own action layout", () => {
+  it('runs runs.main: ../../dist/<name>/index.js (node24) with main and post from one bundle', async () => {
+    const repo = fixtureRepo('js-action');
+    const r = await run(repo, 'js.yml', { job: 'bundled' });
+    expect(r.lines('bundled')).toEqual([
+      'main from dist/bundled token-empty=true',
+      'output=dist/bundled',
+      'post of the same bundle',
+    ]);
+    expect(r.result.exitCode).toBe(0);
+  });
+});
+
 describe('composite actions', () => {
   it('scopes inputs, env and steps, maps outputs, nests uses and exports GITHUB_ENV to the job', async () => {
     const repo = fixtureRepo('composite');
