@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./commands/init.js')).command,
   lint: async () => (await import('./commands/lint.js')).command,
   sandbox: async () => (await import('./commands/sandbox.js')).command,
+  run: async () => (await import('./commands/run.js')).command,
 };
 
 /** Paved's version: from the nearest package.json named "paved" above this module (source or bundle). */
