@@ -16,24 +16,9 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.js')).command,
 };
 
-/** Paved's version: from the nearest package.json named "paved" above this module (source or bundle). */
+/** Paved's version, from its own package.json (found from this module, in source or bundle). */
 export function version(): string {
   return pavedPackage()?.version ?? 'unknown';
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'paved' && pkg.version) return pkg.version;
-    } catch {
-      // no package.json here; keep looking upward
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
 }
 
 async function help(io: CliIo): Promise<void> {
