@@ -14,6 +14,7 @@ export interface SandboxSubcommand {
 const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {
   argocd: async () => (await import('./sandbox/argocd.js')).subcommand,
   'base-image': async () => (await import('./sandbox/base-image.js')).subcommand,
+  prometheus: async () => (await import('./sandbox/prometheus.js')).subcommand,
 };
 
 export const command: Command = {
