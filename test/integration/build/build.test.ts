@@ -71,7 +71,7 @@ interface BuildRun {
 async function runBuild(
   workspace: string,
   inputs: Record<string, string> = {},
-  options: { cache?: boolean; home?: string } = {},
+  options: { cache?: boolean; home?: string; path?: string } = {},
 ): Promise<BuildRun> {
   const outputFile = join(workspace, '..', `${workspace.split('/').pop()}.output`);
   writeFileSync(outputFile, '');
