@@ -89,6 +89,28 @@ function splitCredentials(target: string, headers: Record<string, string>): stri
   return url.toString();
 }
 
+/**
+ * A `fetch` for SDKs that take a `fetch` option (the Slack clients) that honours HTTPS_PROXY/NO_PROXY
+ * like {@link request}: through a proxy it uses the same pooled undici dispatcher; without one it is
+ * Node's own fetch, so a direct call does not pay for loading the undici package. Retries and timeouts
+ * stay with the caller.
+ */
+export function proxyAwareFetch(options: { insecureTls?: boolean } = {}): typeof globalThis.fetch {
+  return (async (input: unknown, init?: Record<string, unknown>) => {
+    const target = new URL(
+      input instanceof URL ? input.href : typeof input === 'string' ? input : (input as { url: string }).url,
+    );
+    const insecure = options.insecureTls ?? false;
+    if (!insecure && !proxyFor(target)) return globalThis.fetch(input as string, init as RequestInit);
+    const dispatcher = await dispatcherFor(target, insecure);
+    const { fetch } = await import('undici');
+    return fetch(
+      input as Parameters<typeof fetch>[0],
+      { ...init, dispatcher } as Parameters<typeof fetch>[1],
+    );
+  }) as unknown as typeof globalThis.fetch;
+}
+
 /** Close pooled connections (lets a process or test exit promptly). */
 export async function closeHttpAgents(): Promise<void> {
   const all = [...agents.values()];

@@ -1,0 +1,191 @@
+/**
+ * Test environment for the Argo CD stand-in and deploy-argocd: a real docker-registry, demo images built
+ * with buildah, a GitOps bare repo behind the token-checking git server, and the stand-in reading it.
+ *
+ * The registry launcher here is deliberately minimal; sandbox/registry.ts (from the containerize work)
+ * replaces it once it is on main.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  answers,
+  freePort,
+  requireCommand,
+  spawnService,
+  waitFor,
+  type ServiceProcess,
+} from '../../../sandbox/process.js';
+import { createBareRepo, startGitServer, type GitServer } from '../../../sandbox/git-server.js';
+import { demoImageBuilder, type DemoImageBuilder } from '../../../sandbox/argocd/demo-image.js';
+import {
+  startArgoCdStandIn,
+  type ArgoCdStandIn,
+  type StandInOptions,
+  type ApplicationDefinition,
+} from '../../../sandbox/argocd/index.js';
+import { ArgoCdClient, OPERATION_NONCE_INFO, waitForDeployment } from '../../../shared/argocd/index.js';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
+export const CACHE_DIR = join(REPO_ROOT, '.cache', 'argocd-standin');
+
+export interface TestRegistry {
+  host: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestRegistry(): Promise<TestRegistry> {
+  const binary = requireCommand('docker-registry', 'docker-registry');
+  requireCommand('skopeo', 'skopeo');
+  requireCommand('umoci', 'umoci');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'paved-argocd-registry-'));
+  const config = join(dir, 'config.yml');
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+  );
+  const service: ServiceProcess = spawnService('docker-registry', binary, ['serve', config]);
+  await waitFor('docker-registry', () => answers(`http://127.0.0.1:${port}/v2/`), {
+    process: service.child,
+    output: service.output,
+    timeoutMs: 20_000,
+  });
+  return {
+    host: `127.0.0.1:${port}`,
+    async stop() {
+      await service.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A kustomize app directory whose image is `image`. */
+export function kustomizeApp(image: string, name = 'demo'): Record<string, string> {
+  const [repo, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
+  return {
+    'kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - deployment.yaml
+# bumped by CI
+images:
+  - name: ${repo} # the service
+    newTag: "${tag}"
+`,
+    'deployment.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${repo}\n`,
+  };
+}
+
+/** A Helm-values app directory whose image is `image`. */
+export function helmApp(image: string): Record<string, string> {
+  const [repo, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
+  return {
+    'Chart.yaml': 'apiVersion: v2\nname: demo\nversion: 0.1.0\n',
+    'values.yaml': `# Default values for demo.\nreplicaCount: 1\nimage:\n  repository: ${repo} # where CI pushes\n  tag: "${tag}"\n  pullPolicy: IfNotPresent\n`,
+  };
+}
+
+export function under(prefix: string, files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([path, text]) => [`${prefix}/${path}`, text]));
+}
+
+/** Add `names` as manual-sync apps at `apps/<name>` and deploy what the repo says, waiting until Healthy. */
+export async function deployInitially(
+  env: DeployEnvironment,
+  names: string[],
+  definition: Partial<ApplicationDefinition> = {},
+): Promise<void> {
+  const client = new ArgoCdClient({
+    server: env.standIn.url,
+    auth: { token: env.standIn.adminToken },
+    insecure: true,
+  });
+  await Promise.all(
+    names.map(async (name) => {
+      await env.standIn.addApplication({
+        name,
+        repoURL: env.gitopsUrl,
+        path: `apps/${name}`,
+        targetRevision: 'main',
+        ...definition,
+      });
+      const app = await client.getApplication(name);
+      const revision = app.status?.sync?.revision as string;
+      const quiet = { info: () => undefined };
+      if (definition.automated) {
+        // Auto-sync deploys it by itself.
+        await waitForDeployment(
+          client,
+          name,
+          { revision, requireOperation: false },
+          { timeoutMs: 60_000, log: quiet },
+        );
+        return;
+      }
+      await client.sync(name, {
+        revision,
+        infos: [{ name: OPERATION_NONCE_INFO, value: `initial-${name}` }],
+      });
+      await waitForDeployment(
+        client,
+        name,
+        { revision, requireOperation: true, operationNonce: `initial-${name}` },
+        { timeoutMs: 60_000, log: quiet },
+      );
+    }),
+  );
+}
+
+export interface DeployEnvironment {
+  registry: TestRegistry;
+  images: DemoImageBuilder;
+  git: GitServer;
+  gitRoot: string;
+  gitopsBare: string;
+  /** http URL of the GitOps repo on the git server. */
+  gitopsUrl: string;
+  standIn: ArgoCdStandIn;
+  stop(): Promise<void>;
+}
+
+/**
+ * Registry + images + git server with one GitOps repo (`files`) + the stand-in (which reads the repo with
+ * the git server's token).
+ */
+export async function startDeployEnvironment(
+  files: Record<string, string> | ((registry: string) => Record<string, string>),
+  standInOptions: StandInOptions = {},
+): Promise<DeployEnvironment> {
+  const registry = await startTestRegistry();
+  const images = await demoImageBuilder(registry.host, CACHE_DIR);
+  const gitRoot = mkdtempSync(join(tmpdir(), 'paved-gitops-root-'));
+  const gitopsBare = await createBareRepo(
+    gitRoot,
+    'gitops',
+    typeof files === 'function' ? files(registry.host) : files,
+  );
+  const git = await startGitServer({ root: gitRoot, token: `git-token-${Date.now()}` });
+  const gitopsUrl = `${git.url}/gitops.git`;
+  const standIn = await startArgoCdStandIn({
+    repoCredentials: { [git.url]: git.token },
+    recordExchanges: true,
+    ...standInOptions,
+  });
+  return {
+    registry,
+    images,
+    git,
+    gitRoot,
+    gitopsBare,
+    gitopsUrl,
+    standIn,
+    async stop() {
+      await standIn.stop();
+      await git.stop();
+      images.dispose();
+      await registry.stop();
+      rmSync(gitRoot, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { InputReader } from '../../../shared/inputs.js';
+import { getInputs } from '../../../actions/deploy-argocd/src/inputs.js';
+import { commitMessage } from '../../../actions/deploy-argocd/src/deploy.js';
+
+const BASE = {
+  server: 'https://argocd.example.com',
+  app: 'shop',
+  image: 'ghcr.io/acme/shop:1.2.3',
+  token: 'tok.en.value',
+};
+
+function read(values: Record<string, string>) {
+  return getInputs(new InputReader({ get: (name) => values[name] }));
+}
+
+describe('deploy-argocd inputs', () => {
+  it('reads defaults', () => {
+    const inputs = read(BASE);
+    expect(inputs).toMatchObject({
+      app: 'shop',
+      image: 'ghcr.io/acme/shop:1.2.3',
+      auth: { token: 'tok.en.value' },
+      mode: 'gitops',
+      insecure: false,
+      sync: true,
+      refresh: 'normal',
+      timeoutMs: 600_000,
+      stableForMs: 0,
+      watch: 'stream',
+      pollIntervalMs: 5000,
+      helmRepositoryKey: 'image.repository',
+      helmTagKey: 'image.tag',
+    });
+    expect(inputs.server.toString()).toBe('https://argocd.example.com/');
+  });
+
+  it('takes username and password, and none as the repository key', () => {
+    const inputs = read({
+      ...BASE,
+      token: '',
+      username: 'ci',
+      password: 'pw',
+      'helm-repository-key': 'none',
+    });
+    expect(inputs.auth).toEqual({ username: 'ci', password: 'pw' });
+    expect(inputs.helmRepositoryKey).toBe('');
+  });
+
+  it.each<[Record<string, string>, RegExp]>([
+    [
+      { server: 'http://argocd.example.com' },
+      /Input 'server' must be an https URL.*got "http:\/\/argocd.example.com\/"/,
+    ],
+    [{ server: 'argocd.example.com' }, /Input 'server' must be an absolute https or http URL/],
+    [{ app: 'Shop_Prod' }, /Input 'app' must be an Argo CD application name/],
+    [
+      { image: 'ghcr.io/acme/shop' },
+      /Input 'image' must be an image reference with a tag or digest.*got "ghcr.io\/acme\/shop"/,
+    ],
+    [{ image: 'ghcr.io/acme/shop:bad tag' }, /Input 'image' must be an image reference/],
+    [{ token: '' }, /Input 'token' is required/],
+    [{ username: 'ci' }, /Inputs 'token' and 'username' cannot be used together/],
+    [{ token: '', username: 'ci' }, /Input 'password' is required when 'username' is set/],
+    [
+      { 'gitops-token': 't', 'gitops-ssh-key': '-----BEGIN OPENSSH PRIVATE KEY-----\nx' },
+      /cannot be used together/,
+    ],
+    [{ 'gitops-ssh-key': 'not a key' }, /must be a private key/],
+    [{ 'gitops-repo': 'https://user:pw@git.example.com/x.git' }, /without credentials/],
+    [{ 'gitops-repo': 'ftp://git.example.com/x.git' }, /Input 'gitops-repo' must be a git clone URL/],
+    [{ path: '/abs' }, /Input 'path' must be a path inside the GitOps repository/],
+    [{ file: 'a/../../b' }, /Input 'file' must be a path inside/],
+    [
+      { mode: 'api', 'gitops-repo': 'https://git.example.com/x.git' },
+      /Inputs 'mode' and 'gitops-repo' cannot be used together/,
+    ],
+    [{ mode: 'helm' }, /Input 'mode' must be one of 'gitops', 'api'/],
+    [{ timeout: '0.5s' }, /Input 'timeout' must be at least 1000ms/],
+    [{ 'stable-for': '10m' }, /Input 'stable-for' must be shorter than 'timeout'/],
+    [{ watch: 'sse' }, /Input 'watch' must be one of 'stream', 'poll'/],
+    [{ 'commit-message': 'a\nb' }, /Input 'commit-message' must be one line/],
+    [{ 'source-repository': 'acme/shop' }, /Input 'source-repository' must be owner\/repo@<commit sha>/],
+  ])('refuses %j', (override, message) => {
+    expect(() => read({ ...BASE, ...override })).toThrow(message);
+  });
+
+  it('allows http only with insecure', () => {
+    expect(read({ ...BASE, server: 'http://127.0.0.1:8080', insecure: 'true' }).server.protocol).toBe(
+      'http:',
+    );
+  });
+});
+
+describe('commit message', () => {
+  it('names the app, the image, the source and the run', () => {
+    expect(
+      commitMessage(
+        { app: 'shop', image: 'x/shop:2', commitMessage: undefined },
+        { source: 'acme/shop@abc1234', runUrl: 'https://github.com/acme/shop/actions/runs/1' },
+        'apps/shop/kustomization.yaml',
+      ),
+    ).toBe(
+      'deploy(shop): x/shop:2\n\nSet x/shop:2 in apps/shop/kustomization.yaml.\n\nSource: acme/shop@abc1234\nRun: https://github.com/acme/shop/actions/runs/1\n',
+    );
+  });
+});
