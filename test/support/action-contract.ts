@@ -64,6 +64,20 @@ function literalText(node: ts.Expression, checker: ts.TypeChecker): string | und
   return undefined;
 }
 
+/**
+ * The input name(s) an argument can be: a literal, or a parameter typed as a union of literals
+ * (a helper such as `command(reader, name: 'install-command' | 'build-command')` reads each).
+ */
+function literalNames(node: ts.Expression, checker: ts.TypeChecker): string[] {
+  const single = literalText(node, checker);
+  if (single !== undefined) return [single];
+  const type = checker.getTypeAtLocation(node);
+  if (type.isUnion() && type.types.every((t) => t.isStringLiteral())) {
+    return type.types.map((t) => (t as ts.StringLiteralType).value);
+  }
+  return [];
+}
+
 function declaredIn(symbol: ts.Symbol | undefined, checker: ts.TypeChecker): ts.Declaration | undefined {
   if (!symbol) return undefined;
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
@@ -118,8 +132,8 @@ export function checkActionContracts(actionDirs: string[]): Map<string, Contract
     const first = call.arguments[0];
 
     if (file === INPUTS_FILE && ts.isMethodDeclaration(declaration) && method in READERS) {
-      const name = first ? literalText(first, checker) : undefined;
-      if (name === undefined) {
+      const names = first ? literalNames(first, checker) : [];
+      if (names.length === 0) {
         report.problems.push(`${where}: input name passed to InputReader.${method} must be a string literal`);
         return;
       }
@@ -134,11 +148,11 @@ export function checkActionContracts(actionDirs: string[]): Map<string, Contract
           if (property.name.text === 'default') {
             defaultValue = literalText(property.initializer, checker);
             if (defaultValue === undefined)
-              report.problems.push(`${where}: default of input '${name}' must be a literal`);
+              report.problems.push(`${where}: default of input '${names.join("'/'")}' must be a literal`);
           }
         }
       }
-      report.inputs.push({ name, method, required, default: defaultValue, where });
+      for (const name of names) report.inputs.push({ name, method, required, default: defaultValue, where });
     } else if (file === OUTPUTS_FILE && method === 'setOutput') {
       const name = first ? literalText(first, checker) : undefined;
       if (name === undefined)
@@ -176,7 +190,13 @@ function compareWithManifest(dir: string, report: ContractReport): void {
       );
     }
     const ymlDefault = spec.default === '' ? undefined : spec.default;
-    if (!NO_DEFAULT_SUPPORT.has(read.method) && ymlDefault !== read.default) {
+    // A required input with a default in action.yml gets that default from the runner; the code must
+    // not repeat it (it would be dead: the reader reports a required input as missing first).
+    if (spec.required && read.default !== undefined) {
+      report.problems.push(
+        `${read.where}: input '${read.name}' is required, so its default comes from action.yml; drop the default in code`,
+      );
+    } else if (!spec.required && !NO_DEFAULT_SUPPORT.has(read.method) && ymlDefault !== read.default) {
       report.problems.push(
         `${read.where}: input '${read.name}' defaults to ${JSON.stringify(ymlDefault)} in action.yml but ${JSON.stringify(read.default)} in code`,
       );

@@ -1,6 +1,7 @@
 /** The bundled actions and the Node binaries to run them with (Node 20 on the machine, Node 24 as GitHub's node24). */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listActionDirs } from '../../cli/catalog.js';
 
@@ -39,6 +40,14 @@ export function runBare(
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_') && key !== 'RUNNER_DEBUG'),
   );
-  const result = spawnSync(node, [bundle], { env, encoding: 'utf8', timeout: 10_000, cwd: repoRoot });
+  // An empty folder as the workspace: should a bundle not stop at its inputs, it must not act on this repo.
+  const cwd = mkdtempSync(join(tmpdir(), 'paved-bare-'));
+  const result = spawnSync(node, [bundle], {
+    env: { ...env, GITHUB_WORKSPACE: cwd },
+    encoding: 'utf8',
+    timeout: 10_000,
+    cwd,
+  });
+  rmSync(cwd, { recursive: true, force: true });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -26,7 +26,7 @@ export function getInputs(
   reader = new InputReader(),
   workspace = process.env['GITHUB_WORKSPACE'] ?? process.cwd(),
 ): Inputs {
-  const dir = reader.string('working-directory', { default: '.' });
+  const dir = reader.string('working-directory', { required: true });
   const workingDirectory = isAbsolute(dir) ? dir : resolve(workspace, dir);
   if (relative(workspace, workingDirectory).startsWith('..')) {
     throw InputError.invalid('working-directory', dir, 'a folder inside the workspace, like "services/api"');

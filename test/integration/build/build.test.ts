@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCacheService, type CacheService } from '../../../sandbox/actions-cache/service.js';
 import { requireCommand } from '../../../sandbox/process.js';
-import { inputEnvName } from '../../../shared/inputs.js';
+import { runnerInputEnv } from '../../support/runner-inputs.js';
 import { hashKeyFiles } from '../../../actions/build/src/cache.js';
 import { planBuild } from '../../../actions/build/src/detect.js';
 import { projectFiles } from '../../../actions/build/src/main.js';
@@ -104,7 +104,7 @@ async function runBuild(
     PATH: options.path ? `${options.path}:${process.env['PATH'] ?? ''}` : (process.env['PATH'] ?? ''),
     ...(options.cache === false ? {} : service.env),
   };
-  for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
+  Object.assign(env, runnerInputEnv(join(repo, 'actions/build'), inputs));
   const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
     (resolve, reject) => {
       const child = spawn(
