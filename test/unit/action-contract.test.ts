@@ -37,7 +37,8 @@ describe('the contract check itself', () => {
   });
 });
 
-describe.runIf(actions.length > 0)('every action reads and sets exactly what its action.yml declares', () => {
+describe('every action reads and sets exactly what its action.yml declares', () => {
+  test('the actions are found', () => expect(actions.length).toBeGreaterThanOrEqual(7));
   const reports = checkActionContracts(actions);
   test.each(actions.map((dir) => [dir.split('/').pop() as string, dir]))('%s', (_name, dir) => {
     const report = reports.get(dir);
