@@ -278,12 +278,7 @@ class JobRun {
     mkdirSync(join(this.temp, '_runner_file_commands'), { recursive: true });
     mkdirSync(this.toolCache, { recursive: true });
     if (!this.shared.options.bind)
-      await copyRepository(
-        this.shared.repo.root,
-        this.workspace,
-        this.shared.files,
-        this.shared.repo.originUrl,
-      );
+      await copyRepository(this.shared.repo.root, this.workspace, this.shared.files, this.shared.repo);
   }
 
   log(
@@ -907,7 +902,7 @@ async function checkout(run: JobRun, given: Record<string, string>, name: string
   if (run.shared.options.bind && target === run.workspace) {
     run.log(`The workspace is the repository itself (--bind): ${run.workspace}`, name);
   } else if (target !== run.workspace || run.workspaceTouched) {
-    await copyRepository(run.shared.repo.root, target, run.shared.files, run.shared.repo.originUrl);
+    await copyRepository(run.shared.repo.root, target, run.shared.files, run.shared.repo);
     run.log(`Copied the working tree of ${run.shared.repo.root} into ${target}`, name);
   } else {
     run.log(`The workspace already holds the working tree of ${run.shared.repo.root}`, name);
