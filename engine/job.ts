@@ -415,6 +415,8 @@ class JobRun {
 
 interface ExecOutcome {
   ok: boolean;
+  /** Stopped because the job was cancelled (fail-fast, timeout, Ctrl-C). */
+  cancelled?: boolean;
   outputs: Record<string, string>;
   state: Record<string, string>;
 }
@@ -612,9 +614,9 @@ async function execProcess(
     run.summary += masker.mask(text);
     if (!run.summary.endsWith('\n')) run.summary += '\n';
   });
-  if (started.cancelled) {
-    run.log(started.timedOut ? '' : 'The operation was canceled.', stepName, 'info');
-    return { ok: false, outputs, state };
+  if (started.cancelled && !started.timedOut) {
+    run.log('The operation was canceled.', stepName, 'info');
+    return { ok: false, cancelled: true, outputs, state };
   }
   if (started.timedOut) {
     run.annotate(
@@ -791,7 +793,7 @@ async function executeStep(
       action: frame.action,
       isScript: true,
     });
-    return { outcome: result.ok ? 'success' : 'failure', outputs: result.outputs };
+    return { outcome: stepOutcome(result), outputs: result.outputs };
   }
   const source = resolveAction(spec.uses, run.workspace, run.shared.actionMap, name);
   const given = spec.with(scope);
@@ -833,7 +835,11 @@ async function executeStep(
       stepId: spec.id,
     });
   }
-  return { outcome: result.ok ? 'success' : 'failure', outputs: result.outputs };
+  return { outcome: stepOutcome(result), outputs: result.outputs };
+}
+
+function stepOutcome(result: ExecOutcome): Conclusion {
+  return result.ok ? 'success' : result.cancelled ? 'cancelled' : 'failure';
 }
 
 async function runComposite(

@@ -30,6 +30,7 @@ describe('status functions, skipping and timeouts', () => {
     expect(r.lines('timeout')).toEqual(['after timeout outcome=failure conclusion=success']);
     expect(r.job('timeout').conclusion).toBe('success');
     expect(r.job('job-timeout').conclusion).toBe('cancelled');
+    expect(r.job('job-timeout').steps.map((s) => s.outcome)).toEqual(['cancelled', 'success']);
     expect(r.lines('job-timeout')).toEqual(['cleanup ran, job status=cancelled']);
     expect(r.result.exitCode).toBe(1);
   });
