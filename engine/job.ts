@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { ActionManifest } from '../shared/action-manifest.js';
 import {
@@ -1091,6 +1092,9 @@ export async function runJob(input: JobInput): Promise<JobResult> {
   } finally {
     if (timer) clearTimeout(timer);
     cleanUpProcesses(run);
+    // Removed as soon as the job ends, so the cost overlaps with jobs still running.
+    if (!shared.options.keepTemp)
+      await rm(run.jobDir, { recursive: true, force: true }).catch(() => undefined);
   }
   const outcome: Conclusion = run.status;
   const conclusion: Conclusion = outcome === 'failure' && jobContinueOnError ? 'success' : outcome;
