@@ -4,7 +4,7 @@
  * scripts, local JavaScript actions, composite actions (recursively) and actions/checkout.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { ActionManifest } from '../shared/action-manifest.js';
@@ -233,7 +233,8 @@ class JobRun {
   readonly pathPrepend: string[] = [];
   readonly posts: PostStep[] = [];
   readonly stepResults: StepResult[] = [];
-  readonly processGroups = new Set<number>();
+  /** Marks every process the job's steps start (and their children), as the runner's RUNNER_TRACKING_ID does. */
+  readonly trackingId = `paved_${randomUUID()}`;
   summary = '';
   status: Status = 'success';
   private fileCounter = 0;
@@ -398,6 +399,7 @@ class JobRun {
     Object.assign(out, this.staticEnv, {
       CI: env['CI'] ?? 'true',
       GITHUB_ACTION: stepId,
+      RUNNER_TRACKING_ID: this.trackingId,
       GITHUB_ACTION_PATH: action?.path ?? '',
       GITHUB_ACTION_REPOSITORY: action?.repository ?? '',
       GITHUB_ACTION_REF: action?.ref ?? '',
@@ -558,7 +560,6 @@ async function execProcess(
     // Steps that still run after cancellation (always(), cancelled()) are not cancelled again.
     ...(run.signal.aborted ? {} : { signal: run.signal }),
     onLine,
-    onStart: (pid) => run.processGroups.add(pid),
   });
   if (started.error) {
     run.annotate(
@@ -1153,9 +1154,26 @@ function jobOutputs(run: JobRun, frame: Frame): Record<string, string> {
 
 /** Stop whatever the job's steps left running in the background, as the runner does at job end. */
 function cleanUpProcesses(run: JobRun): void {
-  for (const pgid of run.processGroups) {
+  // Processes inherit the environment, so the marker finds everything the steps left running
+  // (a server started with `&`), and nothing else.
+  const marker = `RUNNER_TRACKING_ID=${run.trackingId}\0`;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return; // no procfs: nothing to find
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: string;
     try {
-      process.kill(-pgid, 'SIGTERM');
+      environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!`${environ}\0`.includes(marker)) continue;
+    try {
+      process.kill(Number(entry), 'SIGTERM');
     } catch {
       // already gone
     }
