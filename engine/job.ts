@@ -30,7 +30,7 @@ import {
   type Value,
 } from './expressions.js';
 import { EngineUsageError, resolveAction, type ActionSource } from './actions.js';
-import { copyRepository } from './repo.js';
+import { cloneTree, copyRepository } from './repo.js';
 import { resolveShell } from './shell.js';
 import { spawnStep } from './spawn.js';
 import type { Annotation, Conclusion, JobResult, StepResult } from './types.js';
@@ -279,8 +279,7 @@ class JobRun {
   async setUp(): Promise<void> {
     mkdirSync(join(this.temp, '_runner_file_commands'), { recursive: true });
     mkdirSync(this.toolCache, { recursive: true });
-    if (!this.shared.options.bind)
-      await copyRepository(this.shared.repo.root, this.workspace, this.shared.files, this.shared.repo);
+    if (!this.shared.options.bind) await cloneTree(await this.shared.template(), this.workspace);
   }
 
   log(
@@ -910,7 +909,7 @@ async function checkout(run: JobRun, given: Record<string, string>, name: string
   if (run.shared.options.bind && target === run.workspace) {
     run.log(`The workspace is the repository itself (--bind): ${run.workspace}`, name);
   } else if (target !== run.workspace || run.workspaceTouched) {
-    await copyRepository(run.shared.repo.root, target, run.shared.files, run.shared.repo);
+    await cloneTree(await run.shared.template(), target);
     run.log(`Copied the working tree of ${run.shared.repo.root} into ${target}`, name);
   } else {
     run.log(`The workspace already holds the working tree of ${run.shared.repo.root}`, name);

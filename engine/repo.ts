@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import {
   copyFile,
   cp,
+  link,
   lstat,
   mkdir,
   readdir,
@@ -164,4 +165,29 @@ export async function copyRepository(
   await rm(dest, { recursive: true, force: true });
   await mkdir(dest, { recursive: true });
   await copyAll((await readdir(root)).map((entry) => [join(root, entry), join(dest, entry)]));
+}
+
+/**
+ * Copy a prepared repository tree (see {@link copyRepository}) to `to` without running git: git
+ * objects are hard-linked (they are immutable, and git writes new objects as new files), everything
+ * else is copied.
+ */
+export async function cloneTree(from: string, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  const walk = async (src: string, dest: string, inObjects: boolean): Promise<void> => {
+    await mkdir(dest, { recursive: true });
+    const entries = await readdir(src, { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (entry) => {
+        const a = join(src, entry.name);
+        const b = join(dest, entry.name);
+        if (entry.isDirectory())
+          return walk(a, b, inObjects || (entry.name === 'objects' && basename(src) === '.git'));
+        if (entry.isSymbolicLink()) return symlink(await readlink(a), b);
+        if (inObjects) return link(a, b).catch(() => copyFile(a, b));
+        return copyFile(a, b);
+      }),
+    );
+  };
+  await walk(from, to, false);
 }
