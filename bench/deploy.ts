@@ -72,11 +72,12 @@ try {
   let round = 0;
   for (const mode of plan) {
     const image = images[++round % 2] as string;
-    healthyAt = 0;
     // Every run pushes a new commit, so "Healthy on the new revision" is Healthy on any other revision.
+    // The mark is reset only after this await: a reconcile meanwhile must not match the previous run.
     previousRevision = (
       await runGit(['--git-dir', env.gitopsBare, 'rev-parse', 'refs/heads/main'])
     ).stdout.trim();
+    healthyAt = 0;
     const run = await runDeployAction(
       {
         server: env.standIn.url,
