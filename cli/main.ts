@@ -2,35 +2,23 @@
  * `paved` — the command behind `paved run`, `paved init`, `paved lint`, `paved sandbox` and
  * `paved catalog`. Subcommands load on demand so `paved --help` stays instant.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { messageOf } from '../shared/errors.js';
 import type { Command, CliIo } from './command.js';
+import { pavedPackage } from './package.js';
 
 /** One line per subcommand. */
 const commands: Record<string, () => Promise<Command>> = {
   catalog: async () => (await import('./commands/catalog.js')).command,
+  demo: async () => (await import('./commands/demo.js')).command,
+  init: async () => (await import('./commands/init.js')).command,
+  lint: async () => (await import('./commands/lint.js')).command,
   sandbox: async () => (await import('./commands/sandbox.js')).command,
+  run: async () => (await import('./commands/run.js')).command,
 };
 
-/** Paved's version: from the nearest package.json named "paved" above this module (source or bundle). */
+/** Paved's version, from its own package.json (found from this module, in source or bundle). */
 export function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'paved' && pkg.version) return pkg.version;
-    } catch {
-      // no package.json here; keep looking upward
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
+  return pavedPackage()?.version ?? 'unknown';
 }
 
 async function help(io: CliIo): Promise<void> {

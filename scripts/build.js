@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
+import { transform } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tscOut = join(root, '.cache', 'tsc');
@@ -23,7 +24,10 @@ function step(label, fn) {
 
 function typecheckAndEmit() {
   // The full project (tests included) is type-checked; only product code is emitted for bundling.
-  for (const args of [['-p', 'tsconfig.json', '--noEmit'], ['-p', 'tsconfig.build.json']]) {
+  for (const args of [
+    ['-p', 'tsconfig.json', '--noEmit'],
+    ['-p', 'tsconfig.build.json'],
+  ]) {
     const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), ...args], {
       cwd: root,
       stdio: 'inherit',
@@ -42,7 +46,11 @@ export function targets() {
   if (existsSync(actionsDir)) {
     for (const name of readdirSync(actionsDir).sort()) {
       if (existsSync(join(actionsDir, name, 'src', 'index.ts'))) {
-        list.push({ name, entry: join(tscOut, 'actions', name, 'src', 'index.js'), out: join(root, 'dist', name) });
+        list.push({
+          name,
+          entry: join(tscOut, 'actions', name, 'src', 'index.js'),
+          out: join(root, 'dist', name),
+        });
       }
     }
   }
@@ -67,7 +75,18 @@ async function bundle(target) {
   for (const [file, asset] of Object.entries(assets ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     const path = join(target.out, file);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, asset.source, asset.permissions ? { mode: asset.permissions } : undefined);
+    // ncc minifies the entry file only; lazily loaded chunks (*.index.js) are minified here.
+    const source = /\.index\.js$/.test(file)
+      ? (
+          await transform(asset.source.toString(), {
+            minify: true,
+            format: 'esm',
+            target: 'es2022',
+            legalComments: 'none',
+          })
+        ).code
+      : asset.source;
+    writeFileSync(path, source, asset.permissions ? { mode: asset.permissions } : undefined);
   }
 }
 

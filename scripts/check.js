@@ -12,7 +12,10 @@ const run = (cmd, args) => {
 };
 run(process.execPath, ['scripts/build.js']);
 run(process.execPath, ['scripts/catalog.js']);
-const status = spawnSync('git', ['status', '--porcelain', '--', 'dist', 'action-catalog.md'], { cwd: root, encoding: 'utf8' });
+const status = spawnSync('git', ['status', '--porcelain', '--', 'dist', 'action-catalog.md'], {
+  cwd: root,
+  encoding: 'utf8',
+});
 if (status.status !== 0) {
   console.error(status.stderr);
   process.exit(1);

@@ -20,7 +20,14 @@ const resultsFile = join(root, '.vitest-results.json');
 rmSync(resultsFile, { force: true });
 const vitest = spawnSync(
   process.execPath,
-  [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)],
+  [
+    join(root, 'node_modules/vitest/vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${resultsFile}`,
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } },
 );
 
@@ -34,7 +41,8 @@ if (existsSync(resultsFile)) {
   skipped = (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
   // A test file that fails to load has no failed tests but is still a failure.
   for (const file of results.testResults ?? []) {
-    if (file.status === 'failed' && (file.assertionResults ?? []).every((t) => t.status !== 'failed')) failed++;
+    if (file.status === 'failed' && (file.assertionResults ?? []).every((t) => t.status !== 'failed'))
+      failed++;
   }
 } else {
   failed = 1;

@@ -1,7 +1,7 @@
 /**
  * HTTP for every Paved client (registry, Argo CD, Slack, Prometheus, GitHub): a timeout on every call,
  * retries with backoff on 5xx/429/connection resets honouring Retry-After, HTTPS_PROXY/HTTP_PROXY/NO_PROXY
- * through undici's EnvHttpProxyAgent, and errors that carry the server's own message but never a
+ * (shared/proxy.ts), and errors that carry the server's own message but never a
  * credential (URLs are redacted, headers are never logged).
  *
  * undici is loaded on the first request, so an action that fails on its inputs never pays for it.
@@ -10,7 +10,8 @@ import { debug } from '@actions/core';
 import type { Dispatcher } from 'undici';
 import { RemoteError } from './errors.js';
 import { retry, parseRetryAfter, type RetryOptions } from './retry.js';
-import { redact, redactUrl } from './secrets.js';
+import { proxyFor } from './proxy.js';
+import { maskSecret, redact, redactUrl } from './secrets.js';
 
 export interface HttpOptions {
   method?: string;
@@ -48,15 +49,66 @@ export interface HttpResponse {
 
 const agents = new Map<string, Dispatcher>();
 
-async function dispatcherFor(insecure: boolean): Promise<Dispatcher> {
-  const key = insecure ? 'insecure' : 'secure';
+/** A pooled dispatcher per (proxy, TLS mode). The proxy is decided per request from the environment. */
+async function dispatcherFor(target: URL, insecure: boolean): Promise<Dispatcher> {
+  const proxy = proxyFor(target);
+  const key = `${proxy ?? 'direct'} ${insecure ? 'insecure' : 'secure'}`;
   let agent = agents.get(key);
   if (!agent) {
-    const { EnvHttpProxyAgent } = await import('undici');
-    agent = new EnvHttpProxyAgent(insecure ? { connect: { rejectUnauthorized: false } } : {});
+    const { Agent, ProxyAgent } = await import('undici');
+    const connect = insecure ? { rejectUnauthorized: false } : undefined;
+    agent = proxy
+      ? new ProxyAgent({ uri: proxy, requestTls: connect })
+      : new Agent(connect ? { connect } : {});
     agents.set(key, agent);
   }
   return agent;
+}
+
+/**
+ * fetch refuses URLs with credentials; move them to a Basic Authorization header (masked), as curl
+ * does, so `https://user:token@host` works and the token never reaches an error message.
+ */
+function splitCredentials(target: string, headers: Record<string, string>): string {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return target;
+  }
+  if (!url.username && !url.password) return target;
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  maskSecret(password);
+  const basic = Buffer.from(`${user}:${password}`).toString('base64');
+  maskSecret(basic);
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'authorization'))
+    headers['authorization'] = `Basic ${basic}`;
+  url.username = '';
+  url.password = '';
+  return url.toString();
+}
+
+/**
+ * A `fetch` for SDKs that take a `fetch` option (the Slack clients) that honours HTTPS_PROXY/NO_PROXY
+ * like {@link request}: through a proxy it uses the same pooled undici dispatcher; without one it is
+ * Node's own fetch, so a direct call does not pay for loading the undici package. Retries and timeouts
+ * stay with the caller.
+ */
+export function proxyAwareFetch(options: { insecureTls?: boolean } = {}): typeof globalThis.fetch {
+  return (async (input: unknown, init?: Record<string, unknown>) => {
+    const target = new URL(
+      input instanceof URL ? input.href : typeof input === 'string' ? input : (input as { url: string }).url,
+    );
+    const insecure = options.insecureTls ?? false;
+    if (!insecure && !proxyFor(target)) return globalThis.fetch(input as string, init as RequestInit);
+    const dispatcher = await dispatcherFor(target, insecure);
+    const { fetch } = await import('undici');
+    return fetch(
+      input as Parameters<typeof fetch>[0],
+      { ...init, dispatcher } as Parameters<typeof fetch>[1],
+    );
+  }) as unknown as typeof globalThis.fetch;
 }
 
 /** Close pooled connections (lets a process or test exit promptly). */
@@ -98,19 +150,19 @@ export function isRetryableStatus(status: number): boolean {
  * transport failures become RemoteError with the cause attached.
  */
 export async function request(url: string | URL, options: HttpOptions = {}): Promise<HttpResponse> {
-  const target = String(url);
+  const headers: Record<string, string> = { 'user-agent': 'paved', ...options.headers };
+  const target = splitCredentials(String(url), headers);
   const method = (
     options.method ?? (options.json !== undefined || options.body !== undefined ? 'POST' : 'GET')
   ).toUpperCase();
   const service = options.service ?? safeOrigin(target);
-  const headers: Record<string, string> = { 'user-agent': 'paved', ...options.headers };
   let body: string | Uint8Array | undefined = options.body;
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     headers['content-type'] ??= 'application/json';
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const dispatcher = await dispatcherFor(options.insecureTls ?? false);
+  const dispatcher = await dispatcherFor(new URL(target), options.insecureTls ?? false);
   const { fetch } = await import('undici');
 
   const once = async (): Promise<HttpResponse> => {
@@ -243,5 +295,6 @@ function describeTransport(error: unknown): string {
     if (text && !parts.includes(text) && text !== 'fetch failed') parts.push(text);
     current = e.cause;
   }
-  return redact(parts.join(': ') || 'fetch failed');
+  // Transport errors may quote the URL; never let userinfo through.
+  return redact(parts.join(': ') || 'fetch failed').replace(/\/\/[^/@\s:]+:[^/@\s]+@/g, '//***:***@');
 }

@@ -107,14 +107,7 @@ export class InputReader {
   ): Result<number, O> {
     const value = this.raw(name);
     if (value === undefined) return this.absent(name, options) as Result<number, O>;
-    const accepted = describeRange('a whole number', options.min, options.max);
-    if (!/^[-+]?\d+$/.test(value)) throw InputError.invalid(name, value, accepted);
-    const n = Number(value);
-    if (!Number.isSafeInteger(n)) throw InputError.invalid(name, value, accepted);
-    if ((options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
-      throw InputError.invalid(name, value, accepted);
-    }
-    return n as Result<number, O>;
+    return bounded(name, value, 'a whole number', /^[-+]?\d+$/, options) as Result<number, O>;
   }
 
   /** A decimal number, optionally bounded (e.g. a coverage percentage). */
@@ -124,13 +117,7 @@ export class InputReader {
   ): Result<number, O> {
     const value = this.raw(name);
     if (value === undefined) return this.absent(name, options) as Result<number, O>;
-    const accepted = describeRange('a number', options.min, options.max);
-    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) throw InputError.invalid(name, value, accepted);
-    const n = Number(value);
-    if ((options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
-      throw InputError.invalid(name, value, accepted);
-    }
-    return n as Result<number, O>;
+    return bounded(name, value, 'a number', /^[-+]?(\d+(\.\d*)?|\.\d+)$/, options) as Result<number, O>;
   }
 
   /** A duration in milliseconds. The default is written as in action.yml, e.g. `'5m'`. */
@@ -266,6 +253,25 @@ export function splitList(value: string, commas = true): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
   const items = lines.length === 1 && commas ? (lines[0] as string).split(',') : lines;
   return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** Parse a number that must match `shape`, be a safe value and lie within [min, max]. */
+function bounded(
+  name: string,
+  value: string,
+  what: string,
+  shape: RegExp,
+  range: { min?: number; max?: number },
+): number {
+  const accepted = describeRange(what, range.min, range.max);
+  const n = Number(value);
+  if (!shape.test(value) || !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n))) {
+    throw InputError.invalid(name, value, accepted);
+  }
+  if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+    throw InputError.invalid(name, value, accepted);
+  }
+  return n;
 }
 
 function describeRange(what: string, min?: number, max?: number): string {

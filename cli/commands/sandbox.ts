@@ -12,7 +12,11 @@ export interface SandboxSubcommand {
 }
 
 const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {
+  'base-image': async () => (await import('./sandbox/base-image.js')).subcommand,
   argocd: async () => (await import('./sandbox/argocd.js')).subcommand,
+  slack: async () => (await import('./sandbox/slack.js')).subcommand,
+  'actions-cache': async () => (await import('./sandbox/actions-cache.js')).subcommand,
+  prometheus: async () => (await import('./sandbox/prometheus.js')).subcommand,
 };
 
 export const command: Command = {

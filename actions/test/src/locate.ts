@@ -1,0 +1,220 @@
+/**
+ * Where a failure happened, as a file in the workspace and a line: from the test case's own `file` and
+ * `line` attributes when a tool writes them, else from the first stack frame that points into the
+ * workspace (JavaScript, Python, Go, Rust, Java/Kotlin, C#, PHP, C++ forms), else from the classname
+ * read as a path. Paths written on another machine (`/home/runner/work/app/app/src/x.php`) are matched
+ * by their longest suffix that exists here.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import type { TestCase } from './junit.js';
+
+export interface Location {
+  /** Relative to the workspace, with forward slashes. */
+  file: string;
+  line: number | undefined;
+}
+
+interface Candidate {
+  path: string;
+  line: number | undefined;
+  /** A Java-style frame gives a class, not a path. */
+  className?: string;
+}
+
+/** Directories that never hold the user's own code. */
+const FOREIGN =
+  /(^|\/)(node_modules|site-packages|dist-packages|vendor|\.cargo|\.rustup|go\/pkg\/mod|\.git|\.venv|venv|__pycache__)(\/|$)/;
+const SKIP_WALK = new Set([
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'target',
+  '.gradle',
+  '.cache',
+  'dist',
+  'build',
+  'coverage',
+]);
+const MAX_INDEXED_FILES = 200_000;
+
+const FRAME_PATTERNS: { regex: RegExp; path: number; line: number; className?: number }[] = [
+  // Python traceback: File "tests/test_x.py", line 12, in test_y
+  { regex: /File "([^"\n]{1,300})", line (\d+)/g, path: 1, line: 2 },
+  // Rust: panicked at src/lib.rs:18:9
+  { regex: /panicked at ([^\s:]{1,300}\.rs):(\d+)(?::\d+)?/g, path: 1, line: 2 },
+  // C#: in /src/Api.Tests/Users/CreateTests.cs:line 57
+  { regex: /in ((?:[A-Za-z]:)?[^\s:]{1,300}\.cs):line (\d+)/g, path: 1, line: 2 },
+  // JVM: at com.example.FooTest.method(FooTest.java:42)
+  {
+    regex: /at ((?:[\w$]+\.)+)[\w$<>-]+\(([\w$]+\.(?:java|kt|kts|scala|groovy)):(\d+)\)/g,
+    path: 2,
+    line: 3,
+    className: 1,
+  },
+];
+
+/**
+ * `path.ext:line[:col]` inside one whitespace-delimited token: JavaScript/TypeScript frames, Go, pytest
+ * short tracebacks, PHP, C/C++, Rust. Matching whole tokens keeps this linear on huge messages.
+ */
+const TOKEN = /[^\s()'"`[\]<>,]+/g;
+const PATH_LINE =
+  /^(?:file:\/\/)?((?:[A-Za-z]:)?[^:]+\.(?:[cm]?[jt]sx?|vue|svelte|go|py|php|c|cc|cpp|cxx|h|hpp|rb|swift|ex|exs|rs|cs|java|kt|scala)):(\d+)(?::\d+)?:?$/;
+
+/** Finds files in one workspace; the file index is built on first need and shared across failures. */
+export class WorkspaceLocator {
+  private byName: Map<string, string[]> | undefined;
+
+  constructor(private readonly workspace: string) {}
+
+  /** The best location for a failed test, or undefined when nothing points into the workspace. */
+  locate(test: TestCase): Location | undefined {
+    if (test.file) {
+      const file = this.resolve(test.file);
+      if (file) {
+        // A frame in the same file says which line inside the test failed; prefer it to the test's first line.
+        const frameLine = this.framesOf(test).find(
+          (c) => !c.className && this.resolve(c.path) === file,
+        )?.line;
+        return { file, line: frameLine ?? test.line };
+      }
+    }
+    for (const candidate of this.framesOf(test)) {
+      const file = candidate.className
+        ? this.resolveClass(candidate.className, candidate.path)
+        : this.resolve(candidate.path);
+      if (file) return { file, line: candidate.line };
+    }
+    const fromClass = this.resolveClassname(test.classname);
+    if (fromClass) return { file: fromClass, line: test.line };
+    return undefined;
+  }
+
+  private framesOf(test: TestCase): Candidate[] {
+    // Paths are bounded ({1,300}) and so is the text searched: a huge message cannot make this quadratic.
+    const text = `${test.message.slice(0, 4000)}\n${test.details.slice(0, 16_000)}\n${test.output.slice(0, 8000)}`;
+    const found: { index: number; candidate: Candidate }[] = [];
+    for (const pattern of FRAME_PATTERNS) {
+      pattern.regex.lastIndex = 0;
+      for (const match of text.matchAll(pattern.regex)) {
+        const path = match[pattern.path] as string;
+        if (path.startsWith('node:') || path.startsWith('internal/')) continue;
+        found.push({
+          index: match.index ?? 0,
+          candidate: {
+            path,
+            line: Number(match[pattern.line]),
+            className: pattern.className
+              ? (match[pattern.className] as string).replace(/\.$/, '')
+              : undefined,
+          },
+        });
+      }
+    }
+    TOKEN.lastIndex = 0;
+    for (const token of text.matchAll(TOKEN)) {
+      if (!token[0].includes(':')) continue;
+      const match = PATH_LINE.exec(token[0]);
+      if (!match || (match[1] as string).startsWith('node:')) continue;
+      found.push({
+        index: token.index ?? 0,
+        candidate: { path: match[1] as string, line: Number(match[2]) },
+      });
+    }
+    // Earliest in the text first: the innermost frame that is the user's code.
+    return found.sort((a, b) => a.index - b.index).map((f) => f.candidate);
+  }
+
+  /** A path as written in a report → a workspace-relative path that exists, or undefined. */
+  resolve(written: string): string | undefined {
+    const path = written.replace(/\\/g, '/').replace(/^file:\/\//, '');
+    if (FOREIGN.test(path)) return undefined;
+    if (isAbsolute(path)) {
+      const rel = relative(this.workspace, path);
+      if (!rel.startsWith('..') && !isAbsolute(rel) && isFile(path)) return toPosix(rel);
+    } else {
+      const clean = path.replace(/^\.\//, '');
+      if (isFile(join(this.workspace, clean))) return clean;
+    }
+    // Written elsewhere (another checkout, a container): the longest suffix that exists here.
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 1; i < parts.length; i++) {
+      const suffix = parts.slice(i).join('/');
+      if (isFile(join(this.workspace, suffix))) return suffix;
+    }
+    const base = parts[parts.length - 1];
+    if (!base) return undefined;
+    const same = this.filesNamed(base);
+    return same.length === 1 ? same[0] : undefined;
+  }
+
+  /** `com.example.FooTest` + `FooTest.java` → the file under some source root ending in com/example/FooTest.java. */
+  private resolveClass(className: string, fileName: string): string | undefined {
+    const packagePath = className.split('.').slice(0, -1).join('/');
+    const wanted = packagePath ? `${packagePath}/${fileName}` : fileName;
+    const matches = this.filesNamed(fileName).filter((f) => f === wanted || f.endsWith(`/${wanted}`));
+    return matches[0];
+  }
+
+  /** pytest `tests.test_cart.TestCart` → tests/test_cart.py; a classname that is a path is tried as one. */
+  private resolveClassname(classname: string): string | undefined {
+    if (!classname) return undefined;
+    if (/[/\\]/.test(classname) || /\.[cm]?[jt]sx?$/.test(classname)) return this.resolve(classname);
+    const parts = classname.split('.');
+    for (let n = parts.length; n > 0; n--) {
+      for (const ext of ['.py', '.java', '.kt', '.rb']) {
+        const candidate = `${parts.slice(0, n).join('/')}${ext}`;
+        if (isFile(join(this.workspace, candidate))) return candidate;
+      }
+    }
+    return undefined;
+  }
+
+  private filesNamed(base: string): string[] {
+    if (!this.byName) this.byName = indexWorkspace(this.workspace);
+    return this.byName.get(base) ?? [];
+  }
+}
+
+function indexWorkspace(root: string): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  let count = 0;
+  const walk = (dir: string, rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (count >= MAX_INDEXED_FILES) return;
+      if (entry.isDirectory()) {
+        if (!SKIP_WALK.has(entry.name))
+          walk(join(dir, entry.name), rel ? `${rel}/${entry.name}` : entry.name);
+      } else if (entry.isFile()) {
+        count++;
+        const list = byName.get(entry.name);
+        const path = rel ? `${rel}/${entry.name}` : entry.name;
+        if (list) list.push(path);
+        else byName.set(entry.name, [path]);
+      }
+    }
+  };
+  walk(root, '');
+  return byName;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return existsSync(path) && statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}

@@ -1,0 +1,367 @@
+/**
+ * `paved run`: execute a workflow (or every workflow in a directory that runs on the event) on this
+ * machine, as GitHub would, and print each job's lines live, then a table of jobs and annotations.
+ * Exit 0 when the run succeeds, 1 when it fails, 2 for usage and workflow errors (nothing is run then).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { formatDuration } from '../../shared/duration.js';
+import { quote } from '../../shared/errors.js';
+import type { LogEvent } from '../../engine/types.js';
+import type { Command, CliIo } from '../command.js';
+
+const USAGE =
+  'paved run [WORKFLOW_FILE|DIR] [--event NAME] [--eventpath FILE] [--job ID] [--input K=V]... [--secret K[=V]]... [--secret-file FILE] ' +
+  '[--var K=V]... [--env K=V]... [--action-map OWNER/REPO[/PATH]@REF=DIR]... [--jobs N] [--bind] [--list] [--dry-run] [--summary-dir DIR] [--keep-temp] [--debug]';
+
+class UsageError extends Error {}
+
+interface Parsed {
+  workflow: string | undefined;
+  event: string | undefined;
+  eventPath: string | undefined;
+  job: string | undefined;
+  inputs: Record<string, string>;
+  secrets: Record<string, string>;
+  vars: Record<string, string>;
+  env: Record<string, string>;
+  actionMap: Record<string, string>;
+  jobs: number | undefined;
+  bind: boolean;
+  list: boolean;
+  dryRun: boolean;
+  summaryDir: string | undefined;
+  keepTemp: boolean;
+  debug: boolean;
+}
+
+/** `K=V` (the value may contain `=`); the key must be non-empty. */
+export function parsePair(flag: string, raw: string): [string, string] {
+  const eq = raw.indexOf('=');
+  if (eq <= 0) throw new UsageError(`${flag} must be KEY=VALUE; got ${quote(raw)}`);
+  return [raw.slice(0, eq), raw.slice(eq + 1)];
+}
+
+/** A dotenv-style secrets file: `NAME=value` lines, `#` comments, optional surrounding quotes. */
+export function parseSecretFile(path: string, text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((line, index) => {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) return;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(trimmed);
+    if (!match) throw new UsageError(`${path}:${index + 1}: expected NAME=value; got ${quote(trimmed)}`);
+    let value = match[2] ?? '';
+    if (/^"(.*)"$/.test(value)) value = (JSON.parse(value) as string) ?? '';
+    else if (/^'(.*)'$/.test(value)) value = value.slice(1, -1);
+    out[match[1] as string] = value;
+  });
+  return out;
+}
+
+export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
+  const parsed: Parsed = {
+    workflow: undefined,
+    event: undefined,
+    eventPath: undefined,
+    job: undefined,
+    inputs: {},
+    secrets: {},
+    vars: {},
+    env: {},
+    actionMap: {},
+    jobs: undefined,
+    bind: false,
+    list: false,
+    dryRun: false,
+    summaryDir: undefined,
+    keepTemp: false,
+    debug: false,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    // `--flag=value` and `--flag value` are the same.
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--event':
+        parsed.event = value();
+        break;
+      case '--eventpath':
+        parsed.eventPath = value();
+        break;
+      case '--job':
+        parsed.job = value();
+        break;
+      case '--input': {
+        const [k, v] = parsePair('--input', value());
+        parsed.inputs[k] = v;
+        break;
+      }
+      case '--var': {
+        const [k, v] = parsePair('--var', value());
+        parsed.vars[k] = v;
+        break;
+      }
+      case '--env': {
+        const [k, v] = parsePair('--env', value());
+        parsed.env[k] = v;
+        break;
+      }
+      case '--secret': {
+        const raw = value();
+        if (!raw.includes('=')) {
+          // `--secret NAME` takes the value from the environment, so it never appears in shell history.
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw))
+            throw new UsageError(
+              `--secret must be NAME=VALUE or NAME (read from the environment); got ${quote(raw)}`,
+            );
+          const fromEnv = env[raw];
+          if (fromEnv === undefined)
+            throw new UsageError(
+              `--secret ${raw}: no environment variable ${raw} to read it from; use --secret ${raw}=VALUE`,
+            );
+          parsed.secrets[raw] = fromEnv;
+        } else {
+          const [k, v] = parsePair('--secret', raw);
+          parsed.secrets[k] = v;
+        }
+        break;
+      }
+      case '--secret-file': {
+        const path = value();
+        if (!existsSync(path)) throw new UsageError(`--secret-file ${path}: no such file`);
+        Object.assign(parsed.secrets, parseSecretFile(path, readFileSync(path, 'utf8')));
+        break;
+      }
+      case '--action-map': {
+        const raw = value();
+        const eq = raw.lastIndexOf('=');
+        const key = eq > 0 ? raw.slice(0, eq) : '';
+        if (!/^[^/@=\s]+\/[^/@=\s]+(\/[^@=\s]+)?(@[^=\s]+)?$/.test(key) || eq === raw.length - 1) {
+          throw new UsageError(`--action-map must be OWNER/REPO[/PATH]@REF=LOCAL_DIR; got ${quote(raw)}`);
+        }
+        const dir = raw.slice(eq + 1);
+        if (!existsSync(dir))
+          throw new UsageError(`--action-map ${key}: directory ${quote(dir)} does not exist`);
+        parsed.actionMap[key] = resolve(dir);
+        break;
+      }
+      case '--jobs': {
+        const raw = value();
+        if (!/^[1-9]\d*$/.test(raw))
+          throw new UsageError(`--jobs must be a positive whole number; got ${quote(raw)}`);
+        parsed.jobs = Number(raw);
+        break;
+      }
+      case '--summary-dir':
+        parsed.summaryDir = value();
+        break;
+      case '--bind':
+        parsed.bind = true;
+        break;
+      case '--list':
+        parsed.list = true;
+        break;
+      case '--dry-run':
+      case '-n':
+        parsed.dryRun = true;
+        break;
+      case '--keep-temp':
+        parsed.keepTemp = true;
+        break;
+      case '--debug':
+        parsed.debug = true;
+        break;
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${quote(arg)}`);
+        if (parsed.workflow !== undefined)
+          throw new UsageError(
+            `only one workflow file or directory can be given; got ${quote(parsed.workflow)} and ${quote(arg)}`,
+          );
+        parsed.workflow = arg;
+    }
+  }
+  return parsed;
+}
+
+const STATUS_MARK: Record<string, string> = { success: '✓', failure: '✗', cancelled: '⊘', skipped: '-' };
+
+function shortStep(step: string): string {
+  const first = step.split('\n')[0] ?? '';
+  return first.length > 48 ? `${first.slice(0, 47)}…` : first;
+}
+
+/** Render one engine log event as a terminal line (or nothing). */
+function render(event: LogEvent): string | undefined {
+  const job = `[${event.job}]`;
+  const step = event.step !== undefined ? ` ${shortStep(event.step)} |` : '';
+  switch (event.kind) {
+    case 'job-start':
+      return `${job} ⏵ job started`;
+    case 'job-end':
+      return `${job} ${STATUS_MARK[event.text] ?? ''} job ${event.text}`;
+    case 'step-start':
+      return `${job} ⏵ ${shortStep(event.text)}`;
+    case 'step-end':
+      return `${job} ${STATUS_MARK[event.text.split(' ')[0] ?? ''] ?? ''} ${shortStep(event.step ?? '')}: ${event.text}`;
+    case 'command': {
+      const match = /^##\[(\w+)\](.*)$/s.exec(event.text);
+      if (!match) return `${job}${step} ${event.text}`;
+      const [, name = '', text = ''] = match;
+      if (name === 'endgroup') return undefined;
+      if (name === 'group') return `${job}${step} ▸ ${text}`;
+      const label =
+        name === 'error' ? 'Error' : name === 'warning' ? 'Warning' : name === 'notice' ? 'Notice' : 'Debug';
+      return `${job}${step} ${label}: ${text}`;
+    }
+    default:
+      return `${job}${step} ${event.text}`;
+  }
+}
+
+async function list(workflow: string, io: CliIo): Promise<number> {
+  const { loadWorkflow } = await import('../../engine/index.js');
+  const target = resolve(io.cwd, workflow);
+  const { readdirSync, statSync } = await import('node:fs');
+  const files = statSync(target).isDirectory()
+    ? readdirSync(target)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => join(target, f))
+    : [target];
+  for (const file of files) {
+    const model = await loadWorkflow(file, file);
+    io.out(`${model.file}  (${model.name ?? 'unnamed'}; on: ${model.events.join(', ')})`);
+    for (const job of model.jobs)
+      io.out(
+        `  ${job.id.padEnd(28)} ${job.kind === 'reusable' ? `uses ${job.uses}` : `${job.steps.length} step(s)`}${job.needs.length ? `  needs: ${job.needs.join(', ')}` : ''}`,
+      );
+  }
+  return 0;
+}
+
+export const command: Command = {
+  name: 'run',
+  summary: 'run a GitHub Actions workflow on this machine, as GitHub would (no Docker)',
+  usage: USAGE,
+  async run(args, io) {
+    let parsed: Parsed;
+    try {
+      parsed = parseRunArgs(args, io.env);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        io.err(`paved run: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
+    const workflow = parsed.workflow ?? join('.github', 'workflows');
+    const engine = await import('../../engine/index.js');
+    const fail = (error: unknown): number => {
+      if (error instanceof engine.WorkflowSyntaxError) {
+        for (const problem of error.problems) io.err(problem);
+        return 2;
+      }
+      if (error instanceof engine.EngineUsageError) {
+        io.err(`paved run: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    };
+    if (!existsSync(resolve(io.cwd, workflow)))
+      return fail(new engine.EngineUsageError(`${workflow}: no such file or directory`));
+    if (parsed.list) {
+      try {
+        return await list(workflow, io);
+      } catch (error) {
+        return fail(error);
+      }
+    }
+    let eventPayload: Record<string, unknown> | undefined;
+    if (parsed.eventPath) {
+      const path = resolve(io.cwd, parsed.eventPath);
+      if (!existsSync(path))
+        return fail(new engine.EngineUsageError(`--eventpath ${parsed.eventPath}: no such file`));
+      try {
+        const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+          throw new Error('expected a JSON object');
+        eventPayload = value as Record<string, unknown>;
+      } catch (error) {
+        return fail(
+          new engine.EngineUsageError(
+            `--eventpath ${parsed.eventPath}: not a JSON event payload: ${(error as Error).message}`,
+          ),
+        );
+      }
+    }
+    const controller = new AbortController();
+    const onSigint = (): void => {
+      if (controller.signal.aborted) process.exit(130);
+      io.err('paved run: cancelling (Ctrl-C again to quit at once)…');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    let result;
+    try {
+      result = await engine.runWorkflow({
+        workflow: resolve(io.cwd, workflow),
+        ...(parsed.event ? { eventName: parsed.event } : {}),
+        ...(eventPayload ? { eventPayload } : {}),
+        ...(parsed.job ? { job: parsed.job } : {}),
+        inputs: parsed.inputs,
+        secrets: parsed.secrets,
+        vars: parsed.vars,
+        env: parsed.env,
+        actionMap: parsed.actionMap,
+        ...(parsed.jobs ? { concurrency: parsed.jobs } : {}),
+        bind: parsed.bind,
+        dryRun: parsed.dryRun,
+        keepTemp: parsed.keepTemp,
+        debug: parsed.debug || io.env['RUNNER_DEBUG'] === '1',
+        ...(parsed.summaryDir ? { summaryDir: resolve(io.cwd, parsed.summaryDir) } : {}),
+        signal: controller.signal,
+        onLog: (event) => {
+          const line = render(event);
+          if (line !== undefined) io.out(line);
+        },
+      });
+    } catch (error) {
+      return fail(error);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    if (parsed.dryRun) {
+      io.out('dry run: the workflow is valid and every action resolves; nothing was run');
+      return 0;
+    }
+    io.out('');
+    const width = Math.max(3, ...result.jobs.map((job) => job.name.length));
+    io.out(`${'JOB'.padEnd(width)}  ${'CONCLUSION'.padEnd(10)}  DURATION`);
+    for (const job of result.jobs) {
+      const note = job.outcome !== job.conclusion ? ` (outcome ${job.outcome}, continue-on-error)` : '';
+      io.out(
+        `${job.name.padEnd(width)}  ${job.conclusion.padEnd(10)}  ${formatDuration(job.durationMs)}${note}`,
+      );
+    }
+    if (result.annotations.length) {
+      io.out('');
+      io.out('Annotations:');
+      for (const a of result.annotations) {
+        const where = a.file ? ` (${a.file}${a.line ? `:${a.line}` : ''}${a.col ? `:${a.col}` : ''})` : '';
+        io.out(
+          `  ${a.level.padEnd(7)} ${a.job}${a.step ? ` / ${shortStep(a.step)}` : ''}: ${a.title ? `${a.title}: ` : ''}${a.message}${where}`,
+        );
+      }
+    }
+    if (parsed.summaryDir) io.out(`\nStep summaries: ${resolve(io.cwd, parsed.summaryDir)}`);
+    io.out(`\nRun ${result.conclusion} in ${formatDuration(result.durationMs)}`);
+    return result.exitCode;
+  },
+};

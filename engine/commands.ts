@@ -1,0 +1,174 @@
+/**
+ * Workflow commands (`::name k=v,k=v::data` on a step's output) and file commands (`GITHUB_OUTPUT`,
+ * `GITHUB_ENV`, `GITHUB_STATE`, `GITHUB_PATH`), parsed the way actions/runner parses them, with its
+ * error messages. See actions/runner src/Runner.Worker/ActionCommandManager.cs and FileCommandManager.cs.
+ */
+
+/** A parsed workflow command. */
+export interface WorkflowCommand {
+  command: string;
+  properties: Record<string, string>;
+  data: string;
+}
+
+/** The runner's escaping: data escapes %, CR and LF; properties also `:` and `,`. */
+export function unescapeData(value: string): string {
+  return value.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/g, '%');
+}
+
+export function unescapeProperty(value: string): string {
+  return value
+    .replace(/%0D/gi, '\r')
+    .replace(/%0A/gi, '\n')
+    .replace(/%3A/gi, ':')
+    .replace(/%2C/gi, ',')
+    .replace(/%25/g, '%');
+}
+
+/**
+ * Parse `::command k=v,…::data` (after leading whitespace), or the legacy `##[command k=v;]data`.
+ * Command and property names are case-insensitive, so both come back lower-cased.
+ */
+export function parseCommand(line: string): WorkflowCommand | undefined {
+  const trimmed = line.trimStart();
+  if (trimmed.startsWith('::')) {
+    const end = trimmed.indexOf('::', 2);
+    if (end < 0) return undefined;
+    const info = trimmed.slice(2, end);
+    const space = info.indexOf(' ');
+    const command = (space < 0 ? info : info.slice(0, space)).trim().toLowerCase();
+    if (!command) return undefined;
+    const properties: Record<string, string> = {};
+    if (space >= 0) {
+      for (const entry of info.slice(space + 1).split(',')) {
+        if (!entry) continue;
+        const eq = entry.indexOf('=');
+        if (eq <= 0) continue;
+        properties[entry.slice(0, eq).trim().toLowerCase()] = unescapeProperty(entry.slice(eq + 1));
+      }
+    }
+    return { command, properties, data: unescapeData(trimmed.slice(end + 2)) };
+  }
+  if (trimmed.startsWith('##[')) {
+    const end = trimmed.indexOf(']', 3);
+    if (end < 0) return undefined;
+    const info = trimmed.slice(3, end);
+    const space = info.indexOf(' ');
+    const command = (space < 0 ? info : info.slice(0, space)).trim().toLowerCase();
+    if (!command) return undefined;
+    const properties: Record<string, string> = {};
+    if (space >= 0) {
+      for (const entry of info.slice(space + 1).split(';')) {
+        const eq = entry.indexOf('=');
+        if (eq <= 0) continue;
+        properties[entry.slice(0, eq).trim().toLowerCase()] = unescapeProperty(entry.slice(eq + 1).trim());
+      }
+    }
+    return { command, properties, data: unescapeData(trimmed.slice(end + 1)) };
+  }
+  return undefined;
+}
+
+/** A problem in a file command; the message is the runner's. */
+export class FileCommandError extends Error {
+  override name = 'FileCommandError';
+}
+
+/**
+ * Parse the `NAME=VALUE` / `NAME<<DELIMITER` format shared by GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STATE.
+ * Returns pairs in file order.
+ */
+export function parseKeyValueFile(text: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  // Lines with their terminators, so a heredoc value keeps its inner newlines exactly.
+  const lines: Array<{ text: string; newline: string }> = [];
+  const re = /([^\r\n]*)(\r\n|\n|\r|$)/g;
+  let match: RegExpExecArray | null;
+  while ((match = re.exec(text)) !== null) {
+    if (match[0] === '') break;
+    lines.push({ text: match[1] ?? '', newline: match[2] ?? '' });
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] as { text: string }).text;
+    if (!line) continue;
+    const eq = line.indexOf('=');
+    const heredoc = line.indexOf('<<');
+    if (eq >= 0 && (heredoc < 0 || eq < heredoc)) {
+      const key = line.slice(0, eq);
+      if (!key) throw new FileCommandError(`Invalid format '${line}'. Name must not be empty`);
+      pairs.push([key, line.slice(eq + 1)]);
+    } else if (heredoc >= 0 && (eq < 0 || heredoc < eq)) {
+      const key = line.slice(0, heredoc);
+      const delimiter = line.slice(heredoc + 2);
+      if (!key) throw new FileCommandError(`Invalid format '${line}'. Name must not be empty`);
+      if (!delimiter) throw new FileCommandError(`Invalid format '${line}'. Delimiter must not be empty`);
+      const value: string[] = [];
+      let closed = false;
+      for (i = i + 1; i < lines.length; i++) {
+        const current = lines[i] as { text: string; newline: string };
+        if (current.text === delimiter) {
+          closed = true;
+          break;
+        }
+        if (!current.newline) throw new FileCommandError('Invalid value. EOF marker missing new line.');
+        value.push(current.text + current.newline);
+      }
+      if (!closed) throw new FileCommandError(`Invalid value. Matching delimiter not found '${delimiter}'`);
+      pairs.push([key, value.join('').replace(/(\r\n|\n|\r)$/, '')]);
+    } else {
+      throw new FileCommandError(`Invalid format '${line}'`);
+    }
+  }
+  return pairs;
+}
+
+/** GITHUB_PATH: one directory per non-empty line. */
+export function parsePathFile(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The set of values to hide, and the forms they leak in. Every line written to the log goes through
+ * {@link Masker.mask}; the runner masks with the same list for the rest of the run.
+ */
+export class Masker {
+  private readonly values = new Set<string>();
+  private sorted: string[] = [];
+
+  /** Register a value (and, for multi-line values, each line). Blank values are ignored, like the runner. */
+  add(value: string | undefined): void {
+    if (!value || !value.trim()) return;
+    const forms = new Set<string>([value]);
+    if (/[\r\n]/.test(value))
+      for (const line of value.split(/\r?\n/)) if (line.trim()) forms.add(line.trim());
+    for (const form of [...forms]) {
+      forms.add(JSON.stringify(form).slice(1, -1));
+      forms.add(encodeURIComponent(form));
+      if (form.length >= 4) forms.add(Buffer.from(form, 'utf8').toString('base64'));
+    }
+    let added = false;
+    for (const form of forms) {
+      if (form && !this.values.has(form)) {
+        this.values.add(form);
+        added = true;
+      }
+    }
+    if (added) this.sorted = [...this.values].sort((a, b) => b.length - a.length);
+  }
+
+  mask(text: string): string {
+    if (this.sorted.length === 0) return text;
+    let result = text;
+    for (const value of this.sorted) if (result.includes(value)) result = result.split(value).join('***');
+    return result;
+  }
+
+  /** Whether `text` carries a masked value (job outputs that do are dropped, as on GitHub). */
+  contains(text: string): boolean {
+    for (const value of this.sorted) if (text.includes(value)) return true;
+    return false;
+  }
+}

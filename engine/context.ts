@@ -1,0 +1,162 @@
+/**
+ * State shared by everything in one `paved run`: options, the repository, masking, logging, the job
+ * slots, and the `github`/`runner` contexts and the runner's default environment variables.
+ */
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { Annotation, LogEvent, RunOptions } from './types.js';
+import type { Masker } from './commands.js';
+import type { RepoInfo } from './repo.js';
+import type { Value } from './expressions.js';
+import type { WorkflowModel } from './workflow.js';
+
+/** A counting semaphore for job slots and max-parallel. */
+export class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = Math.max(1, size);
+  }
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
+export interface RunShared {
+  options: RunOptions;
+  repo: RepoInfo;
+  /** Working-tree file list of the repository (computed once), undefined when not a git repo. */
+  files: string[] | undefined;
+  runDir: string;
+  masker: Masker;
+  annotations: Annotation[];
+  slots: Slots;
+  nodePath: string;
+  actionMap: Record<string, string>;
+  /** Host environment without variables that belong to an enclosing runner. */
+  hostEnv: Record<string, string>;
+  runId: string;
+  runNumber: string;
+  eventName: string;
+  eventPath: string;
+  payload: Record<string, unknown>;
+  /** github.ref / sha / head_ref / base_ref for this event. */
+  ref: string;
+  sha: string;
+  headRef: string;
+  baseRef: string;
+  signal: AbortSignal;
+  debug: boolean;
+  nextJobNumber(): number;
+  emit(event: LogEvent): void;
+}
+
+/** A workflow being run: the top-level one or a called reusable workflow. */
+export interface WorkflowScope {
+  model: WorkflowModel;
+  /** Path relative to the repository, e.g. `.github/workflows/ci.yml`. */
+  relativePath: string;
+  inputs: Record<string, Value>;
+  secrets: Record<string, string>;
+  /** Display prefix for nested jobs: `caller / `. */
+  namePrefix: string;
+  idPrefix: string;
+  depth: number;
+  /** Cancels this workflow's jobs (the run's signal, or a calling matrix leg's fail-fast). */
+  signal?: AbortSignal;
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(1, cpus().length);
+}
+
+/** Drop variables an enclosing runner (or a previous paved run) set, so the step sees only ours. */
+export function sanitizeHostEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (/^(GITHUB_|RUNNER_|INPUT_|STATE_|ACTIONS_)/i.test(key) || key === 'CI') continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+export function workflowDisplayName(scope: WorkflowScope): string {
+  return scope.model.name ?? scope.relativePath;
+}
+
+/** The `github` context for a job (step-specific fields are added per step). */
+export function githubContext(
+  shared: RunShared,
+  scope: WorkflowScope,
+  jobId: string,
+  workspace: string,
+  token: string | undefined,
+): Record<string, Value> {
+  const repo = shared.repo;
+  const repository = `${repo.owner}/${repo.name}`;
+  const refName = shared.ref
+    .replace(/^refs\/(heads|tags)\//, '')
+    .replace(/^refs\/pull\/(\d+)\/merge$/, '$1/merge');
+  return {
+    action: '',
+    action_path: '',
+    action_ref: '',
+    action_repository: '',
+    action_status: '',
+    actor: repo.actor,
+    actor_id: '0',
+    api_url: 'https://api.github.com',
+    base_ref: shared.baseRef,
+    event: shared.payload as Value,
+    event_name: shared.eventName,
+    event_path: shared.eventPath,
+    graphql_url: 'https://api.github.com/graphql',
+    head_ref: shared.headRef,
+    job: jobId,
+    ref: shared.ref,
+    ref_name: refName,
+    ref_protected: false,
+    ref_type: shared.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    repository,
+    repository_id: '0',
+    repository_owner: repo.owner,
+    repository_owner_id: '0',
+    repositoryUrl: `git://github.com/${repository}.git`,
+    retention_days: '90',
+    run_id: shared.runId,
+    run_number: shared.runNumber,
+    run_attempt: '1',
+    secret_source: 'Actions',
+    server_url: 'https://github.com',
+    sha: shared.sha,
+    token: token ?? '',
+    triggering_actor: repo.actor,
+    workflow: workflowDisplayName(scope),
+    workflow_ref: `${repository}/${scope.relativePath}@${shared.ref}`,
+    workflow_sha: shared.sha,
+    workspace,
+  };
+}
+
+export function runnerContext(shared: RunShared, temp: string, toolCache: string): Record<string, Value> {
+  return {
+    name: 'paved',
+    os: 'Linux',
+    arch: process.arch === 'arm64' ? 'ARM64' : process.arch === 'arm' ? 'ARM' : 'X64',
+    temp,
+    tool_cache: toolCache,
+    debug: shared.debug ? '1' : '',
+    environment: 'self-hosted',
+    workspace: join(temp, '..'),
+  };
+}

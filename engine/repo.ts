@@ -1,0 +1,134 @@
+/**
+ * The local repository as the `github` context sees it (sha, ref, owner/name from the origin remote),
+ * and the per-job workspace: a copy of the working tree (tracked and untracked-but-not-ignored
+ * files, uncommitted changes included) with the git history, so the user's checkout is never touched.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, cp, lstat, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+function git(cwd: string, args: string[]): string | undefined {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+export function gitTopLevel(dir: string): string | undefined {
+  return git(dir, ['rev-parse', '--show-toplevel']);
+}
+
+export interface RepoInfo {
+  root: string;
+  isGit: boolean;
+  sha: string;
+  /** `refs/heads/<branch>`, or '' when detached. */
+  ref: string;
+  branch: string;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  originUrl: string | undefined;
+  actor: string;
+}
+
+/** `owner/name` from a GitHub-style remote URL (https, ssh or scp-like), else undefined. */
+export function repositoryFromUrl(url: string | undefined): { owner: string; name: string } | undefined {
+  if (!url) return undefined;
+  const match = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url.trim());
+  if (!match || !match[1] || !match[2]) return undefined;
+  return { owner: match[1], name: match[2] };
+}
+
+export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
+  const isGit = existsSync(join(root, '.git'));
+  const sha = (isGit && git(root, ['rev-parse', 'HEAD'])) || '0000000000000000000000000000000000000000';
+  const symbolic = isGit ? git(root, ['symbolic-ref', '-q', 'HEAD']) : undefined;
+  const originUrl = isGit ? git(root, ['remote', 'get-url', 'origin']) : undefined;
+  const fromUrl = repositoryFromUrl(originUrl);
+  const originHead = isGit
+    ? git(root, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'])
+    : undefined;
+  const branch = symbolic?.replace(/^refs\/heads\//, '') ?? '';
+  const actor =
+    env['GITHUB_ACTOR'] || (isGit && git(root, ['config', 'user.name'])) || env['USER'] || 'paved';
+  return {
+    root,
+    isGit,
+    sha,
+    ref: symbolic ?? '',
+    branch,
+    owner: fromUrl?.owner ?? 'local',
+    name: fromUrl?.name ?? basename(root),
+    defaultBranch: originHead?.replace(/^origin\//, '') || branch || 'main',
+    originUrl,
+    actor: actor.replace(/\s+/g, '-'),
+  };
+}
+
+/** The files of the working tree a checkout would have, plus local changes (cached per run). */
+export function listWorkingTree(root: string, isGit: boolean): string[] | undefined {
+  if (!isGit) return undefined;
+  const result = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.status !== 0) return undefined;
+  return [...new Set(result.stdout.toString('utf8').split('\0').filter(Boolean))];
+}
+
+async function copyEntry(from: string, to: string): Promise<void> {
+  let stat;
+  try {
+    stat = await lstat(from);
+  } catch {
+    return; // deleted in the working tree but still in the index
+  }
+  await mkdir(dirname(to), { recursive: true });
+  if (stat.isSymbolicLink()) await symlink(await readlink(from), to);
+  else if (stat.isDirectory()) await cp(from, to, { recursive: true, verbatimSymlinks: true });
+  else await copyFile(from, to);
+}
+
+function gitAsync(cwd: string, args: string[]): Promise<boolean> {
+  return new Promise((resolveDone) => {
+    const child = spawn('git', args, { cwd, stdio: 'ignore' });
+    child.on('error', () => resolveDone(false));
+    child.on('close', (code) => resolveDone(code === 0));
+  });
+}
+
+/** Copy many files with bounded parallelism (the event loop stays free for other jobs' output). */
+async function copyAll(pairs: Array<[string, string]>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pairs.length) {
+      const [from, to] = pairs[next++] as [string, string];
+      await copyEntry(from, to);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, pairs.length) }, worker));
+}
+
+/**
+ * Fill `dest` (emptied first) with the repository at `root`: git history via a local clone
+ * (objects hard-linked, so it is cheap), then the working-tree files over it.
+ */
+export async function copyRepository(
+  root: string,
+  dest: string,
+  files: string[] | undefined,
+  originUrl: string | undefined,
+): Promise<void> {
+  await rm(dest, { recursive: true, force: true });
+  await mkdir(dest, { recursive: true });
+  if (files && (await gitAsync(root, ['clone', '--quiet', '--local', '--no-checkout', root, dest]))) {
+    await copyAll(files.map((file) => [join(root, file), join(dest, file)]));
+    // Index = HEAD, so `git status` in the copy shows the same local changes as the user's tree.
+    await gitAsync(dest, ['reset', '--quiet']);
+    if (originUrl) await gitAsync(dest, ['remote', 'set-url', 'origin', originUrl]);
+    return;
+  }
+  await rm(dest, { recursive: true, force: true });
+  await mkdir(dest, { recursive: true });
+  await copyAll((await readdir(root)).map((entry) => [join(root, entry), join(dest, entry)]));
+}

@@ -1,0 +1,122 @@
+/** The engine's public types: what `runWorkflow` takes and returns. */
+
+export type Conclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
+
+/** One line the engine produced, already masked. */
+export interface LogEvent {
+  /** `line` step output; `info` engine messages; `command` a rendered workflow command (group, annotation, debug). */
+  kind: 'line' | 'info' | 'command' | 'step-start' | 'step-end' | 'job-start' | 'job-end';
+  /** The job's display name including the matrix leg, e.g. `test (20, ubuntu)`; nested reusable jobs as `caller / callee`. */
+  job: string;
+  /** The step's display name, when the line belongs to a step. */
+  step?: string;
+  text: string;
+  stream?: 'stdout' | 'stderr';
+}
+
+export interface Annotation {
+  level: 'error' | 'warning' | 'notice';
+  message: string;
+  job: string;
+  step?: string;
+  file?: string;
+  line?: number;
+  endLine?: number;
+  col?: number;
+  endColumn?: number;
+  title?: string;
+}
+
+export interface StepResult {
+  id: string;
+  name: string;
+  outcome: Conclusion;
+  conclusion: Conclusion;
+  outputs: Record<string, string>;
+  durationMs: number;
+}
+
+export interface JobResult {
+  /** The job id in the workflow (for reusable workflow callees: `caller/callee`). */
+  id: string;
+  /** Display name with matrix leg. */
+  name: string;
+  matrix: Record<string, unknown> | undefined;
+  /** What happened (`failure` even with continue-on-error). */
+  outcome: Conclusion;
+  /** What dependants and the run see (`success` for a failure under continue-on-error). */
+  conclusion: Conclusion;
+  outputs: Record<string, string>;
+  steps: StepResult[];
+  durationMs: number;
+  /** Markdown written to GITHUB_STEP_SUMMARY by the job's steps. */
+  summary: string;
+  /** Where the job ran (deleted after the run unless `keepTemp`). */
+  workspace: string | undefined;
+}
+
+export interface WorkflowRunResult {
+  workflow: string;
+  conclusion: Exclude<Conclusion, 'skipped'>;
+  jobs: JobResult[];
+  annotations: Annotation[];
+  /** Outputs of a `workflow_call` workflow (`on.workflow_call.outputs`). */
+  outputs: Record<string, string>;
+}
+
+export interface RunOptions {
+  /** A workflow file, or a directory of workflows (every one that runs on the event is run). */
+  workflow: string;
+  /** The repository the workflow belongs to; default: the git top level above the workflow, else cwd. */
+  repoRoot?: string;
+  /** Default: `push` when the workflow runs on push, else `workflow_dispatch`, else its first event. */
+  eventName?: string;
+  /** The event payload (`github.event`); default: a synthetic payload for the event from the local repo. */
+  eventPayload?: Record<string, unknown>;
+  /** Run only this job (and the jobs it needs). */
+  job?: string;
+  /** `inputs` for workflow_dispatch / workflow_call (typed by the workflow's input definitions). */
+  inputs?: Record<string, string>;
+  secrets?: Record<string, string>;
+  vars?: Record<string, string>;
+  /** Extra environment for every step, visible in the env context below the workflow's own env. */
+  env?: Record<string, string>;
+  /**
+   * Runner-provided environment merged into every step's process environment after the env context
+   * (e.g. ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN, ACTIONS_CACHE_SERVICE_V2 for a local cache service).
+   */
+  runnerEnv?: Record<string, string>;
+  /** `owner/repo[/path]@ref` (or without `@ref`, any ref) -> local directory holding that action or repo. */
+  actionMap?: Record<string, string>;
+  /** How many jobs run at once (default: CPU count). */
+  concurrency?: number;
+  /** Run in the repository itself instead of a temporary copy per job. */
+  bind?: boolean;
+  /** Write each job's step summary to `<dir>/<job>.md`. */
+  summaryDir?: string;
+  /** Receives every log line (masked). */
+  onLog?: (event: LogEvent) => void;
+  /** Validate and plan only; nothing runs. */
+  dryRun?: boolean;
+  /** The node binary for JavaScript actions (default: the one running the engine). */
+  nodePath?: string;
+  /** Keep temporary workspaces after the run (their paths are in the results). */
+  keepTemp?: boolean;
+  /** Cancels the run: running steps are stopped, `always()` steps still run. */
+  signal?: AbortSignal;
+  /** Environment the steps inherit (default: process.env, without the variables of an enclosing runner: GITHUB_…, RUNNER_…, INPUT_…). */
+  hostEnv?: NodeJS.ProcessEnv;
+  /** `runner.debug` and `::debug::` lines shown. */
+  debug?: boolean;
+}
+
+export interface RunResult {
+  conclusion: Exclude<Conclusion, 'skipped'>;
+  /** 0 success, 1 failure or cancelled. (2 is for errors thrown before anything ran.) */
+  exitCode: 0 | 1;
+  workflows: WorkflowRunResult[];
+  /** Every job of every workflow, in the order they finished being planned. */
+  jobs: JobResult[];
+  annotations: Annotation[];
+  durationMs: number;
+}

@@ -1,0 +1,304 @@
+/**
+ * Loading a workflow file: GitHub's `@actions/workflow-parser` validates it against the workflow
+ * schema and converts it; what the converted model drops (step `with`, `shell`, `working-directory`,
+ * `timeout-minutes`, job `defaults`, `continue-on-error`, `permissions`, `workflow_call.outputs`, …)
+ * is read from the parsed token tree.
+ */
+import { readFileSync } from 'node:fs';
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
+import { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
+import { SequenceToken } from '@actions/workflow-parser/templates/tokens/sequence-token';
+import { StringToken } from '@actions/workflow-parser/templates/tokens/string-token';
+import { BooleanToken } from '@actions/workflow-parser/templates/tokens/boolean-token';
+import { NumberToken } from '@actions/workflow-parser/templates/tokens/number-token';
+import type { BasicExpressionToken } from '@actions/workflow-parser/templates/tokens/basic-expression-token';
+import type { WorkflowTemplate } from '@actions/workflow-parser/model/workflow-template';
+
+/** A workflow that does not parse or validate; `problems` are `file:line:col: message` lines. */
+export class WorkflowSyntaxError extends Error {
+  override name = 'WorkflowSyntaxError';
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join('\n'));
+    this.problems = problems;
+  }
+}
+
+export interface StepModel {
+  /** The id the workflow gave, or a generated `__run`-style id (not visible in the steps context). */
+  id: string;
+  explicitId: boolean;
+  name: TemplateToken | undefined;
+  /** The converted condition (`success() && (…)` when no status function was written). */
+  if: string;
+  uses: string | undefined;
+  run: TemplateToken | undefined;
+  shell: TemplateToken | undefined;
+  workingDirectory: TemplateToken | undefined;
+  env: TemplateToken | undefined;
+  with: TemplateToken | undefined;
+  continueOnError: TemplateToken | undefined;
+  timeoutMinutes: TemplateToken | undefined;
+  line: number | undefined;
+}
+
+export interface JobModel {
+  id: string;
+  kind: 'job' | 'reusable';
+  name: TemplateToken | undefined;
+  needs: string[];
+  if: string;
+  strategy: TemplateToken | undefined;
+  env: TemplateToken | undefined;
+  defaults: TemplateToken | undefined;
+  continueOnError: TemplateToken | undefined;
+  timeoutMinutes: TemplateToken | undefined;
+  outputs: TemplateToken | undefined;
+  runsOn: TemplateToken | undefined;
+  permissions: TemplateToken | undefined;
+  container: TemplateToken | undefined;
+  services: TemplateToken | undefined;
+  steps: StepModel[];
+  /** Reusable workflow call. */
+  uses: string | undefined;
+  with: TemplateToken | undefined;
+  secrets: TemplateToken | undefined;
+  inheritSecrets: boolean;
+}
+
+export interface CallInputSpec {
+  type: string;
+  required: boolean;
+  default: TemplateToken | undefined;
+}
+
+export interface WorkflowModel {
+  /** The path as given (used in messages). */
+  file: string;
+  name: string | undefined;
+  events: string[];
+  env: TemplateToken | undefined;
+  defaults: TemplateToken | undefined;
+  jobs: JobModel[];
+  callInputs: Record<string, CallInputSpec>;
+  callSecrets: Record<string, { required: boolean }>;
+  callOutputs: Record<string, TemplateToken | undefined>;
+  dispatchInputs: Record<string, CallInputSpec>;
+  template: WorkflowTemplate;
+}
+
+export function find(token: TemplateToken | undefined, key: string): TemplateToken | undefined {
+  return token instanceof MappingToken ? token.find(key) : undefined;
+}
+
+function literal(token: TemplateToken | undefined): string | undefined {
+  if (token instanceof StringToken) return token.value;
+  if (token instanceof NumberToken || token instanceof BooleanToken) return String(token.value);
+  return undefined;
+}
+
+function problemFromMessage(file: string, message: string): string {
+  // The parser prefixes messages with `<file> (Line: L, Col: C): `.
+  const match = /^(.*?) \(Line: (\d+), Col: (\d+)\): ([\s\S]*)$/.exec(message);
+  if (match) return `${file}:${match[2]}:${match[3]}: ${match[4]}`;
+  return `${file}: ${message}`;
+}
+
+function inputSpecs(token: TemplateToken | undefined): Record<string, CallInputSpec> {
+  const out: Record<string, CallInputSpec> = {};
+  if (!(token instanceof MappingToken)) return out;
+  for (const pair of token) {
+    const name = literal(pair.key) ?? '';
+    const spec = pair.value;
+    const required = find(spec, 'required');
+    out[name] = {
+      type: literal(find(spec, 'type')) ?? 'string',
+      required: required instanceof BooleanToken ? required.value : literal(required) === 'true',
+      default: find(spec, 'default'),
+    };
+  }
+  return out;
+}
+
+function stepsFrom(
+  jobToken: TemplateToken | undefined,
+  converted: Array<{ id: string; if?: { expression: string } }>,
+  file: string,
+): StepModel[] {
+  const sequence = find(jobToken, 'steps');
+  if (!(sequence instanceof SequenceToken)) return [];
+  const steps: StepModel[] = [];
+  let index = 0;
+  for (const token of sequence) {
+    const model = converted[index];
+    if (!model) throw new WorkflowSyntaxError([`${file}: step ${index + 1} could not be converted`]);
+    const explicit = literal(find(token, 'id'));
+    steps.push({
+      id: model.id,
+      explicitId: explicit !== undefined,
+      name: find(token, 'name'),
+      if: model.if?.expression ?? 'success()',
+      uses: literal(find(token, 'uses')),
+      run: find(token, 'run'),
+      shell: find(token, 'shell'),
+      workingDirectory: find(token, 'working-directory'),
+      env: find(token, 'env'),
+      with: find(token, 'with'),
+      continueOnError: find(token, 'continue-on-error'),
+      timeoutMinutes: find(token, 'timeout-minutes'),
+      line: token.line,
+    });
+    index++;
+  }
+  return steps;
+}
+
+/** Parse and validate workflow text. Throws {@link WorkflowSyntaxError} with every problem found. */
+export async function parseWorkflowText(file: string, content: string): Promise<WorkflowModel> {
+  const parsed = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+  const errors = parsed.context.errors.getErrors();
+  if (errors.length > 0 || !parsed.value) {
+    throw new WorkflowSyntaxError(
+      errors.length
+        ? errors.map((error) =>
+            error.range
+              ? `${file}:${error.range.start.line}:${error.range.start.column}: ${error.rawMessage}`
+              : problemFromMessage(file, error.message),
+          )
+        : [`${file}: not a workflow`],
+    );
+  }
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+  if (template.errors?.length) {
+    // One cycle is reported once per job on it; the first names it well enough.
+    let cycleSeen = false;
+    const problems = template.errors
+      .map((error) => problemFromMessage(file, error.Message))
+      .filter((problem) => {
+        if (!problem.includes('creates a cycle')) return true;
+        if (cycleSeen) return false;
+        cycleSeen = true;
+        return true;
+      });
+    throw new WorkflowSyntaxError(problems);
+  }
+  const root = parsed.value;
+  const jobsToken = find(root, 'jobs');
+  const on = find(root, 'on');
+  const call = find(on, 'workflow_call');
+  const callOutputs: Record<string, TemplateToken | undefined> = {};
+  const outputsToken = find(call, 'outputs');
+  if (outputsToken instanceof MappingToken)
+    for (const pair of outputsToken) callOutputs[literal(pair.key) ?? ''] = find(pair.value, 'value');
+  const callSecrets: Record<string, { required: boolean }> = {};
+  const secretsToken = find(call, 'secrets');
+  if (secretsToken instanceof MappingToken) {
+    for (const pair of secretsToken) {
+      const required = find(pair.value, 'required');
+      callSecrets[literal(pair.key) ?? ''] = {
+        required: required instanceof BooleanToken ? required.value : false,
+      };
+    }
+  }
+  const jobs: JobModel[] = template.jobs.map((job) => {
+    const id = job.id.value;
+    const token = find(jobsToken, id);
+    const base = {
+      id,
+      name: find(token, 'name'),
+      needs: (job.needs ?? []).map((need) => need.value),
+      if: job.if?.expression ?? 'success()',
+      strategy: find(token, 'strategy'),
+      env: find(token, 'env'),
+      defaults: find(token, 'defaults'),
+      continueOnError: find(token, 'continue-on-error'),
+      timeoutMinutes: find(token, 'timeout-minutes'),
+      outputs: find(token, 'outputs'),
+      runsOn: find(token, 'runs-on'),
+      permissions: find(token, 'permissions'),
+      container: find(token, 'container'),
+      services: find(token, 'services'),
+    };
+    if (job.type === 'reusableWorkflowJob') {
+      const secrets = find(token, 'secrets');
+      return {
+        ...base,
+        kind: 'reusable' as const,
+        steps: [],
+        uses: job.ref.value,
+        with: find(token, 'with'),
+        secrets: secrets instanceof MappingToken ? secrets : undefined,
+        inheritSecrets: literal(secrets) === 'inherit',
+      };
+    }
+    const steps = (job.steps as Array<{ id: string; if?: BasicExpressionToken }>).map((step) => ({
+      id: step.id,
+      if: step.if,
+    }));
+    return {
+      ...base,
+      kind: 'job' as const,
+      steps: stepsFrom(token, steps, file),
+      uses: undefined,
+      with: undefined,
+      secrets: undefined,
+      inheritSecrets: false,
+    };
+  });
+  return {
+    file,
+    name: literal(find(root, 'name')),
+    events: Object.keys(template.events ?? {}),
+    env: find(root, 'env'),
+    defaults: find(root, 'defaults'),
+    jobs,
+    callInputs: inputSpecs(find(call, 'inputs')),
+    callSecrets,
+    callOutputs,
+    dispatchInputs: inputSpecs(find(find(on, 'workflow_dispatch'), 'inputs')),
+    template,
+  };
+}
+
+/** Read and parse a workflow file. `displayPath` is how messages name it. */
+export async function loadWorkflow(path: string, displayPath = path): Promise<WorkflowModel> {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new WorkflowSyntaxError([
+      `${displayPath}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    ]);
+  }
+  return parseWorkflowText(displayPath, content);
+}
+
+/** Jobs in an order where every job comes after its needs; throws on unknown needs and cycles. */
+export function orderJobs(jobs: JobModel[], file: string): JobModel[] {
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  for (const job of jobs) {
+    for (const need of job.needs)
+      if (!byId.has(need))
+        throw new WorkflowSyntaxError([
+          `${file}: job '${job.id}' needs '${need}', which is not a job in this workflow`,
+        ]);
+  }
+  const order: JobModel[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (job: JobModel, path: string[]): void => {
+    const seen = state.get(job.id);
+    if (seen === 'done') return;
+    if (seen === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(job.id)), job.id];
+      throw new WorkflowSyntaxError([`${file}: the needs of jobs form a cycle: ${cycle.join(' -> ')}`]);
+    }
+    state.set(job.id, 'visiting');
+    for (const need of job.needs) visit(byId.get(need) as JobModel, [...path, job.id]);
+    state.set(job.id, 'done');
+    order.push(job);
+  };
+  for (const job of jobs) visit(job, []);
+  return order;
+}

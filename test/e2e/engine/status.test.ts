@@ -1,0 +1,42 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixtureRepo, removeFixtureRepos, run } from './helpers.js';
+
+afterAll(removeFixtureRepos);
+
+describe('status functions, skipping and timeouts', () => {
+  it('follows GitHub status rules for steps and jobs', async () => {
+    const repo = fixtureRepo('status');
+    const r = await run(repo, 'status.yml', { concurrency: 4 });
+    expect(r.lines('fails')).toEqual(['one', 'failure handler saw failure', 'always']);
+    expect(r.result.annotations.find((a) => a.job === 'fails')?.message).toBe(
+      'Process completed with exit code 4.',
+    );
+    const steps = r.job('fails').steps.map((s) => `${s.name}:${s.conclusion}`);
+    expect(steps).toEqual([
+      'Run echo "one":success',
+      'Run exit 4:failure',
+      'skipped after failure:skipped',
+      'runs on failure:success',
+      'always runs:success',
+      'success only:skipped',
+    ]);
+    expect(r.job('fails').conclusion).toBe('failure');
+    expect(r.job('dependent').conclusion).toBe('skipped');
+    expect(r.job('transitive').conclusion).toBe('skipped');
+    // failure() at job level sees a failed ancestor through skipped jobs.
+    expect(r.lines('on-failure')).toEqual(['cleanup after skipped']);
+    expect(r.lines('always')).toEqual(['needs result=failure']);
+    expect(r.job('condition-false').conclusion).toBe('skipped');
+    expect(r.lines('timeout')).toEqual(['after timeout outcome=failure conclusion=success']);
+    expect(r.job('timeout').conclusion).toBe('success');
+    expect(r.job('job-timeout').conclusion).toBe('cancelled');
+    expect(r.lines('job-timeout')).toEqual(['cleanup ran, job status=cancelled']);
+    expect(r.result.exitCode).toBe(1);
+  });
+
+  it('runs only the selected job and what it needs with --job', async () => {
+    const repo = fixtureRepo('status');
+    const r = await run(repo, 'status.yml', { job: 'dependent' });
+    expect(r.result.jobs.map((j) => j.name)).toEqual(['fails', 'dependent']);
+  });
+});

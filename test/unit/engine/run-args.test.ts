@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parsePair, parseRunArgs, parseSecretFile } from '../../../cli/commands/run.js';
+
+describe('paved run arguments', () => {
+  it('parses repeated flags, --flag=value and a workflow path', () => {
+    const parsed = parseRunArgs(
+      [
+        'ci.yml',
+        '--input',
+        'a=1',
+        '--input=b=x=y',
+        '--secret',
+        'T=s',
+        '--secret',
+        'FROM_ENV',
+        '--var',
+        'V=v',
+        '--env',
+        'E=e',
+        '--jobs',
+        '3',
+        '--bind',
+        '--dry-run',
+        '--action-map',
+        `acme/tool@v1=${process.cwd()}`,
+      ],
+      { FROM_ENV: 'env-secret' },
+    );
+    expect(parsed).toMatchObject({
+      workflow: 'ci.yml',
+      inputs: { a: '1', b: 'x=y' },
+      secrets: { T: 's', FROM_ENV: 'env-secret' },
+      vars: { V: 'v' },
+      env: { E: 'e' },
+      jobs: 3,
+      bind: true,
+      dryRun: true,
+      actionMap: { 'acme/tool@v1': process.cwd() },
+    });
+  });
+
+  it.each([
+    [['--input', 'novalue'], '--input must be KEY=VALUE; got "novalue"'],
+    [['--input', '=v'], '--input must be KEY=VALUE; got "=v"'],
+    [['--jobs', 'two'], '--jobs must be a positive whole number; got "two"'],
+    [['--event'], '--event needs a value'],
+    [['--secret', 'MISSING'], '--secret MISSING: no environment variable MISSING to read it from'],
+    [
+      ['--action-map', 'not-a-ref=/tmp'],
+      '--action-map must be OWNER/REPO[/PATH]@REF=LOCAL_DIR; got "not-a-ref=/tmp"',
+    ],
+    [['--action-map', 'a/b@v1=/no/such/dir'], '--action-map a/b@v1: directory "/no/such/dir" does not exist'],
+    [['--frobnicate'], 'unknown option "--frobnicate"'],
+    [['a.yml', 'b.yml'], 'only one workflow file or directory can be given'],
+  ])('%j is refused: %s', (args, message) => {
+    expect(() => parseRunArgs(args, {})).toThrow(message);
+  });
+
+  it('reads secret files', () => {
+    expect(parseSecretFile('s.env', '# comment\nA=1\nexport B="two\\nlines"\nC=\'q\'\n\n')).toEqual({
+      A: '1',
+      B: 'two\nlines',
+      C: 'q',
+    });
+    expect(() => parseSecretFile('s.env', 'not a pair')).toThrow(
+      's.env:1: expected NAME=value; got "not a pair"',
+    );
+    expect(parsePair('--var', 'k=')).toEqual(['k', '']);
+  });
+});
