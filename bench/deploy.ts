@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppRecord } from '../sandbox/argocd/controller.js';
 import { runGit } from '../shared/gitops/git.js';
+import { median } from './_stats.js';
 import {
   deployInitially,
   kustomizeApp,
@@ -21,14 +22,6 @@ import { runDeployAction } from '../test/integration/deploy-argocd/run-action.js
 
 const STREAM_RUNS = Number(process.env['BENCH_STREAM_RUNS'] ?? 7);
 const POLL_RUNS = Number(process.env['BENCH_POLL_RUNS'] ?? 5);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
