@@ -19,10 +19,21 @@ export interface DeployTarget {
    */
   previousOperationStartedAt?: string;
   /**
+   * The newest history id before we started. A newer entry marks a later successful operation even when
+   * both started within the same second (rollback requests cannot carry {@link DeployTarget.operationNonce}).
+   */
+  previousHistoryId?: number;
+  /**
    * A value we put in our sync request's `infos` (stored in `operation.info`). When set, only the operation
    * carrying it counts: timestamps have one-second precision, so two operations can share a `startedAt`.
    */
   operationNonce?: string;
+  /**
+   * For rollbacks: the operation deploys an older revision, so the app stays OutOfSync against git and
+   * `status.sync.revision` keeps naming the branch head (API-NOTES §5). Done then means: our operation
+   * for `revision` succeeded, the controller reconciled after it, and health is Healthy.
+   */
+  rollback?: boolean;
   /** Require an operation for `revision` (true when we started a sync; false for auto-sync, which may have run already). */
   requireOperation: boolean;
 }
@@ -45,6 +56,10 @@ export function describeApplicationState(app: Application): string {
   else if (op)
     operation = `, operation ${op.phase}${op.syncResult?.revision || op.operation.sync?.revision ? ` (${(op.syncResult?.revision ?? op.operation.sync?.revision ?? '').slice(0, 7)})` : ''}`;
   return `${sync}/${health}${revision}${operation}`;
+}
+
+function newestHistoryId(app: Application): number {
+  return Math.max(-1, ...(app.status?.history ?? []).map((h) => h.id));
 }
 
 function operationRevision(app: Application): string | undefined {
@@ -70,7 +85,11 @@ export function evaluateDeployment(app: Application, target: DeployTarget): Depl
       ? (candidate.operation.info ?? []).some(
           (item) => item.name === OPERATION_NONCE_INFO && item.value === target.operationNonce,
         )
-      : candidate.startedAt !== target.previousOperationStartedAt);
+      : candidate.startedAt !== target.previousOperationStartedAt ||
+        !isCompletedPhase(candidate.phase) ||
+        (target.previousHistoryId !== undefined &&
+          candidate.phase === 'Succeeded' &&
+          newestHistoryId(app) > target.previousHistoryId));
   if (app.operation && (!op || isCompletedPhase(op.phase) || !isOurs(op))) {
     return { state: 'waiting', reason: 'the operation has not started yet' };
   }
@@ -95,6 +114,15 @@ export function evaluateDeployment(app: Application, target: DeployTarget): Depl
   }
   if (op?.finishedAt && !status.reconciledAt) {
     return { state: 'waiting', reason: 'the application has not been reconciled yet' };
+  }
+  if (target.rollback && fresh && forTarget && op?.phase === 'Succeeded') {
+    const health = status.health?.status ?? 'Unknown';
+    if (health === 'Degraded')
+      return {
+        state: 'failed',
+        reason: `health is Degraded${status.health?.message ? `: ${status.health.message}` : ''}`,
+      };
+    return health === 'Healthy' ? { state: 'done' } : { state: 'waiting', reason: `health is ${health}` };
   }
   const revision = status.sync?.revision;
   // The branch may have moved on (another app's bump) by the time the controller reconciles: our operation

@@ -1,21 +1,12 @@
 /**
  * Test environment for the Argo CD stand-in and deploy-argocd: a real docker-registry, demo images built
  * with buildah, a GitOps bare repo behind the token-checking git server, and the stand-in reading it.
- *
- * The registry launcher here is deliberately minimal; sandbox/registry.ts (from the containerize work)
- * replaces it once it is on main.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  answers,
-  freePort,
-  requireCommand,
-  spawnService,
-  waitFor,
-  type ServiceProcess,
-} from '../../../sandbox/process.js';
+import { requireCommand } from '../../../sandbox/process.js';
+import { startRegistry, type LocalRegistry } from '../../../sandbox/registry.js';
 import { createBareRepo, startGitServer, type GitServer } from '../../../sandbox/git-server.js';
 import { demoImageBuilder, type DemoImageBuilder } from '../../../sandbox/argocd/demo-image.js';
 import {
@@ -29,35 +20,13 @@ import { ArgoCdClient, OPERATION_NONCE_INFO, waitForDeployment } from '../../../
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CACHE_DIR = join(REPO_ROOT, '.cache', 'argocd-standin');
 
-export interface TestRegistry {
-  host: string;
-  stop(): Promise<void>;
-}
+export type TestRegistry = LocalRegistry;
 
+/** The real docker-registry (sandbox/registry.ts), plus the tools the stand-in pulls with. */
 export async function startTestRegistry(): Promise<TestRegistry> {
-  const binary = requireCommand('docker-registry', 'docker-registry');
   requireCommand('skopeo', 'skopeo');
   requireCommand('umoci', 'umoci');
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'paved-argocd-registry-'));
-  const config = join(dir, 'config.yml');
-  writeFileSync(
-    config,
-    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
-  );
-  const service: ServiceProcess = spawnService('docker-registry', binary, ['serve', config]);
-  await waitFor('docker-registry', () => answers(`http://127.0.0.1:${port}/v2/`), {
-    process: service.child,
-    output: service.output,
-    timeoutMs: 20_000,
-  });
-  return {
-    host: `127.0.0.1:${port}`,
-    async stop() {
-      await service.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startRegistry();
 }
 
 /** A kustomize app directory whose image is `image`. */
@@ -157,35 +126,35 @@ export async function startDeployEnvironment(
   files: Record<string, string> | ((registry: string) => Record<string, string>),
   standInOptions: StandInOptions = {},
 ): Promise<DeployEnvironment> {
-  const registry = await startTestRegistry();
-  const images = await demoImageBuilder(registry.host, CACHE_DIR);
-  const gitRoot = mkdtempSync(join(tmpdir(), 'paved-gitops-root-'));
-  const gitopsBare = await createBareRepo(
-    gitRoot,
-    'gitops',
-    typeof files === 'function' ? files(registry.host) : files,
-  );
-  const git = await startGitServer({ root: gitRoot, token: `git-token-${Date.now()}` });
-  const gitopsUrl = `${git.url}/gitops.git`;
-  const standIn = await startArgoCdStandIn({
-    repoCredentials: { [git.url]: git.token },
-    recordExchanges: true,
-    ...standInOptions,
-  });
-  return {
-    registry,
-    images,
-    git,
-    gitRoot,
-    gitopsBare,
-    gitopsUrl,
-    standIn,
-    async stop() {
-      await standIn.stop();
-      await git.stop();
-      images.dispose();
-      await registry.stop();
-      rmSync(gitRoot, { recursive: true, force: true });
-    },
+  // Whatever started is stopped again when a later step fails, so a broken setup leaves nothing running.
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
   };
+  try {
+    const registry = await startTestRegistry();
+    cleanups.push(() => registry.stop());
+    const images = await demoImageBuilder(registry.host, CACHE_DIR);
+    cleanups.push(() => images.dispose());
+    const gitRoot = mkdtempSync(join(tmpdir(), 'paved-gitops-root-'));
+    cleanups.push(() => rmSync(gitRoot, { recursive: true, force: true }));
+    const gitopsBare = await createBareRepo(
+      gitRoot,
+      'gitops',
+      typeof files === 'function' ? files(registry.host) : files,
+    );
+    const git = await startGitServer({ root: gitRoot, token: `git-token-${Date.now()}` });
+    cleanups.push(() => git.stop());
+    const gitopsUrl = `${git.url}/gitops.git`;
+    const standIn = await startArgoCdStandIn({
+      repoCredentials: { [git.url]: git.token },
+      recordExchanges: true,
+      ...standInOptions,
+    });
+    cleanups.push(() => standIn.stop());
+    return { registry, images, git, gitRoot, gitopsBare, gitopsUrl, standIn, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
