@@ -396,8 +396,8 @@ class JobRun {
     action: Frame['action'],
   ): Record<string, string> {
     const shared = this.shared;
-    const out: Record<string, string> = { ...shared.hostEnv, ...(shared.options.runnerEnv ?? {}) };
-    Object.assign(out, env);
+    const out: Record<string, string> = { ...shared.hostEnv };
+    Object.assign(out, env, shared.options.runnerEnv);
     this.staticEnv ??= this.buildStaticEnv();
     Object.assign(out, this.staticEnv, {
       CI: env['CI'] ?? 'true',

@@ -114,7 +114,8 @@ export function resolveShell(shell: string | undefined, path: string | undefined
     extension = EXTENSIONS[program] ?? '';
   }
   const [program = '', ...args] = splitCommandLine(template);
-  const resolved = which(program, path);
+  // Hosts often have only python3 where hosted runners also have python.
+  const resolved = which(program, path) ?? (program === 'python' ? which('python3', path) : undefined);
   if (!resolved)
     throw new ShellError(
       `${program}: command not found. The shell '${name ?? 'bash'}' needs '${program}' on PATH`,
