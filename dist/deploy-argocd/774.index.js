@@ -1531,9 +1531,17 @@ async function writeThroughApi(client, inputs, app, source, log) {
             images.push(value);
         patch = { spec: { source: { kustomize: { images } } } };
     }
+    const current = isHelm ? source.helm?.parameters : source.kustomize?.images;
+    const wanted = isHelm
+        ? patch['spec'].source.helm.parameters
+        : patch['spec'].source.kustomize.images;
+    if (JSON.stringify(current ?? []) === JSON.stringify(wanted)) {
+        log.info(`The Application already sets ${inputs.image}; nothing to change`);
+        return { previous, changed: false };
+    }
     log.info(`Setting ${isHelm ? `Helm parameters ${[inputs.helmRepositoryKey, inputs.helmTagKey].filter(Boolean).join(', ')}` : 'the kustomize image'} on the Application`);
     await client.patchApplication(inputs.app, patch);
-    return previous;
+    return { previous, changed: true };
 }
 /** Run the whole deployment. `client` is made from the inputs; tests may pass their own. */
 async function deploy(inputs, context, log, client = clientFor(inputs)) {
@@ -1547,6 +1555,8 @@ async function deploy(inputs, context, log, client = clientFor(inputs)) {
     }
     const source = singleSource(app);
     const before = latestHistory(app);
+    // Taken before the push: auto-sync may start (and even finish) on our commit before the refresh below.
+    const previousOperationStartedAt = app.status?.operationState?.startedAt;
     const autoSync = isAutoSyncEnabled(app.spec);
     const appUrl = client.appUrl(inputs.app);
     log.info(`Application ${inputs.app}: ${app.status?.sync?.status ?? 'Unknown'}/${app.status?.health?.status ?? 'Unknown'}, ${autoSync ? 'auto-sync on' : 'manual sync'}, source ${source.repoURL} ${source.path ?? ''} @ ${source.targetRevision ?? 'HEAD'}`);
@@ -1554,17 +1564,19 @@ async function deploy(inputs, context, log, client = clientFor(inputs)) {
     let gitopsCommit;
     let previousImage;
     let file;
+    let changed;
     if (inputs.mode === 'gitops') {
         const written = await writeToGit(inputs, app, source, context, log);
         revision = written.revision;
         gitopsCommit = written.commit;
         previousImage = written.previousImage;
         file = written.file;
+        changed = written.commit !== undefined;
     }
     else {
-        previousImage =
-            (await writeThroughApi(client, inputs, app, source, log)) ??
-                runningImage(app, inputs.imageName ?? images_splitImage(inputs.image).name);
+        const written = await writeThroughApi(client, inputs, app, source, log);
+        previousImage = written.previous;
+        changed = written.changed;
     }
     previousImage ??= runningImage(app, inputs.imageName ?? images_splitImage(inputs.image).name);
     const result = {
@@ -1594,9 +1606,7 @@ async function deploy(inputs, context, log, client = clientFor(inputs)) {
             throw new errors/* PavedError */.fL(`Argo CD did not resolve a revision for '${inputs.app}' after the refresh; conditions: ${JSON.stringify(app.status?.conditions ?? [])}`);
         result.revision = revision;
     }
-    const previousOperationStartedAt = app.status?.operationState?.startedAt;
-    const alreadyLive = !gitopsCommit &&
-        inputs.mode === 'gitops' &&
+    const alreadyLive = !changed &&
         evaluateDeployment(app, { revision, requireOperation: false, previousOperationStartedAt: undefined })
             .state === 'done';
     const nonce = (0,external_node_crypto_.randomUUID)();
@@ -1606,7 +1616,7 @@ async function deploy(inputs, context, log, client = clientFor(inputs)) {
     }
     else if (autoSync) {
         log.info(`Auto-sync is on: waiting for Argo CD to sync ${revision.slice(0, 7)} itself`);
-        requireOperation = gitopsCommit !== undefined;
+        requireOperation = changed;
     }
     else {
         log.info(`Syncing ${inputs.app} to ${revision.slice(0, 7)}`);

@@ -23,6 +23,12 @@ export interface DeployTarget {
    * carrying it counts: timestamps have one-second precision, so two operations can share a `startedAt`.
    */
   operationNonce?: string;
+  /**
+   * For rollbacks: the operation deploys an older revision, so the app stays OutOfSync against git and
+   * `status.sync.revision` keeps naming the branch head (API-NOTES §5). Done then means: our operation
+   * for `revision` succeeded, the controller reconciled after it, and health is Healthy.
+   */
+  rollback?: boolean;
   /** Require an operation for `revision` (true when we started a sync; false for auto-sync, which may have run already). */
   requireOperation: boolean;
 }
@@ -95,6 +101,15 @@ export function evaluateDeployment(app: Application, target: DeployTarget): Depl
   }
   if (op?.finishedAt && !status.reconciledAt) {
     return { state: 'waiting', reason: 'the application has not been reconciled yet' };
+  }
+  if (target.rollback && fresh && forTarget && op?.phase === 'Succeeded') {
+    const health = status.health?.status ?? 'Unknown';
+    if (health === 'Degraded')
+      return {
+        state: 'failed',
+        reason: `health is Degraded${status.health?.message ? `: ${status.health.message}` : ''}`,
+      };
+    return health === 'Healthy' ? { state: 'done' } : { state: 'waiting', reason: `health is ${health}` };
   }
   const revision = status.sync?.revision;
   // The branch may have moved on (another app's bump) by the time the controller reconciles: our operation

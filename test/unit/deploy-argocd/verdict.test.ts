@@ -169,6 +169,26 @@ describe('evaluateDeployment', () => {
     expect(evaluateDeployment(application, deployTarget).state).toBe(state);
   });
 
+  it('accepts OutOfSync after a rollback once the rolled-back revision is Healthy', () => {
+    const rolledBack = app({
+      sync: { status: 'OutOfSync', revision: NEW },
+      health: { status: 'Healthy' },
+      operationState: op('Succeeded', OLD),
+      reconciledAt: '2026-11-23T01:00:06Z',
+    });
+    expect(
+      evaluateDeployment(rolledBack, {
+        revision: OLD,
+        requireOperation: true,
+        operationNonce: 'ours',
+        rollback: true,
+      }).state,
+    ).toBe('done');
+    expect(
+      evaluateDeployment(rolledBack, { revision: OLD, requireOperation: true, operationNonce: 'ours' }).state,
+    ).toBe('waiting');
+  });
+
   it('names failed resources in a failed sync', () => {
     const failed = app({
       operationState: op('Failed', NEW, {
