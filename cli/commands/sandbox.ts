@@ -16,6 +16,7 @@ const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {
   argocd: async () => (await import('./sandbox/argocd.js')).subcommand,
   slack: async () => (await import('./sandbox/slack.js')).subcommand,
   'actions-cache': async () => (await import('./sandbox/actions-cache.js')).subcommand,
+  prometheus: async () => (await import('./sandbox/prometheus.js')).subcommand,
 };
 
 export const command: Command = {
