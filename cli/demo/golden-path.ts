@@ -449,7 +449,7 @@ function firstLine(text: string, pattern: RegExp): string | undefined {
   return text
     .split('\n')
     .find((line) => pattern.test(line))
-    ?.replace(/[*_`#>]/g, '')
+    ?.replace(/[*`#>]/g, '')
     .trim();
 }
 
