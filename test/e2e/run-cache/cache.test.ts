@@ -38,7 +38,7 @@ jobs:
   build:
     runs-on: ubuntu-24.04
     steps:
-      - uses: actions/checkout@08c6903cd8c0fde910a37f8832b7b2b7b3b8b9b0
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8
       - id: build
         uses: paved-dev/paved/actions/build@v0.1.0
       - run: echo "cache-hit=\${{ steps.build.outputs.cache-hit }}"
