@@ -143,6 +143,8 @@ export interface DemoOptions {
   signal?: AbortSignal;
   /** Called once the sandbox is up (tests record its processes here). */
   onSandbox?: (state: StackState) => void | Promise<void>;
+  /** Called just before the sandbox is stopped. */
+  beforeStop?: (state: StackState) => void;
 }
 
 export interface DemoResult {
@@ -344,6 +346,8 @@ export async function runGoldenPath(options: DemoOptions): Promise<DemoResult> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     if (killOnExit) process.off('exit', killOnExit);
+    const current = liveState(sandboxDir);
+    if (current) options.beforeStop?.(current);
     try {
       await stopSandbox();
       if (result.sandboxStopped) say('sandbox stopped; no process of it is left');
