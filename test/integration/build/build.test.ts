@@ -71,7 +71,7 @@ interface BuildRun {
 async function runBuild(
   workspace: string,
   inputs: Record<string, string> = {},
-  options: { cache?: boolean; home?: string } = {},
+  options: { cache?: boolean; home?: string; path?: string } = {},
 ): Promise<BuildRun> {
   const outputFile = join(workspace, '..', `${workspace.split('/').pop()}.output`);
   writeFileSync(outputFile, '');
@@ -257,15 +257,13 @@ describe('cache edge cases', () => {
   });
 
   test('a failing build still saves the cache (save-on-failure), and not when it is off', async () => {
-    const workspace = checkout('npm');
+    const workspace = checkout('yarn-classic');
     writeFileSync(join(workspace, 'build.cjs'), 'process.exit(7)\n');
-    // A different lockfile content gives a key of its own.
-    const lock = JSON.parse(readFileSync(join(workspace, 'package-lock.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    lock['name'] = 'fixture-npm-failing';
-    writeFileSync(join(workspace, 'package-lock.json'), JSON.stringify(lock, null, 2));
+    // Different lockfile bytes give a key of their own.
+    writeFileSync(
+      join(workspace, 'yarn.lock'),
+      `${readFileSync(join(workspace, 'yarn.lock'), 'utf8')}\n# failing variant\n`,
+    );
     const home = join(root, 'home-failing');
     const off = await runBuild(workspace, { 'save-on-failure': 'false' }, { home });
     expect(off.status).toBe(1);
@@ -273,7 +271,7 @@ describe('cache edge cases', () => {
     const on = await runBuild(workspace, {}, { home });
     expect(on.status).toBe(1);
     expect(on.errors, on.log).toEqual([
-      `::error::Build failed: npm run build exited with code 7 (see the "Build" log group above)`,
+      `::error::Build failed: corepack yarn run build exited with code 7 (see the "Build" log group above)`,
     ]);
     expect(service.entries().some((e) => e.key === on.outputs['cache-key'] && e.finalized)).toBe(true);
   });

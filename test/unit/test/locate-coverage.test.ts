@@ -49,7 +49,7 @@ function failure(partial: Partial<TestCase>): TestCase {
 }
 
 describe('failure locations', () => {
-  test.each([
+  test.each<[string, Partial<TestCase>, { file: string; line: number } | undefined]>([
     [
       'jest/vitest frame, node_modules and node: frames skipped',
       {
