@@ -59,7 +59,9 @@ function makeRepo({ runSteps: RUN_STEPS, actionSteps: ACTION_STEPS }: Scenario):
 
 function spawnQuiet(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    // Detached like the engine's step processes (own process group and session), so both get the
+    // same scheduling treatment on a busy machine.
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
     child.stdout.resume();
     child.stderr.resume();
     child.on('error', reject);

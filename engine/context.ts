@@ -36,6 +36,11 @@ export interface RunShared {
   repo: RepoInfo;
   /** Working-tree file list of the repository (computed once), undefined when not a git repo. */
   files: string[] | undefined;
+  /**
+   * A copy of the repository made once per run (the first time a job needs one); each job's
+   * workspace is cloned from it without running git.
+   */
+  template(): Promise<string>;
   runDir: string;
   masker: Masker;
   annotations: Annotation[];

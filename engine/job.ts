@@ -4,7 +4,8 @@
  * scripts, local JavaScript actions, composite actions (recursively) and actions/checkout.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { ActionManifest } from '../shared/action-manifest.js';
 import {
@@ -29,7 +30,7 @@ import {
   type Value,
 } from './expressions.js';
 import { EngineUsageError, resolveAction, type ActionSource } from './actions.js';
-import { copyRepository } from './repo.js';
+import { cloneTree, copyRepository } from './repo.js';
 import { resolveShell } from './shell.js';
 import { spawnStep } from './spawn.js';
 import type { Annotation, Conclusion, JobResult, StepResult } from './types.js';
@@ -232,7 +233,8 @@ class JobRun {
   readonly pathPrepend: string[] = [];
   readonly posts: PostStep[] = [];
   readonly stepResults: StepResult[] = [];
-  readonly processGroups = new Set<number>();
+  /** Marks every process the job's steps start (and their children), as the runner's RUNNER_TRACKING_ID does. */
+  readonly trackingId = `paved_${randomUUID()}`;
   summary = '';
   status: Status = 'success';
   private fileCounter = 0;
@@ -277,13 +279,7 @@ class JobRun {
   async setUp(): Promise<void> {
     mkdirSync(join(this.temp, '_runner_file_commands'), { recursive: true });
     mkdirSync(this.toolCache, { recursive: true });
-    if (!this.shared.options.bind)
-      await copyRepository(
-        this.shared.repo.root,
-        this.workspace,
-        this.shared.files,
-        this.shared.repo.originUrl,
-      );
+    if (!this.shared.options.bind) await cloneTree(await this.shared.template(), this.workspace);
   }
 
   log(
@@ -402,6 +398,7 @@ class JobRun {
     Object.assign(out, this.staticEnv, {
       CI: env['CI'] ?? 'true',
       GITHUB_ACTION: stepId,
+      RUNNER_TRACKING_ID: this.trackingId,
       GITHUB_ACTION_PATH: action?.path ?? '',
       GITHUB_ACTION_REPOSITORY: action?.repository ?? '',
       GITHUB_ACTION_REF: action?.ref ?? '',
@@ -420,6 +417,8 @@ class JobRun {
 
 interface ExecOutcome {
   ok: boolean;
+  /** Stopped because the job was cancelled (fail-fast, timeout, Ctrl-C). */
+  cancelled?: boolean;
   outputs: Record<string, string>;
   state: Record<string, string>;
 }
@@ -560,7 +559,6 @@ async function execProcess(
     // Steps that still run after cancellation (always(), cancelled()) are not cancelled again.
     ...(run.signal.aborted ? {} : { signal: run.signal }),
     onLine,
-    onStart: (pid) => run.processGroups.add(pid),
   });
   if (started.error) {
     run.annotate(
@@ -617,9 +615,9 @@ async function execProcess(
     run.summary += masker.mask(text);
     if (!run.summary.endsWith('\n')) run.summary += '\n';
   });
-  if (started.cancelled) {
-    run.log(started.timedOut ? '' : 'The operation was canceled.', stepName, 'info');
-    return { ok: false, outputs, state };
+  if (started.cancelled && !started.timedOut) {
+    run.log('The operation was canceled.', stepName, 'info');
+    return { ok: false, cancelled: true, outputs, state };
   }
   if (started.timedOut) {
     run.annotate(
@@ -796,7 +794,7 @@ async function executeStep(
       action: frame.action,
       isScript: true,
     });
-    return { outcome: result.ok ? 'success' : 'failure', outputs: result.outputs };
+    return { outcome: stepOutcome(result), outputs: result.outputs };
   }
   const source = resolveAction(spec.uses, run.workspace, run.shared.actionMap, name);
   const given = spec.with(scope);
@@ -838,7 +836,11 @@ async function executeStep(
       stepId: spec.id,
     });
   }
-  return { outcome: result.ok ? 'success' : 'failure', outputs: result.outputs };
+  return { outcome: stepOutcome(result), outputs: result.outputs };
+}
+
+function stepOutcome(result: ExecOutcome): Conclusion {
+  return result.ok ? 'success' : result.cancelled ? 'cancelled' : 'failure';
 }
 
 async function runComposite(
@@ -907,7 +909,7 @@ async function checkout(run: JobRun, given: Record<string, string>, name: string
   if (run.shared.options.bind && target === run.workspace) {
     run.log(`The workspace is the repository itself (--bind): ${run.workspace}`, name);
   } else if (target !== run.workspace || run.workspaceTouched) {
-    await copyRepository(run.shared.repo.root, target, run.shared.files, run.shared.repo.originUrl);
+    await cloneTree(await run.shared.template(), target);
     run.log(`Copied the working tree of ${run.shared.repo.root} into ${target}`, name);
   } else {
     run.log(`The workspace already holds the working tree of ${run.shared.repo.root}`, name);
@@ -1090,6 +1092,9 @@ export async function runJob(input: JobInput): Promise<JobResult> {
   } finally {
     if (timer) clearTimeout(timer);
     cleanUpProcesses(run);
+    // Removed as soon as the job ends, so the cost overlaps with jobs still running.
+    if (!shared.options.keepTemp)
+      await rm(run.jobDir, { recursive: true, force: true }).catch(() => undefined);
   }
   const outcome: Conclusion = run.status;
   const conclusion: Conclusion = outcome === 'failure' && jobContinueOnError ? 'success' : outcome;
@@ -1148,9 +1153,26 @@ function jobOutputs(run: JobRun, frame: Frame): Record<string, string> {
 
 /** Stop whatever the job's steps left running in the background, as the runner does at job end. */
 function cleanUpProcesses(run: JobRun): void {
-  for (const pgid of run.processGroups) {
+  // Processes inherit the environment, so the marker finds everything the steps left running
+  // (a server started with `&`), and nothing else.
+  const marker = `RUNNER_TRACKING_ID=${run.trackingId}\0`;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return; // no procfs: nothing to find
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: string;
     try {
-      process.kill(-pgid, 'SIGTERM');
+      environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!`${environ}\0`.includes(marker)) continue;
+    try {
+      process.kill(Number(entry), 'SIGTERM');
     } catch {
       // already gone
     }

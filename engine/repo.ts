@@ -5,7 +5,19 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, lstat, mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import {
+  copyFile,
+  cp,
+  link,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 function git(cwd: string, args: string[]): string | undefined {
@@ -28,6 +40,8 @@ export interface RepoInfo {
   name: string;
   defaultBranch: string;
   originUrl: string | undefined;
+  /** The repository's index file (staged state), copied into each workspace's clone. */
+  indexPath: string | undefined;
   actor: string;
 }
 
@@ -49,6 +63,9 @@ export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
     ? git(root, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'])
     : undefined;
   const branch = symbolic?.replace(/^refs\/heads\//, '') ?? '';
+  const indexPath = isGit
+    ? git(root, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])
+    : undefined;
   const actor =
     env['GITHUB_ACTOR'] || (isGit && git(root, ['config', 'user.name'])) || env['USER'] || 'paved';
   return {
@@ -61,6 +78,7 @@ export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
     name: fromUrl?.name ?? basename(root),
     defaultBranch: originHead?.replace(/^origin\//, '') || branch || 'main',
     originUrl,
+    indexPath: indexPath && existsSync(indexPath) ? indexPath : undefined,
     actor: actor.replace(/\s+/g, '-'),
   };
 }
@@ -117,18 +135,59 @@ export async function copyRepository(
   root: string,
   dest: string,
   files: string[] | undefined,
-  originUrl: string | undefined,
+  repo: { originUrl: string | undefined; indexPath: string | undefined } | undefined,
 ): Promise<void> {
   await rm(dest, { recursive: true, force: true });
   await mkdir(dest, { recursive: true });
   if (files && (await gitAsync(root, ['clone', '--quiet', '--local', '--no-checkout', root, dest]))) {
     await copyAll(files.map((file) => [join(root, file), join(dest, file)]));
-    // Index = HEAD, so `git status` in the copy shows the same local changes as the user's tree.
-    await gitAsync(dest, ['reset', '--quiet']);
-    if (originUrl) await gitAsync(dest, ['remote', 'set-url', 'origin', originUrl]);
+    // The user's index, so `git status` in the copy shows the same staged and unstaged changes.
+    // Editing the config and copying the index directly saves two git processes per job.
+    let indexed = false;
+    if (repo?.indexPath)
+      indexed = await copyFile(repo.indexPath, join(dest, '.git', 'index')).then(
+        () => true,
+        () => false,
+      );
+    if (!indexed) await gitAsync(dest, ['reset', '--quiet']);
+    if (repo?.originUrl) {
+      const configPath = join(dest, '.git', 'config');
+      const config = await readFile(configPath, 'utf8');
+      const rewritten = config.replace(
+        /(\[remote "origin"\][^[]*?\burl = )(.*)/,
+        (_all, head: string) => `${head}${repo.originUrl}`,
+      );
+      if (rewritten !== config) await writeFile(configPath, rewritten);
+      else await gitAsync(dest, ['remote', 'set-url', 'origin', repo.originUrl]);
+    }
     return;
   }
   await rm(dest, { recursive: true, force: true });
   await mkdir(dest, { recursive: true });
   await copyAll((await readdir(root)).map((entry) => [join(root, entry), join(dest, entry)]));
+}
+
+/**
+ * Copy a prepared repository tree (see {@link copyRepository}) to `to` without running git: git
+ * objects are hard-linked (they are immutable, and git writes new objects as new files), everything
+ * else is copied.
+ */
+export async function cloneTree(from: string, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  const walk = async (src: string, dest: string, inObjects: boolean): Promise<void> => {
+    await mkdir(dest, { recursive: true });
+    const entries = await readdir(src, { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (entry) => {
+        const a = join(src, entry.name);
+        const b = join(dest, entry.name);
+        if (entry.isDirectory())
+          return walk(a, b, inObjects || (entry.name === 'objects' && basename(src) === '.git'));
+        if (entry.isSymbolicLink()) return symlink(await readlink(a), b);
+        if (inObjects) return link(a, b).catch(() => copyFile(a, b));
+        return copyFile(a, b);
+      }),
+    );
+  };
+  await walk(from, to, false);
 }

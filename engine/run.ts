@@ -20,7 +20,7 @@ import {
 } from './expressions.js';
 import { runJob, writeSummary } from './job.js';
 import { expandMatrix, legLabel, type MatrixLeg } from './matrix.js';
-import { gitTopLevel, listWorkingTree, readRepoInfo, type RepoInfo } from './repo.js';
+import { copyRepository, gitTopLevel, listWorkingTree, readRepoInfo, type RepoInfo } from './repo.js';
 import type { Conclusion, JobResult, RunOptions, RunResult, WorkflowRunResult } from './types.js';
 import {
   loadWorkflow,
@@ -783,12 +783,21 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     else options.signal.addEventListener('abort', () => controller.abort(), { once: true });
   }
   let jobNumber = 0;
+  let template: Promise<string> | undefined;
   const runDir = mkdtempSync(join(tmpdir(), 'paved-run-'));
   const emit = options.onLog ?? (() => undefined);
   const shared: RunShared = {
     options,
     repo,
     files: options.bind ? undefined : listWorkingTree(repoRoot, repo.isGit),
+    template: () => {
+      template ??= (async () => {
+        const dir = join(runDir, 'template', repo.name);
+        await copyRepository(repoRoot, dir, shared.files, repo);
+        return dir;
+      })();
+      return template;
+    },
     runDir,
     masker,
     annotations: [],

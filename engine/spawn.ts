@@ -19,8 +19,6 @@ export interface SpawnStepOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onLine(line: string, stream: 'stdout' | 'stderr'): void;
-  /** Called with the pid (= process group id) once started. */
-  onStart?(pid: number): void;
 }
 
 function lineSplitter(stream: 'stdout' | 'stderr', onLine: SpawnStepOptions['onLine']) {
@@ -62,7 +60,6 @@ export function spawnStep(file: string, args: string[], options: SpawnStepOption
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    if (child.pid !== undefined) options.onStart?.(child.pid);
     const out = lineSplitter('stdout', options.onLine);
     const err = lineSplitter('stderr', options.onLine);
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

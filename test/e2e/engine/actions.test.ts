@@ -125,6 +125,7 @@ describe('checkout and remote actions', () => {
     const lines = r.lines('checkout');
     expect(lines).toContain('readme=original readme new-file=gone');
     expect(lines).toContain('head=ok');
+    expect(lines).toContain('origin=https://github.com/acme/widgets.git changes=0');
     expect(lines).toContain('nested=original readme');
     expect(lines).toContain('mapped tool says mapped');
     expect(lines).toContain('sub action from a mapped repository');

@@ -30,8 +30,30 @@ describe('status functions, skipping and timeouts', () => {
     expect(r.lines('timeout')).toEqual(['after timeout outcome=failure conclusion=success']);
     expect(r.job('timeout').conclusion).toBe('success');
     expect(r.job('job-timeout').conclusion).toBe('cancelled');
+    expect(r.job('job-timeout').steps.map((s) => s.outcome)).toEqual(['cancelled', 'success']);
     expect(r.lines('job-timeout')).toEqual(['cleanup ran, job status=cancelled']);
     expect(r.result.exitCode).toBe(1);
+  });
+
+  it('stops processes a job left running in the background when it ends', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'paved-bg-')), 'pid');
+    const repo = fixtureRepo('status');
+    const r = await run(repo, 'status.yml', { job: 'background', env: { BG_PID_FILE: pidFile } });
+    expect(r.lines('background')).toEqual(['started']);
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const alive = (): boolean => {
+      try {
+        process.kill(pid, 0);
+        return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive()).toBe(false);
   });
 
   it('runs only the selected job and what it needs with --job', async () => {
