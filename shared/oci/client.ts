@@ -423,15 +423,17 @@ export class RegistryClient {
         insecureTls: this.options.insecureTls,
         manualRedirect: options.manualRedirect,
       });
-    let response = await attempt(await this.authorizationFor(options.scopes));
+    const sent = await this.authorizationFor(options.scopes);
+    let response = await attempt(sent);
     if (response.status === 401) {
       await response.body?.cancel();
       const header = response.headers.get('www-authenticate');
       const challenge = header ? parseWwwAuthenticate(header)[0] : undefined;
       if (!challenge) throw this.denied(401, 'asked for authentication without a WWW-Authenticate challenge');
-      const firstTime = this.challenge === undefined;
       this.challenge = challenge;
-      if (!firstTime && challenge.scheme !== 'bearer') throw this.rejected();
+      // Sent Basic credentials and was refused: they are wrong. (A request sent before the challenge was
+      // known — or with a token for other scopes — just learned how to authenticate.)
+      if (sent?.startsWith('Basic ') && challenge.scheme === 'basic') throw this.rejected();
       this.tokens.delete(options.scopes.join(' '));
       response = await attempt(await this.authorizationFor(options.scopes));
       if (response.status === 401) {

@@ -77,27 +77,6 @@ async function buildWithPaved(
     tags: list,
     client: clientFor(ref.registry),
   }));
-  if (inputs.push) {
-    // Credentials are checked before anything is built or sent.
-    for (const registry of new Set(targets.map((t) => t.ref.registry))) await clientFor(registry).ping();
-  }
-  const baseClient = clientFor(baseRef.registry);
-  let base;
-  try {
-    base = await baseClient.resolveImage(baseRef.repository, referenceTarget(baseRef), platform);
-  } catch (error) {
-    if (error instanceof RemoteError && error.status === 404) {
-      throw new RemoteError(
-        error.service,
-        `${error.message.replace(/^registry [^:]+(:\d+)?: /, '')}; check the 'base-image' input (${formatImageReference(baseRef)})`,
-        { status: 404, cause: error },
-      );
-    }
-    throw error;
-  }
-  info(
-    `base image ${formatImageReference(baseRef)} → ${base.digest}${base.index ? ` (${platform.os}/${platform.architecture} from a multi-platform index)` : ''}`,
-  );
   const spec = {
     context: inputs.context,
     workdir: inputs.workdir,
@@ -111,6 +90,29 @@ async function buildWithPaved(
     annotations,
     created,
   };
+  // Registry round trips (credentials check, base image) run while the layers are read and compressed;
+  // nothing is sent until all of them have succeeded.
+  const checkingCredentials = inputs.push
+    ? Promise.all(
+        [...new Set(targets.map((t) => t.ref.registry))].map((registry) => clientFor(registry).ping()),
+      )
+    : Promise.resolve([]);
+  const baseClient = clientFor(baseRef.registry);
+  const resolvingBase = baseClient
+    .resolveImage(baseRef.repository, referenceTarget(baseRef), platform)
+    .catch((error: unknown) => {
+      if (error instanceof RemoteError && error.status === 404) {
+        throw new RemoteError(
+          error.service,
+          `${error.message.replace(/^registry [^:]+(:\d+)?: /, '')}; check the 'base-image' input (${formatImageReference(baseRef)})`,
+          { status: 404, cause: error },
+        );
+      }
+      throw error;
+    });
+  // Whichever fails first is reported; the others must not surface as unhandled rejections.
+  checkingCredentials.catch(() => undefined);
+  resolvingBase.catch(() => undefined);
   const image = await group('Assembling layers', async () => {
     const { LayerCache, layerCacheDir, fingerprintPaths } = await import('./layer-cache.js');
     const layers: AppLayer[] = [];
@@ -122,6 +124,7 @@ async function buildWithPaved(
       const cached = cache.get(fingerprint);
       let everywhere = false;
       if (cached && inputs.push) {
+        await checkingCredentials;
         const sizes = await Promise.all(
           targets.map((t) => t.client.blobSize(t.ref.repository, cached.digest)),
         );
@@ -145,6 +148,11 @@ async function buildWithPaved(
       }
     }
     layers.push(buildSourcesLayer(spec));
+    await checkingCredentials;
+    const base = await resolvingBase;
+    info(
+      `base image ${formatImageReference(baseRef)} → ${base.digest}${base.index ? ` (${platform.os}/${platform.architecture} from a multi-platform index)` : ''}`,
+    );
     const assembled = assembleImage(base, baseRef, spec, layers);
     for (const { name, layer, cached } of assembled.appLayers) {
       info(

@@ -1,6 +1,7 @@
 // The sample service as the golden path uses it: started as a process with PORT, probed over HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, cpSync, writeFileSync, rmSync } from 'node:fs';
+import { ensureSampleServiceDependencies } from './dependencies.js';
+import { mkdtempSync, cpSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,14 +10,6 @@ import { errorSchedule, parseFault } from '../src/faults.js';
 
 const serviceDir = join(import.meta.dirname, '..');
 const children: ChildProcess[] = [];
-
-function ensureDependencies(): void {
-  if (!existsSync(join(serviceDir, 'node_modules', 'prom-client'))) {
-    throw new Error(
-      `examples/sample-service has no node_modules; run: npm ci --prefix examples/sample-service`,
-    );
-  }
-}
 
 async function start(dir: string, env: Record<string, string> = {}): Promise<string> {
   const port = await freePort();
@@ -65,7 +58,7 @@ describe('fault switch', () => {
 
 describe('sample-service over HTTP', () => {
   it('answers /healthz, the version header and Prometheus metrics with counts by status and a latency histogram', async () => {
-    ensureDependencies();
+    ensureSampleServiceDependencies();
     const url = await start(serviceDir, { SERVICE_VERSION: '9.9.9' });
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
@@ -83,7 +76,7 @@ describe('sample-service over HTTP', () => {
   });
 
   it('a build configured with --fault readiness never becomes ready', async () => {
-    ensureDependencies();
+    ensureSampleServiceDependencies();
     const dir = mkdtempSync(join(tmpdir(), 'sample-service-'));
     try {
       cpSync(serviceDir, dir, {
@@ -104,7 +97,7 @@ describe('sample-service over HTTP', () => {
   });
 
   it('SAMPLE_FAULT=error-rate=0.5 answers half of the requests to / with 500', async () => {
-    ensureDependencies();
+    ensureSampleServiceDependencies();
     const url = await start(serviceDir, { SAMPLE_FAULT: 'error-rate=0.5' });
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await fetch(`${url}/`)).status);

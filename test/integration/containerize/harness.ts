@@ -1,23 +1,14 @@
 // Shared setup for the containerize integration tests: a git workspace holding the sample service,
 // and a way to run the action as the runner would (INPUT_* env, GITHUB_OUTPUT file, exit code).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inputEnvName } from '../../../shared/inputs.js';
+import { ensureSampleServiceDependencies } from '../../../examples/sample-service/test/dependencies.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..', '..');
 export const sampleService = join(repoRoot, 'examples', 'sample-service');
-
-/** The sample service's own dependencies (prom-client and friends), installed from its lockfile. */
-export function ensureSampleServiceDependencies(): void {
-  if (existsSync(join(sampleService, 'node_modules', 'prom-client'))) return;
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
-    cwd: sampleService,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`npm ci in examples/sample-service failed:\n${result.stderr}`);
-}
 
 function git(cwd: string, ...args: string[]): string {
   const result = spawnSync('git', args, {

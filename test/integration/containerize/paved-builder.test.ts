@@ -1,11 +1,12 @@
 // The containerize action with the paved builder against a real docker-registry, read back with skopeo
 // and umoci, and the unpacked image run as a process.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../../shared/oci/client.js';
+import { prepareRunnableImage } from '../../../shared/oci/pull.js';
 import { readTar } from '../../../shared/tar.js';
 import { publishNodeBaseImage, type PublishedBaseImage } from '../../../sandbox/base-image.js';
 import { freePort, requireCommand, stopProcess, waitFor } from '../../../sandbox/process.js';
@@ -204,6 +205,38 @@ describe('paved builder, registry without auth', () => {
     }
   });
 
+  it('shared/oci prepareRunnableImage unpacks it once per digest and gives the command to run it', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'paved-runnable-'));
+    const image = await prepareRunnableImage(`${registry.host}/acme/sample:main`, cache);
+    expect(image.digest).toBe(first.outputs['digest']);
+    expect(image).toMatchObject({ args: ['node', 'src/server.js'], cwd: '/app', user: '1000' });
+    expect(image.env).toContain('NODE_ENV=production');
+    expect(statSync(join(image.rootfs, 'usr/local/bin/node')).mode & 0o111).not.toBe(0);
+    expect(readFileSync(join(image.rootfs, 'app/package.json'), 'utf8')).toContain(
+      '"name": "sample-service"',
+    );
+    const again = await prepareRunnableImage(`${registry.host}/acme/sample@${image.digest}`, cache);
+    expect(again.rootfs).toBe(image.rootfs);
+    expect(readdirSync(cache).filter((name) => name.startsWith('.unpacking-'))).toEqual([]);
+    const port = await freePort();
+    const child = spawn(join(image.rootfs, 'usr/local/bin', image.args[0] as string), image.args.slice(1), {
+      cwd: join(image.rootfs, image.cwd),
+      env: { PORT: String(port), HOST: '127.0.0.1' },
+    });
+    try {
+      await waitFor(
+        'service from prepareRunnableImage',
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+        {
+          process: child,
+          timeoutMs: 15_000,
+        },
+      );
+    } finally {
+      await stopProcess(child);
+    }
+  });
+
   it('builds the same digest from the same inputs, sending nothing the second time', async () => {
     const again = await runContainerize(workspace, pavedInputs('acme/sample'));
     expect(again.code).toBe(0);
@@ -247,6 +280,16 @@ describe('paved builder, registry without auth', () => {
     expect(metadata.bytesSent).toBe(sent);
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThan(20_000);
+  });
+
+  it('push: false reports the digest it would push and pushes nothing', async () => {
+    const dry = await runContainerize(workspace, { ...pavedInputs('acme/dry-run'), push: 'false' });
+    expect(dry.errors).toEqual([]);
+    expect(dry.outputs['digest']).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(JSON.parse(dry.outputs['metadata'] as string)).toMatchObject({ pushed: false });
+    expect(await new RegistryClient({ registry: registry.host }).listTags('acme/dry-run')).toEqual([]);
+    const real = await runContainerize(workspace, pavedInputs('acme/dry-run'));
+    expect(real.outputs['digest']).toBe(dry.outputs['digest']);
   });
 
   it('pushes large blobs in chunks and mounts blobs across repositories', async () => {

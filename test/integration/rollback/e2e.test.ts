@@ -207,6 +207,49 @@ describe('strategy git-revert (auto-sync off)', () => {
   }, 240_000);
 });
 
+describe('when the rollback itself fails', () => {
+  test('the step fails with the manual recovery steps, in the error and the summary', async () => {
+    const first = await env.addApp('epsilon', { automated: false, initial: good });
+    const bad = await env.deploy('epsilon', broken);
+    env.standIn.setFaults({
+      syncFailure: { count: 1, app: 'epsilon', message: 'admission webhook "policy" denied the request' },
+    });
+    try {
+      const run = await runStep('health-check', {
+        urls: `${env.serviceUrl('epsilon')}/`,
+        duration: '20s',
+        interval: '1s',
+        'failure-limit': '1',
+        ...argocdInputs('epsilon'),
+        'previous-history-id': String(bad.previousHistoryId),
+        'gitops-commit': bad.revision,
+        'gitops-repo': env.gitopsUrl,
+        'rollback-timeout': '60s',
+      });
+      expect(run.code).toBe(1);
+      expect(run.outputs['healthy']).toBe('false');
+      expect(run.outputs['rolled-back']).toBe('false');
+      const report = reportOf(run.outputs);
+      expect(report.verdict).toBe('rollback-failed');
+      expect(run.errors).toHaveLength(1);
+      const error = (run.errors[0] as string)
+        .replace(/%0A/g, '\n')
+        .replace(/%0D/g, '\r')
+        .replace(/%25/g, '%');
+      expect(error).toContain('the rollback operation failed: one or more objects failed to apply');
+      expect(error).toContain('Recover by hand:');
+      expect(error).toContain(`argocd app rollback epsilon ${first.historyId}`);
+      expect(error).toContain(`git revert --no-edit ${bad.revision}`);
+      expect(report.manualSteps?.length).toBeGreaterThanOrEqual(3);
+      expect(run.summary).toContain('🚨 Unhealthy, and the rollback failed');
+      expect(run.summary).toContain('### Recover by hand');
+      expect(await env.servedVersion('epsilon')).toBe('2.0.0');
+    } finally {
+      env.standIn.setFaults({});
+    }
+  }, 240_000);
+});
+
 describe('the rollback action (manual)', () => {
   let first: Deployed;
   let bad: Deployed;
