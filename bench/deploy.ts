@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppRecord } from '../sandbox/argocd/controller.js';
 import { runGit } from '../shared/gitops/git.js';
+import { median } from './_stats.js';
 import {
   deployInitially,
   kustomizeApp,
@@ -21,14 +22,6 @@ import { runDeployAction } from '../test/integration/deploy-argocd/run-action.js
 
 const STREAM_RUNS = Number(process.env['BENCH_STREAM_RUNS'] ?? 7);
 const POLL_RUNS = Number(process.env['BENCH_POLL_RUNS'] ?? 5);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,11 +65,12 @@ try {
   let round = 0;
   for (const mode of plan) {
     const image = images[++round % 2] as string;
-    healthyAt = 0;
     // Every run pushes a new commit, so "Healthy on the new revision" is Healthy on any other revision.
+    // The mark is reset only after this await: a reconcile meanwhile must not match the previous run.
     previousRevision = (
       await runGit(['--git-dir', env.gitopsBare, 'rev-parse', 'refs/heads/main'])
     ).stdout.trim();
+    healthyAt = 0;
     const run = await runDeployAction(
       {
         server: env.standIn.url,

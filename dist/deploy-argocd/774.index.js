@@ -636,6 +636,9 @@ function describeApplicationState(app) {
         operation = `, operation ${op.phase}${op.syncResult?.revision || op.operation.sync?.revision ? ` (${(op.syncResult?.revision ?? op.operation.sync?.revision ?? '').slice(0, 7)})` : ''}`;
     return `${sync}/${health}${revision}${operation}`;
 }
+function newestHistoryId(app) {
+    return Math.max(-1, ...(app.status?.history ?? []).map((h) => h.id));
+}
 function operationRevision(app) {
     const op = app.status?.operationState;
     return op?.syncResult?.revision || op?.operation.sync?.revision;
@@ -654,7 +657,11 @@ function evaluateDeployment(app, target) {
     const isOurs = (candidate) => candidate !== undefined &&
         (target.operationNonce
             ? (candidate.operation.info ?? []).some((item) => item.name === OPERATION_NONCE_INFO && item.value === target.operationNonce)
-            : candidate.startedAt !== target.previousOperationStartedAt);
+            : candidate.startedAt !== target.previousOperationStartedAt ||
+                !isCompletedPhase(candidate.phase) ||
+                (target.previousHistoryId !== undefined &&
+                    candidate.phase === 'Succeeded' &&
+                    newestHistoryId(app) > target.previousHistoryId));
     if (app.operation && (!op || isCompletedPhase(op.phase) || !isOurs(op))) {
         return { state: 'waiting', reason: 'the operation has not started yet' };
     }
@@ -679,6 +686,15 @@ function evaluateDeployment(app, target) {
     }
     if (op?.finishedAt && !status.reconciledAt) {
         return { state: 'waiting', reason: 'the application has not been reconciled yet' };
+    }
+    if (target.rollback && fresh && forTarget && op?.phase === 'Succeeded') {
+        const health = status.health?.status ?? 'Unknown';
+        if (health === 'Degraded')
+            return {
+                state: 'failed',
+                reason: `health is Degraded${status.health?.message ? `: ${status.health.message}` : ''}`,
+            };
+        return health === 'Healthy' ? { state: 'done' } : { state: 'waiting', reason: `health is ${health}` };
     }
     const revision = status.sync?.revision;
     // The branch may have moved on (another app's bump) by the time the controller reconciles: our operation
@@ -1636,6 +1652,7 @@ async function deploy(inputs, context, log, client = clientFor(inputs)) {
         revision,
         requireOperation,
         previousOperationStartedAt,
+        previousHistoryId: before?.id,
         operationNonce: result.syncedByUs ? nonce : undefined,
     }, {
         timeoutMs: remaining,

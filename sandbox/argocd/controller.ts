@@ -380,14 +380,7 @@ export class Controller extends EventEmitter {
       comparedTo: { source, destination: app.spec.destination },
       ...(sha ? { revision: sha } : {}),
     };
-    const health = app.workload.health();
-    if (status.health?.status !== health.status || status.health.message !== health.message) {
-      status.health = {
-        status: health.status,
-        ...(health.message ? { message: health.message } : {}),
-        lastTransitionTime: timestamp(),
-      };
-    }
+    const health = this.updateHealth(app);
     status.conditions = conditions.length ? conditions : undefined;
     status.resources = [
       {
@@ -433,6 +426,20 @@ export class Controller extends EventEmitter {
         retry: app.spec.syncPolicy?.retry ?? {},
       });
     }
+  }
+
+  /** Copy the workload's health into status.health (keeping lastTransitionTime when unchanged). */
+  private updateHealth(app: AppRecord): ReturnType<Workload['health']> {
+    const health = app.workload.health();
+    const status = app.status;
+    if (status.health?.status !== health.status || status.health.message !== health.message) {
+      status.health = {
+        status: health.status,
+        ...(health.message ? { message: health.message } : {}),
+        lastTransitionTime: timestamp(),
+      };
+    }
+    return health;
   }
 
   /** Set `operation` (the API's part) and schedule the controller's part. */
@@ -540,6 +547,9 @@ export class Controller extends EventEmitter {
     }
     if (!sync.dryRun) {
       app.workload.rollout(image, sha);
+      // Resource health follows the live objects (the controller's cluster cache), so the rollout shows at
+      // once; the comparison (status.sync, reconciledAt) waits for the reconcile after the operation.
+      this.updateHealth(app);
       app.live = { revision: sha, image, source };
     }
     state.syncResult = {

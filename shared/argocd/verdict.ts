@@ -19,6 +19,11 @@ export interface DeployTarget {
    */
   previousOperationStartedAt?: string;
   /**
+   * The newest history id before we started. A newer entry marks a later successful operation even when
+   * both started within the same second (rollback requests cannot carry {@link DeployTarget.operationNonce}).
+   */
+  previousHistoryId?: number;
+  /**
    * A value we put in our sync request's `infos` (stored in `operation.info`). When set, only the operation
    * carrying it counts: timestamps have one-second precision, so two operations can share a `startedAt`.
    */
@@ -53,6 +58,10 @@ export function describeApplicationState(app: Application): string {
   return `${sync}/${health}${revision}${operation}`;
 }
 
+function newestHistoryId(app: Application): number {
+  return Math.max(-1, ...(app.status?.history ?? []).map((h) => h.id));
+}
+
 function operationRevision(app: Application): string | undefined {
   const op = app.status?.operationState;
   return op?.syncResult?.revision || op?.operation.sync?.revision;
@@ -76,7 +85,11 @@ export function evaluateDeployment(app: Application, target: DeployTarget): Depl
       ? (candidate.operation.info ?? []).some(
           (item) => item.name === OPERATION_NONCE_INFO && item.value === target.operationNonce,
         )
-      : candidate.startedAt !== target.previousOperationStartedAt);
+      : candidate.startedAt !== target.previousOperationStartedAt ||
+        !isCompletedPhase(candidate.phase) ||
+        (target.previousHistoryId !== undefined &&
+          candidate.phase === 'Succeeded' &&
+          newestHistoryId(app) > target.previousHistoryId));
   if (app.operation && (!op || isCompletedPhase(op.phase) || !isOurs(op))) {
     return { state: 'waiting', reason: 'the operation has not started yet' };
   }

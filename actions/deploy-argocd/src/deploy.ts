@@ -400,6 +400,7 @@ export async function deploy(
       revision,
       requireOperation,
       previousOperationStartedAt,
+      previousHistoryId: before?.id,
       operationNonce: result.syncedByUs ? nonce : undefined,
     },
     {

@@ -246,18 +246,19 @@ describe('operations', () => {
     });
     const response = await client.rollback('hist', { id: older?.id as number });
     expect(response.operation?.sync?.revision).toBe(older?.revision);
-    const done = await waitForApplication(
+    const done = await waitForDeployment(
       client,
       'hist',
-      (a) =>
-        !a.operation &&
-        a.status?.operationState?.phase === 'Succeeded' &&
-        a.status.operationState.syncResult?.revision === older?.revision &&
-        a.status.sync?.status === 'OutOfSync'
-          ? { state: 'done' }
-          : { state: 'waiting' },
-      { timeoutMs: 30_000, log: quiet, what: 'rollback' },
+      {
+        revision: older?.revision as string,
+        requireOperation: true,
+        rollback: true,
+        previousOperationStartedAt: app.status?.operationState?.startedAt,
+        previousHistoryId: app.status?.history?.at(-1)?.id,
+      },
+      { timeoutMs: 30_000, log: quiet },
     );
+    expect(done.status?.sync?.status).toBe('OutOfSync');
     expect(done.status?.history?.at(-1)?.revision).toBe(older?.revision);
     expect(await (await fetch(env.standIn.serviceUrl('hist') as string)).text()).toBe('version 1\n');
   }, 60_000);

@@ -1,21 +1,12 @@
 /**
  * Test environment for the Argo CD stand-in and deploy-argocd: a real docker-registry, demo images built
  * with buildah, a GitOps bare repo behind the token-checking git server, and the stand-in reading it.
- *
- * The registry launcher here is deliberately minimal; sandbox/registry.ts (from the containerize work)
- * replaces it once it is on main.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  answers,
-  freePort,
-  requireCommand,
-  spawnService,
-  waitFor,
-  type ServiceProcess,
-} from '../../../sandbox/process.js';
+import { requireCommand } from '../../../sandbox/process.js';
+import { startRegistry, type LocalRegistry } from '../../../sandbox/registry.js';
 import { createBareRepo, startGitServer, type GitServer } from '../../../sandbox/git-server.js';
 import { demoImageBuilder, type DemoImageBuilder } from '../../../sandbox/argocd/demo-image.js';
 import {
@@ -29,35 +20,13 @@ import { ArgoCdClient, OPERATION_NONCE_INFO, waitForDeployment } from '../../../
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CACHE_DIR = join(REPO_ROOT, '.cache', 'argocd-standin');
 
-export interface TestRegistry {
-  host: string;
-  stop(): Promise<void>;
-}
+export type TestRegistry = LocalRegistry;
 
+/** The real docker-registry (sandbox/registry.ts), plus the tools the stand-in pulls with. */
 export async function startTestRegistry(): Promise<TestRegistry> {
-  const binary = requireCommand('docker-registry', 'docker-registry');
   requireCommand('skopeo', 'skopeo');
   requireCommand('umoci', 'umoci');
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'paved-argocd-registry-'));
-  const config = join(dir, 'config.yml');
-  writeFileSync(
-    config,
-    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
-  );
-  const service: ServiceProcess = spawnService('docker-registry', binary, ['serve', config]);
-  await waitFor('docker-registry', () => answers(`http://127.0.0.1:${port}/v2/`), {
-    process: service.child,
-    output: service.output,
-    timeoutMs: 20_000,
-  });
-  return {
-    host: `127.0.0.1:${port}`,
-    async stop() {
-      await service.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startRegistry();
 }
 
 /** A kustomize app directory whose image is `image`. */
