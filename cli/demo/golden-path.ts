@@ -104,7 +104,7 @@ jobs:
     uses: paved-dev/paved/.github/workflows/pipeline.yml@v0.1.0
     with:
       service: sample-service
-      toolchain: npm
+      toolchain: node
       test-command: npm test
       image: \${{ vars.PAVED_IMAGE }}
       base-image: \${{ vars.PAVED_BASE_IMAGE }}
