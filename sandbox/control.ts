@@ -30,7 +30,8 @@ export interface RunningSandbox {
 
 /** Start every sandbox service in this process and record the state file. */
 export async function startSandbox(dir: string, log: (line: string) => void): Promise<RunningSandbox> {
-  mkdirSync(dir, { recursive: true });
+  // The state file and the Slack record hold tokens: only this user reads the directory.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const services = await startStack(sandboxServices(), { dir, started: new Map(), log });
   const state = writeState(dir, services);
   let stopping: Promise<void> | undefined;
@@ -70,7 +71,7 @@ export async function startDetached(
   command: { executable: string; args: string[] },
   options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<StackState> {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const logPath = serveLogPath(dir);
   const logFd = openSync(logPath, 'w');
   const child = spawn(command.executable, [...command.args, 'sandbox', 'serve', '--dir', dir], {
