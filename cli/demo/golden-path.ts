@@ -329,12 +329,6 @@ export async function runGoldenPath(options: DemoOptions): Promise<DemoResult> {
     const version = await servedVersion(serviceUrl);
     check('v1 serves again', version === '1.0.0', `${serviceUrl} answers version ${version}`);
 
-    const seen = await prometheusStatusCounts(values.vars['PAVED_PROMETHEUS_URL'] as string);
-    if (seen)
-      say(
-        `Prometheus saw GET / answer ${seen} over the last 2 minutes (${values.vars['PAVED_PROMETHEUS_URL']})`,
-      );
-
     const conversation = JSON.parse(readFileSync(slackRecordPath(sandboxDir), 'utf8')) as Conversation;
     result.conversation = conversation;
     const channelId = conversation.channels.find((c) => c.name === SANDBOX_SLACK_CHANNEL)?.id ?? '';
@@ -441,25 +435,6 @@ async function servedVersion(url: string): Promise<string | undefined> {
     const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
     await response.body?.cancel();
     return response.headers.get('x-service-version') ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `200 ×12, 500 ×4` for GET / as the sandbox's Prometheus scraped it (informational: undefined when unsure). */
-async function prometheusStatusCounts(url: string): Promise<string | undefined> {
-  const query = `sum by (status) (increase(http_requests_total{app="${SANDBOX_APP}",route="/"}[2m]))`;
-  try {
-    const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`, {
-      signal: AbortSignal.timeout(5000),
-    });
-    const body = (await response.json()) as {
-      data?: { result?: { metric: { status?: string }; value: [number, string] }[] };
-    };
-    const rows = (body.data?.result ?? [])
-      .map((r) => `${r.metric.status} ×${Math.round(Number(r.value[1]))}`)
-      .sort();
-    return rows.length ? rows.join(', ') : undefined;
   } catch {
     return undefined;
   }
