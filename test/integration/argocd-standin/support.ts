@@ -126,35 +126,35 @@ export async function startDeployEnvironment(
   files: Record<string, string> | ((registry: string) => Record<string, string>),
   standInOptions: StandInOptions = {},
 ): Promise<DeployEnvironment> {
-  const registry = await startTestRegistry();
-  const images = await demoImageBuilder(registry.host, CACHE_DIR);
-  const gitRoot = mkdtempSync(join(tmpdir(), 'paved-gitops-root-'));
-  const gitopsBare = await createBareRepo(
-    gitRoot,
-    'gitops',
-    typeof files === 'function' ? files(registry.host) : files,
-  );
-  const git = await startGitServer({ root: gitRoot, token: `git-token-${Date.now()}` });
-  const gitopsUrl = `${git.url}/gitops.git`;
-  const standIn = await startArgoCdStandIn({
-    repoCredentials: { [git.url]: git.token },
-    recordExchanges: true,
-    ...standInOptions,
-  });
-  return {
-    registry,
-    images,
-    git,
-    gitRoot,
-    gitopsBare,
-    gitopsUrl,
-    standIn,
-    async stop() {
-      await standIn.stop();
-      await git.stop();
-      images.dispose();
-      await registry.stop();
-      rmSync(gitRoot, { recursive: true, force: true });
-    },
+  // Whatever started is stopped again when a later step fails, so a broken setup leaves nothing running.
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
   };
+  try {
+    const registry = await startTestRegistry();
+    cleanups.push(() => registry.stop());
+    const images = await demoImageBuilder(registry.host, CACHE_DIR);
+    cleanups.push(() => images.dispose());
+    const gitRoot = mkdtempSync(join(tmpdir(), 'paved-gitops-root-'));
+    cleanups.push(() => rmSync(gitRoot, { recursive: true, force: true }));
+    const gitopsBare = await createBareRepo(
+      gitRoot,
+      'gitops',
+      typeof files === 'function' ? files(registry.host) : files,
+    );
+    const git = await startGitServer({ root: gitRoot, token: `git-token-${Date.now()}` });
+    cleanups.push(() => git.stop());
+    const gitopsUrl = `${git.url}/gitops.git`;
+    const standIn = await startArgoCdStandIn({
+      repoCredentials: { [git.url]: git.token },
+      recordExchanges: true,
+      ...standInOptions,
+    });
+    cleanups.push(() => standIn.stop());
+    return { registry, images, git, gitRoot, gitopsBare, gitopsUrl, standIn, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
