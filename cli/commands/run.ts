@@ -3,16 +3,20 @@
  * machine, as GitHub would, and print each job's lines live, then a table of jobs and annotations.
  * Exit 0 when the run succeeds, 1 when it fails, 2 for usage and workflow errors (nothing is run then).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { formatDuration } from '../../shared/duration.js';
 import { quote } from '../../shared/errors.js';
 import type { LogEvent } from '../../engine/types.js';
+import type { SandboxRunValues } from '../../sandbox/control.js';
 import type { Command, CliIo } from '../command.js';
 
 const USAGE =
   'paved run [WORKFLOW_FILE|DIR] [--event NAME] [--eventpath FILE] [--job ID] [--input K=V]... [--secret K[=V]]... [--secret-file FILE] ' +
-  '[--var K=V]... [--env K=V]... [--action-map OWNER/REPO[/PATH]@REF=DIR]... [--jobs N] [--bind] [--list] [--dry-run] [--summary-dir DIR] [--keep-temp] [--debug]';
+  '[--var K=V]... [--env K=V]... [--action-map OWNER/REPO[/PATH]@REF=DIR]... [--jobs N] [--bind] [--list] [--dry-run] [--summary-dir DIR] [--sandbox] [--cache-dir DIR | --no-cache] [--keep-temp] [--debug]';
 
 class UsageError extends Error {}
 
@@ -33,6 +37,9 @@ interface Parsed {
   summaryDir: string | undefined;
   keepTemp: boolean;
   debug: boolean;
+  sandbox: boolean;
+  cacheDir: string | undefined;
+  cache: boolean;
 }
 
 /** `K=V` (the value may contain `=`); the key must be non-empty. */
@@ -76,6 +83,9 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
     summaryDir: undefined,
     keepTemp: false,
     debug: false,
+    sandbox: false,
+    cacheDir: undefined,
+    cache: true,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -178,6 +188,15 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
       case '--debug':
         parsed.debug = true;
         break;
+      case '--sandbox':
+        parsed.sandbox = true;
+        break;
+      case '--cache-dir':
+        parsed.cacheDir = value();
+        break;
+      case '--no-cache':
+        parsed.cache = false;
+        break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${quote(arg)}`);
         if (parsed.workflow !== undefined)
@@ -188,6 +207,23 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
     }
   }
   return parsed;
+}
+
+/**
+ * Where `paved run` keeps its Actions cache between runs: one directory per repository under
+ * $XDG_CACHE_HOME/paved (else ~/.cache/paved), never inside the repository (job workspaces copy it).
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv, workflowPath: string): string {
+  const base = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  const repo = gitTopLevel(workflowPath) ?? dirname(workflowPath);
+  const id = createHash('sha256').update(repo).digest('hex').slice(0, 16);
+  return join(base, 'paved', 'actions-cache', `${basename(repo) || 'root'}-${id}`);
+}
+
+function gitTopLevel(path: string): string | undefined {
+  const cwd = existsSync(path) && statSync(path).isDirectory() ? path : dirname(path);
+  const result = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 const STATUS_MARK: Record<string, string> = { success: '✓', failure: '✗', cancelled: '⊘', skipped: '-' };
@@ -301,6 +337,29 @@ export const command: Command = {
         );
       }
     }
+    let sandboxValues: SandboxRunValues | undefined;
+    if (parsed.sandbox) {
+      const { liveState, sandboxRunValues } = await import('../../sandbox/control.js');
+      const { defaultSandboxDir } = await import('../../sandbox/stack.js');
+      const dir = defaultSandboxDir(io.env);
+      const state = liveState(dir);
+      if (!state)
+        return fail(
+          new engine.EngineUsageError(
+            `--sandbox: no sandbox runs from ${dir}; start one with 'paved sandbox up' (or set PAVED_SANDBOX_DIR)`,
+          ),
+        );
+      sandboxValues = sandboxRunValues(state);
+    }
+    // GitHub serves every job its cache service; here a local one does, from a directory that outlives
+    // the run (the sandbox's own when --sandbox), unless the caller already points steps at one.
+    let cacheService: { env: Record<string, string>; stop(): Promise<void> } | undefined;
+    if (!sandboxValues && parsed.cache && !parsed.dryRun && io.env['ACTIONS_RESULTS_URL'] === undefined) {
+      const { startCacheService } = await import('../../sandbox/actions-cache/service.js');
+      cacheService = await startCacheService({
+        dir: resolve(io.cwd, parsed.cacheDir ?? defaultCacheDir(io.env, resolve(io.cwd, workflow))),
+      });
+    }
     const controller = new AbortController();
     const onSigint = (): void => {
       if (controller.signal.aborted) process.exit(130);
@@ -316,9 +375,10 @@ export const command: Command = {
         ...(eventPayload ? { eventPayload } : {}),
         ...(parsed.job ? { job: parsed.job } : {}),
         inputs: parsed.inputs,
-        secrets: parsed.secrets,
-        vars: parsed.vars,
+        secrets: { ...sandboxValues?.secrets, ...parsed.secrets },
+        vars: { ...sandboxValues?.vars, ...parsed.vars },
         env: parsed.env,
+        runnerEnv: { ...(sandboxValues?.env ?? cacheService?.env) },
         actionMap: parsed.actionMap,
         ...(parsed.jobs ? { concurrency: parsed.jobs } : {}),
         bind: parsed.bind,
@@ -336,6 +396,7 @@ export const command: Command = {
       return fail(error);
     } finally {
       process.off('SIGINT', onSigint);
+      await cacheService?.stop();
     }
     if (parsed.dryRun) {
       io.out('dry run: the workflow is valid and every action resolves; nothing was run');

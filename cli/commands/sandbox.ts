@@ -17,6 +17,10 @@ const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {
   slack: async () => (await import('./sandbox/slack.js')).subcommand,
   'actions-cache': async () => (await import('./sandbox/actions-cache.js')).subcommand,
   prometheus: async () => (await import('./sandbox/prometheus.js')).subcommand,
+  up: async () => (await import('./sandbox/up.js')).subcommand,
+  down: async () => (await import('./sandbox/down.js')).subcommand,
+  status: async () => (await import('./sandbox/status.js')).subcommand,
+  serve: async () => (await import('./sandbox/serve.js')).subcommand,
 };
 
 export const command: Command = {

@@ -285,6 +285,15 @@ export class Workload {
     if (pod.process) await pod.process.stop();
   }
 
+  /**
+   * Open the Service now, before any pod exists, so its URL can be handed out (health checks, Prometheus
+   * targets) before the first deploy. Until a pod is ready, connections to it are closed at once.
+   */
+  async expose(): Promise<string> {
+    await this.ensureProxy();
+    return this.url as string;
+  }
+
   private async ensureProxy(): Promise<void> {
     if (this.proxy) return;
     const port = await freePort();

@@ -43,10 +43,10 @@ describe('paved', () => {
     expect(await runCli(['deploy'], c.value)).toBe(2);
     expect(c.err[0]).toMatch(/^paved: unknown command "deploy"; commands: .*catalog/);
   });
-  test('the demo says plainly that it is not there yet', async () => {
+  test('the demo is a command with its own usage (it runs in test/e2e/demo)', async () => {
     const c = io();
-    expect(await runCli(['demo'], c.value)).toBe(1);
-    expect(c.err[0]).toContain('not available');
+    expect(await runCli(['demo', '--no-such-flag'], c.value)).toBe(2);
+    expect(c.err.join('\n')).toContain('usage: paved demo [--keep-sandbox] [--dir DIR]');
   });
 });
 

@@ -1,0 +1,212 @@
+/**
+ * The sandbox stack that `paved sandbox up` (through `paved sandbox serve`) and `paved demo` start: a real
+ * registry with the Node base image published, a token-checking git server holding a seeded GitOps repo,
+ * the Argo CD stand-in with one application (the sample service) whose Service URL exists from the
+ * start, a real Prometheus scraping that Service, the Slack stand-in and the Actions cache service.
+ *
+ * Every service hands `paved run --sandbox` its environment (RunningService.env): names ending in
+ * TOKEN are secrets, the rest are variables (see cli/sandbox-env.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startCacheService } from './actions-cache/service.js';
+import { startArgoCdStandIn } from './argocd/index.js';
+import { publishNodeBaseImage } from './base-image.js';
+import { createBareRepo, startGitServer } from './git-server.js';
+import { requireCommand } from './process.js';
+import { startPrometheus } from './prometheus.js';
+import { startRegistry } from './registry.js';
+import { slackService } from './slack/service.js';
+import type { RunningService, ServiceDefinition, StackContext } from './stack.js';
+
+/** The application the sandbox's Argo CD serves, and the image repository its manifests name. */
+export const SANDBOX_APP = 'sample-service';
+export const SANDBOX_IMAGE_REPOSITORY = 'acme/sample-service';
+/** The Slack channel the sandbox's pipelines post to. */
+export const SANDBOX_SLACK_CHANNEL = 'deploys';
+
+function started(context: StackContext, name: string): RunningService {
+  const service = context.started.get(name);
+  if (!service) throw new Error(`the '${name}' service has not started`);
+  return service;
+}
+
+function detail(service: RunningService, key: string): string {
+  const value = service.details?.[key];
+  if (value === undefined) throw new Error(`the '${service.name}' service does not record '${key}'`);
+  return value;
+}
+
+const registry: ServiceDefinition = {
+  name: 'registry',
+  description: 'OCI registry (docker-registry) with the Node base image',
+  async start(context) {
+    const local = await startRegistry();
+    try {
+      // Pipelines here cannot reach Docker Hub: the base image is this machine's own Node runtime.
+      const base = await publishNodeBaseImage({ registry: local.host });
+      const baseImage = `${local.host}/paved/node:${base.tags[1] ?? base.tags[0]}`;
+      context.log(`  published ${baseImage} (${base.indexDigest.slice(0, 19)}…)`);
+      return {
+        name: 'registry',
+        url: local.url,
+        details: {
+          host: local.host,
+          'base-image': baseImage,
+          image: `${local.host}/${SANDBOX_IMAGE_REPOSITORY}`,
+        },
+        env: {
+          PAVED_REGISTRY: local.host,
+          PAVED_BASE_IMAGE: baseImage,
+          PAVED_IMAGE: `${local.host}/${SANDBOX_IMAGE_REPOSITORY}`,
+        },
+        stop: () => local.stop(),
+      };
+    } catch (error) {
+      await local.stop();
+      throw error;
+    }
+  },
+};
+
+/** The GitOps folder of the sandbox app: a kustomization naming the image, and its Deployment. */
+export function gitopsFiles(image: string): Record<string, string> {
+  return {
+    'README.md': `# GitOps repository of the Paved sandbox\n\n\`apps/${SANDBOX_APP}\` is what the Argo CD stand-in's application \`${SANDBOX_APP}\` renders; deploy-argocd bumps the image in its kustomization.\n`,
+    [`apps/${SANDBOX_APP}/kustomization.yaml`]: `resources:\n  - deployment.yaml\nimages:\n  - name: ${image}\n    newTag: "not-deployed-yet"\n`,
+    [`apps/${SANDBOX_APP}/deployment.yaml`]: `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${SANDBOX_APP}\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${image}\n          ports:\n            - containerPort: 8080\n          readinessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n`,
+  };
+}
+
+const git: ServiceDefinition = {
+  name: 'git',
+  description: 'git server (smart HTTP, token auth) with the GitOps repository',
+  needs: ['registry'],
+  async start(context) {
+    const root = join(context.dir, 'git');
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(root, { recursive: true });
+    const token = `gitops-${randomBytes(16).toString('hex')}`;
+    await createBareRepo(root, 'gitops', gitopsFiles(detail(started(context, 'registry'), 'image')), {
+      message: `Add ${SANDBOX_APP}`,
+    });
+    const server = await startGitServer({ root, token });
+    const repo = `${server.url}/gitops.git`;
+    return {
+      name: 'git',
+      url: server.url,
+      details: { 'gitops-repo': repo, 'gitops-path': `apps/${SANDBOX_APP}`, token },
+      env: { PAVED_GITOPS_REPO: repo, PAVED_GITOPS_PATH: `apps/${SANDBOX_APP}`, PAVED_GITOPS_TOKEN: token },
+      stop: async () => {
+        await server.stop();
+        rmSync(root, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+const argocd: ServiceDefinition = {
+  name: 'argocd',
+  description: `Argo CD stand-in with the application '${SANDBOX_APP}'`,
+  needs: ['git', 'registry'],
+  async start(context) {
+    requireCommand('skopeo', 'skopeo');
+    requireCommand('umoci', 'umoci');
+    const gitService = started(context, 'git');
+    const workDir = mkdtempSync(join(context.dir, 'argocd-'));
+    const standIn = await startArgoCdStandIn({
+      workDir,
+      repoCredentials: { [gitService.url]: detail(gitService, 'token') },
+      // A push is noticed at the next poll even when nobody asks for a refresh.
+      timing: { gitPollMs: 1000, progressDeadlineMs: 45_000 },
+    });
+    try {
+      await standIn.addApplication({
+        name: SANDBOX_APP,
+        repoURL: detail(gitService, 'gitops-repo'),
+        path: detail(gitService, 'gitops-path'),
+        targetRevision: 'main',
+        automated: false,
+        imageName: detail(started(context, 'registry'), 'image'),
+        readinessPath: '/healthz',
+      });
+      const workload = standIn.controller.find(SANDBOX_APP)?.workload;
+      if (!workload) throw new Error(`the stand-in did not keep the application '${SANDBOX_APP}'`);
+      const serviceUrl = await workload.expose();
+      return {
+        name: 'argocd',
+        url: standIn.url,
+        details: { token: standIn.adminToken, app: SANDBOX_APP, 'service-url': serviceUrl },
+        env: {
+          PAVED_ARGOCD_SERVER: standIn.url,
+          PAVED_ARGOCD_TOKEN: standIn.adminToken,
+          PAVED_ARGOCD_APP: SANDBOX_APP,
+          PAVED_SERVICE_URL: serviceUrl,
+        },
+        stop: async () => {
+          await standIn.stop();
+          rmSync(workDir, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      await standIn.stop();
+      rmSync(workDir, { recursive: true, force: true });
+      throw error;
+    }
+  },
+};
+
+const prometheus: ServiceDefinition = {
+  name: 'prometheus',
+  description: `Prometheus scraping the '${SANDBOX_APP}' Service`,
+  needs: ['argocd'],
+  async start(context) {
+    const serviceUrl = new URL(detail(started(context, 'argocd'), 'service-url'));
+    const local = await startPrometheus({
+      targets: [{ address: serviceUrl.host, labels: { app: SANDBOX_APP } }],
+    });
+    return {
+      name: 'prometheus',
+      url: local.url,
+      details: { scrapes: `${serviceUrl.host} (app="${SANDBOX_APP}")` },
+      env: { PAVED_PROMETHEUS_URL: local.url },
+      stop: () => local.stop(),
+    };
+  },
+};
+
+const actionsCache: ServiceDefinition = {
+  name: 'actions-cache',
+  description: "GitHub's Actions cache service (v2) from a local directory",
+  async start(context) {
+    const dir = join(context.dir, 'actions-cache');
+    const service = await startCacheService({ dir });
+    return {
+      name: 'actions-cache',
+      url: service.url,
+      details: { dir },
+      env: service.env,
+      stop: () => service.stop(),
+    };
+  },
+};
+
+/** Every service of the sandbox, for sandbox/stack.ts's startStack. */
+export function sandboxServices(): ServiceDefinition[] {
+  const slack = slackService({ channels: ['general', SANDBOX_SLACK_CHANNEL] });
+  return [
+    registry,
+    git,
+    argocd,
+    prometheus,
+    {
+      ...slack,
+      async start(context) {
+        const service = await slack.start(context);
+        return { ...service, env: { ...service.env, PAVED_SLACK_CHANNEL: SANDBOX_SLACK_CHANNEL } };
+      },
+    },
+    actionsCache,
+  ];
+}
