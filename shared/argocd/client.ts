@@ -44,6 +44,27 @@ export interface ArgoCdClientOptions {
   retry?: RetryOptions | false;
 }
 
+/** One Argo CD application and how to reach it: the inputs the health-check and rollback actions share. */
+export interface ArgoCdTarget {
+  server: URL;
+  token: string;
+  insecure: boolean;
+  app: string;
+  appNamespace?: string;
+  project?: string;
+}
+
+/** A token-authenticated client for a target's Argo CD. */
+export function clientForTarget(target: ArgoCdTarget): ArgoCdClient {
+  return new ArgoCdClient({
+    server: target.server,
+    auth: { token: target.token },
+    insecure: target.insecure,
+    appNamespace: target.appNamespace,
+    project: target.project,
+  });
+}
+
 /** Why a request failed, in terms a caller can branch on. */
 export type ArgoCdErrorKind =
   | 'unauthenticated'

@@ -167,14 +167,8 @@ function describeRollbackTarget(report: HealthReport): string {
 /** Connect to Argo CD before the window: a wrong token or app name must fail now, not after five minutes. */
 async function connectArgoCd(inputs: Inputs): Promise<{ client: ArgoCdClient; app: string }> {
   const argocd = inputs.argocd as NonNullable<Inputs['argocd']>;
-  const { ArgoCdClient } = await import('../../../shared/argocd/client.js');
-  const client = new ArgoCdClient({
-    server: argocd.server,
-    auth: { token: argocd.token },
-    insecure: argocd.insecure,
-    appNamespace: argocd.appNamespace,
-    project: argocd.project,
-  });
+  const { clientForTarget } = await import('../../../shared/argocd/client.js');
+  const client = clientForTarget(argocd);
   const app = await client.getApplication(argocd.app);
   if (inputs.strategy === 'argocd' && inputs.previousHistoryId !== undefined) {
     const { describeHistory } = await import('../../../shared/rollback/target.js');

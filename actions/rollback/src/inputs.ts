@@ -6,14 +6,9 @@ import { maskSecret } from '../../../shared/secrets.js';
 import type { HealthCheck } from '../../../shared/health/checks.js';
 import { checksFromInputs } from '../../../shared/health/inputs.js';
 import type { RollbackStrategy } from '../../../shared/rollback/perform.js';
+import type { ArgoCdTarget } from '../../../shared/argocd/client.js';
 
-export interface Inputs {
-  server: URL;
-  token: string;
-  insecure: boolean;
-  app: string;
-  appNamespace?: string;
-  project?: string;
+export interface Inputs extends ArgoCdTarget {
   strategy: RollbackStrategy;
   toHistoryId?: number;
   toRevision?: string;

@@ -18,7 +18,7 @@ export async function run(): Promise<void> {
 }
 
 export async function manualRollback(inputs: Inputs): Promise<HealthReport> {
-  const { ArgoCdClient } = await import('../../../shared/argocd/client.js');
+  const { clientForTarget } = await import('../../../shared/argocd/client.js');
   const { currentHistoryEntry, describeHistory, historyEntryForRevision, previousHistoryEntry } =
     await import('../../../shared/rollback/target.js');
   const { rollbackAndConfirm } = await import('../../../shared/rollback/confirm.js');
@@ -28,13 +28,7 @@ export async function manualRollback(inputs: Inputs): Promise<HealthReport> {
 
   const prometheus = await preparePrometheus(inputs.checks, inputs.prometheus, 'checks');
 
-  const client = new ArgoCdClient({
-    server: inputs.server,
-    auth: { token: inputs.token },
-    insecure: inputs.insecure,
-    appNamespace: inputs.appNamespace,
-    project: inputs.project,
-  });
+  const client = clientForTarget(inputs);
   const app = await client.getApplication(inputs.app);
 
   let historyId: number | undefined;
