@@ -1156,6 +1156,18 @@ function cleanUpProcesses(run: JobRun): void {
   // Processes inherit the environment, so the marker finds everything the steps left running
   // (a server started with `&`), and nothing else.
   const marker = `RUNNER_TRACKING_ID=${run.trackingId}\0`;
+  signalTracked(marker, 'SIGTERM');
+  // A process that was still inside execve when we looked (a step that starts something in the
+  // background as its last act) has no readable environment for that moment and is missed: look
+  // again shortly, then KILL whatever ignored TERM.
+  setTimeout(() => {
+    signalTracked(marker, 'SIGTERM');
+    setTimeout(() => signalTracked(marker, 'SIGKILL'), 2000).unref();
+  }, 250);
+}
+
+/** Send `signal` to every process whose environment carries `marker`. */
+function signalTracked(marker: string, signal: NodeJS.Signals): void {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -1172,7 +1184,7 @@ function cleanUpProcesses(run: JobRun): void {
     }
     if (!`${environ}\0`.includes(marker)) continue;
     try {
-      process.kill(Number(entry), 'SIGTERM');
+      process.kill(Number(entry), signal);
     } catch {
       // already gone
     }

@@ -271,10 +271,18 @@ export class Workload {
         pod.phase = 'Ready';
         pod.message = 'Ready';
         const old = this.current;
+        // New connections go to the new pod at once; the rollout (and Argo CD's health) completes only
+        // when the old pod is gone, as for a Deployment ("old replicas are pending termination"), so a
+        // client that kept a connection to the old pod cannot see the old version after Healthy.
         this.current = pod;
-        this.next = undefined;
+        if (old) {
+          pod.message = 'Waiting for rollout to finish: 1 old replicas are pending termination...';
+          this.options.onChange();
+          await this.retire(old);
+          pod.message = 'Ready';
+        }
+        if (this.next === pod) this.next = undefined;
         this.options.onChange();
-        if (old) void this.retire(old);
         return;
       }
       await new Promise((r) => setTimeout(r, this.options.readinessPollMs ?? 100));

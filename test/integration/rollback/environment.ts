@@ -105,7 +105,14 @@ export async function startLoopEnvironment(variants: Variant[]): Promise<LoopEnv
     const live = await waitForDeployment(
       client,
       name,
-      { revision, requireOperation, previousOperationStartedAt: previous.status?.operationState?.startedAt },
+      {
+        revision,
+        requireOperation,
+        previousOperationStartedAt: previous.status?.operationState?.startedAt,
+        // Argo CD timestamps have one-second precision: two syncs in the same second look alike by
+        // startedAt, but each adds a history entry.
+        previousHistoryId: Math.max(-1, ...(previous.status?.history ?? []).map((entry) => entry.id)),
+      },
       { timeoutMs: 120_000, log: { info: () => undefined }, mode: 'poll', pollIntervalMs: 100 },
     );
     const history = [...(live.status?.history ?? [])].sort((a, b) => b.id - a.id);
