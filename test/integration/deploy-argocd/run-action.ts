@@ -23,23 +23,7 @@ export interface ActionRun {
   exitedAt: number;
 }
 
-/** Parse a GITHUB_OUTPUT file (`name<<delimiter` heredocs and `name=value` lines). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2] as string, i + 1);
-      outputs[heredoc[1] as string] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (line.includes('=')) {
-      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-    }
-  }
-  return outputs;
-}
+import { readOutputFile } from '../../support/runner-io.js';
 
 export async function runDeployAction(
   inputs: Record<string, string>,
@@ -79,7 +63,7 @@ export async function runDeployAction(
     return {
       code,
       stdout,
-      outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+      outputs: readOutputFile(readFileSync(outputFile, 'utf8')),
       summary: readFileSync(summaryFile, 'utf8'),
       errors: stdout.split('\n').filter((l) => l.startsWith('::error::')),
       ms: exitedAt - started,

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inputEnvName } from '../../../shared/inputs.js';
+import { readOutputFile } from '../../support/runner-io.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
@@ -21,19 +22,6 @@ export interface StepRun {
   elapsedMs: number;
 }
 
-/** GITHUB_OUTPUT's `name<<delimiter` heredocs. */
-export function readOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] as string);
-    if (!match) continue;
-    const body: string[] = [];
-    for (i++; i < lines.length && lines[i] !== match[2]; i++) body.push(lines[i] as string);
-    outputs[match[1] as string] = body.join('\n');
-  }
-  return outputs;
-}
 
 export async function runStep(
   action: 'health-check' | 'rollback',

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { inputEnvName } from '../../../shared/inputs.js';
+import { readOutputFile } from '../../support/runner-io.js';
 
 const repo = join(import.meta.dirname, '../../..');
 const fixtures = join(repo, 'test/fixtures/junit');
@@ -59,11 +60,7 @@ function runTestAction(dir: string, inputs: Record<string, string>): ActionRun {
       encoding: 'utf8',
     },
   );
-  const outputs: Record<string, string> = {};
-  // GITHUB_OUTPUT heredoc format: name<<delimiter\nvalue\ndelimiter
-  const text = readFileSync(outputFile, 'utf8');
-  for (const match of text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
-    outputs[match[1] as string] = match[3] as string;
+  const outputs = readOutputFile(readFileSync(outputFile, 'utf8'));
   return {
     status: result.status,
     stdout: result.stdout + result.stderr,
