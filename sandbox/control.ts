@@ -151,6 +151,8 @@ function probeUrl(name: string, url: string): string {
   if (name === 'registry') return `${url}/v2/`;
   if (name === 'prometheus') return `${url}/-/ready`;
   if (name === 'argocd') return `${url}/api/version`;
+  if (name === 'oidc') return `${url}/.well-known/openid-configuration`;
+  if (name === 'vault') return `${url}/v1/sys/health`;
   return url;
 }
 

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCacheService } from './actions-cache/service.js';
+import { startOidcIssuer } from '../shared/oidc/issuer.js';
 import { startArgoCdStandIn } from './argocd/index.js';
 import { publishNodeBaseImage } from './base-image.js';
 import { createBareRepo, startGitServer } from './git-server.js';
@@ -18,6 +19,7 @@ import { requireCommand } from './process.js';
 import { startPrometheus } from './prometheus.js';
 import { startRegistry } from './registry.js';
 import { slackService } from './slack/service.js';
+import { startVaultStandIn } from './vault/server.js';
 import type { RunningService, ServiceDefinition, StackContext } from './stack.js';
 
 /** The application the sandbox's Argo CD serves, and the image repository its manifests name. */
@@ -192,6 +194,83 @@ const actionsCache: ServiceDefinition = {
   },
 };
 
+/** The Vault role and KV path of the sandbox's deploy credentials. */
+export const SANDBOX_VAULT_ROLE = 'paved-deploy';
+export const SANDBOX_VAULT_SECRET = 'secret/data/paved/deploy';
+/** The glob the sandbox's Vault role binds `job_workflow_ref` to: Paved's reusable workflows. */
+export const SANDBOX_VAULT_WORKFLOWS = '*/paved/.github/workflows/*';
+
+/**
+ * A long-lived OIDC issuer shaped like GitHub's: `paved run --sandbox` registers each job that has
+ * `id-token: write` with it (admin API), and the Vault stand-in trusts it. The admin token stays in the
+ * state file and `status` (like the other stand-ins' tokens), never in a pipeline's environment: with it
+ * anyone could mint tokens for any workflow.
+ */
+const oidc: ServiceDefinition = {
+  name: 'oidc',
+  description: "OIDC issuer shaped like GitHub Actions' (ID tokens for jobs with id-token: write)",
+  async start() {
+    const issuer = await startOidcIssuer();
+    return {
+      name: 'oidc',
+      url: issuer.url,
+      details: { issuer: issuer.issuer, 'admin-token': issuer.adminToken },
+      env: { PAVED_OIDC_ISSUER: issuer.issuer },
+      stop: () => issuer.close(),
+    };
+  },
+};
+
+/**
+ * The Vault stand-in with a KV v2 mount `secret` holding the sandbox's deploy credentials, and a JWT
+ * role bound to the sandbox's issuer and to Paved's reusable workflows (job_workflow_ref), as
+ * docs/vault.md tells a platform team to write it.
+ */
+const vault: ServiceDefinition = {
+  name: 'vault',
+  description: `Vault stand-in: KV v2 'secret', JWT role '${SANDBOX_VAULT_ROLE}' trusting the sandbox's OIDC issuer`,
+  needs: ['oidc', 'git', 'argocd', 'slack'],
+  async start(context) {
+    const issuer = detail(started(context, 'oidc'), 'issuer');
+    const standIn = await startVaultStandIn();
+    standIn.enableKv('secret', 2);
+    standIn.writeSecret('secret', SANDBOX_VAULT_SECRET.replace('secret/data/', ''), {
+      'argocd-token': detail(started(context, 'argocd'), 'token'),
+      'gitops-token': detail(started(context, 'git'), 'token'),
+      'slack-token': started(context, 'slack').env?.['SLACK_BOT_TOKEN'] ?? '',
+    });
+    standIn.writePolicy(SANDBOX_VAULT_ROLE, [{ path: 'secret/data/paved/*', capabilities: ['read'] }]);
+    standIn.enableJwt('jwt', { oidc_discovery_url: issuer, bound_issuer: issuer });
+    standIn.writeJwtRole('jwt', SANDBOX_VAULT_ROLE, {
+      role_type: 'jwt',
+      user_claim: 'repository',
+      bound_audiences: [standIn.url],
+      bound_claims_type: 'glob',
+      // Any repository's run, but only inside a reusable workflow of a repository named paved (any
+      // owner, any ref: the sandbox serves whatever checkout of Paved a team points it at).
+      bound_claims: { job_workflow_ref: SANDBOX_VAULT_WORKFLOWS },
+      token_policies: [SANDBOX_VAULT_ROLE],
+      token_ttl: '15m',
+    });
+    return {
+      name: 'vault',
+      url: standIn.url,
+      details: {
+        role: SANDBOX_VAULT_ROLE,
+        audience: standIn.url,
+        secrets: SANDBOX_VAULT_SECRET,
+        'root-token': standIn.rootToken,
+      },
+      env: {
+        PAVED_VAULT_URL: standIn.url,
+        PAVED_VAULT_ROLE: SANDBOX_VAULT_ROLE,
+        PAVED_VAULT_SECRET_PATH: SANDBOX_VAULT_SECRET,
+      },
+      stop: () => standIn.close(),
+    };
+  },
+};
+
 /** Every service of the sandbox, for sandbox/stack.ts's startStack. */
 export function sandboxServices(): ServiceDefinition[] {
   const slack = slackService({ channels: ['general', SANDBOX_SLACK_CHANNEL] });
@@ -208,5 +287,7 @@ export function sandboxServices(): ServiceDefinition[] {
       },
     },
     actionsCache,
+    oidc,
+    vault,
   ];
 }

@@ -6,6 +6,7 @@
  *
  * undici is loaded on the first request, so an action that fails on its inputs never pays for it.
  */
+import { createHash } from 'node:crypto';
 import { debug } from '@actions/core';
 import type { Dispatcher } from 'undici';
 import { RemoteError } from './errors.js';
@@ -31,6 +32,8 @@ export interface HttpOptions {
   okStatuses?: readonly number[];
   /** Accept a self-signed certificate. Only for servers the user marked `insecure`. */
   insecureTls?: boolean;
+  /** PEM certificate(s) of the CA that signed the server's certificate, trusted in addition to Node's. */
+  caCertificate?: string;
   /** Keep the body unread and stop the timeout once headers arrive (streaming endpoints). */
   stream?: boolean;
   /** Do not follow redirects (registries hand out signed blob URLs that must be fetched without auth). */
@@ -49,14 +52,23 @@ export interface HttpResponse {
 
 const agents = new Map<string, Dispatcher>();
 
-/** A pooled dispatcher per (proxy, TLS mode). The proxy is decided per request from the environment. */
-async function dispatcherFor(target: URL, insecure: boolean): Promise<Dispatcher> {
+/**
+ * A pooled dispatcher per (proxy, TLS mode, extra CA). The proxy is decided per request from the
+ * environment. An extra CA is added to Node's bundled roots, as NODE_EXTRA_CA_CERTS would, so a private
+ * CA does not stop public certificates (a proxy's, say) from verifying.
+ */
+async function dispatcherFor(target: URL, insecure: boolean, ca?: string): Promise<Dispatcher> {
   const proxy = proxyFor(target);
-  const key = `${proxy ?? 'direct'} ${insecure ? 'insecure' : 'secure'}`;
+  const caKey = ca ? createHash('sha256').update(ca).digest('hex').slice(0, 16) : 'default-ca';
+  const key = `${proxy ?? 'direct'} ${insecure ? 'insecure' : 'secure'} ${caKey}`;
   let agent = agents.get(key);
   if (!agent) {
     const { Agent, ProxyAgent } = await import('undici');
-    const connect = insecure ? { rejectUnauthorized: false } : undefined;
+    const connect = insecure
+      ? { rejectUnauthorized: false }
+      : ca
+        ? { ca: [...(await import('node:tls')).rootCertificates, ca] }
+        : undefined;
     agent = proxy
       ? new ProxyAgent({ uri: proxy, requestTls: connect })
       : new Agent(connect ? { connect } : {});
@@ -118,15 +130,23 @@ export async function closeHttpAgents(): Promise<void> {
   await Promise.all(all.map((agent) => agent.close()));
 }
 
-/** Pull a human message out of an error body: Argo CD/gRPC `{error,message}`, OCI `{errors:[…]}`, Slack `{ok:false,error}`. */
+/**
+ * Pull a human message out of an error body: Argo CD/gRPC `{error,message}`, OCI `{errors:[{code,message}]}`,
+ * Vault `{errors:["…"]}`, Slack `{ok:false,error}`.
+ */
 export function errorMessageFromBody(text: string): string {
   const trimmed = text.trim();
   if (!trimmed) return '';
   try {
     const body = JSON.parse(trimmed) as Record<string, unknown>;
     if (Array.isArray(body['errors'])) {
-      return (body['errors'] as { code?: string; message?: string }[])
-        .map((e) => [e.code, e.message].filter(Boolean).join(': '))
+      return (body['errors'] as unknown[])
+        .map((e) => {
+          if (typeof e === 'string') return e;
+          const entry = (e ?? {}) as { code?: string; message?: string };
+          return [entry.code, entry.message].filter(Boolean).join(': ');
+        })
+        .filter(Boolean)
         .join('; ');
     }
     for (const key of ['message', 'error_description', 'error', 'detail']) {
@@ -162,7 +182,11 @@ export async function request(url: string | URL, options: HttpOptions = {}): Pro
     headers['content-type'] ??= 'application/json';
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const dispatcher = await dispatcherFor(new URL(target), options.insecureTls ?? false);
+  const dispatcher = await dispatcherFor(
+    new URL(target),
+    options.insecureTls ?? false,
+    options.caCertificate,
+  );
   const { fetch } = await import('undici');
 
   const once = async (): Promise<HttpResponse> => {

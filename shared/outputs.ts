@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { PavedError } from './errors.js';
-import { containsSecret } from './secrets.js';
+import { containsSecret, maskSecret } from './secrets.js';
 
 export type OutputValue = string | number | boolean | readonly string[] | Record<string, unknown>;
 
@@ -22,4 +22,15 @@ export function formatOutput(value: OutputValue): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.join('\n');
   return JSON.stringify(value);
+}
+
+/**
+ * Set an output whose value IS a secret, for the one kind of action whose job is to hand secrets to
+ * later steps (vault-secrets, as hashicorp/vault-action does). The value is masked first, line by line
+ * and in its encoded forms, so the runner hides it wherever a later step prints it. The name may be
+ * computed (one output per secret the user asked for); everything else goes through {@link setOutput}.
+ */
+export function setSecretOutput(name: string, value: string): void {
+  maskSecret(value);
+  core.setOutput(name, value);
 }

@@ -3,7 +3,7 @@
  * Main and post come from one bundle: `isPostStep()` tells which phase is running.
  */
 import * as core from '@actions/core';
-import { containsSecret } from './secrets.js';
+import { containsSecret, maskSecret } from './secrets.js';
 import { PavedError } from './errors.js';
 
 const POST_FLAG = 'paved_is_post';
@@ -34,4 +34,22 @@ export function markMainStarted(): void {
 
 export function isPostStep(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[`STATE_${POST_FLAG}`] === 'true';
+}
+
+/**
+ * Save a credential that the post step itself must use (a token to revoke). The runner hands an action's
+ * state only to that action's own post step (as STATE_<key>), never to other steps; the value is masked
+ * first. Anything else goes through {@link saveState}, which refuses secrets.
+ */
+export function saveSecretState(key: string, value: string): void {
+  maskSecret(value);
+  core.saveState(key, value);
+}
+
+/** A credential saved by {@link saveSecretState}, or undefined. */
+export function readSecretState(key: string): string | undefined {
+  const value = core.getState(key);
+  if (!value) return undefined;
+  maskSecret(value);
+  return value;
 }

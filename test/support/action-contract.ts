@@ -153,6 +153,11 @@ export function checkActionContracts(actionDirs: string[]): Map<string, Contract
         }
       }
       for (const name of names) report.inputs.push({ name, method, required, default: defaultValue, where });
+    } else if (file === OUTPUTS_FILE && method === 'setSecretOutput') {
+      // Secret outputs may be named at run time (one per secret the user asks for); a literal name is
+      // a declared output like any other.
+      const name = first ? literalText(first, checker) : undefined;
+      if (name !== undefined && !report.outputs.includes(name)) report.outputs.push(name);
     } else if (file === OUTPUTS_FILE && method === 'setOutput') {
       const name = first ? literalText(first, checker) : undefined;
       if (name === undefined)

@@ -84,6 +84,8 @@ describe('the sandbox stack', () => {
       'prometheus',
       'slack',
       'actions-cache',
+      'oidc',
+      'vault',
     ]);
   });
 
