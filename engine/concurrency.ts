@@ -174,6 +174,7 @@ export class ConcurrencyGroups {
     const pendingPath = join(dir, 'pending');
     const me: Holder = { id: randomUUID(), pid: process.pid, label };
     if (spec.cancelInProgress) this.requestCancel(dir);
+    this.read(running); // reclaims a dead holder's slot
     // With a live pending request already queued, this newer one takes its place rather than jumping it.
     if (!this.read(pendingPath) && this.tryHold(running, me)) return { lease: this.lease(dir, me) };
     this.writePending(dir, me);
