@@ -5,6 +5,7 @@
  * environments (protection, url, vars, secrets) and the repository's default token permissions.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { EnvironmentSettings } from '../engine/types.js';
 import { parse } from 'yaml';
@@ -158,7 +159,11 @@ export function resolveEnvironments(
           );
         secrets[key] = value;
       } else {
-        const path = isAbsolute(from.file) ? from.file : join(repoRoot, from.file);
+        const path = from.file.startsWith('~/')
+          ? join(homedir(), from.file.slice(2))
+          : isAbsolute(from.file)
+            ? from.file
+            : join(repoRoot, from.file);
         if (!existsSync(path))
           throw new PavedError(
             `${SETTINGS_FILE}: environments.${name}.secrets.${key} reads ${path}, which does not exist`,
