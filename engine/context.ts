@@ -9,6 +9,8 @@ import type { Masker } from './commands.js';
 import type { RepoInfo } from './repo.js';
 import type { Value } from './expressions.js';
 import type { WorkflowModel } from './workflow.js';
+import type { GitHubPermissions } from '../shared/github-permissions.js';
+import type { RunFeatures } from './admission.js';
 
 /** A counting semaphore for job slots and max-parallel. */
 export class Slots {
@@ -63,6 +65,8 @@ export interface RunShared {
   debug: boolean;
   nextJobNumber(): number;
   emit(event: LogEvent): void;
+  /** Environments, concurrency groups, permissions, tokens and OIDC (engine/admission.ts). */
+  features: RunFeatures;
 }
 
 /** A workflow being run: the top-level one or a called reusable workflow. */
@@ -78,6 +82,12 @@ export interface WorkflowScope {
   depth: number;
   /** Cancels this workflow's jobs (the run's signal, or a calling matrix leg's fail-fast). */
   signal?: AbortSignal;
+  /** In a called workflow: the calling job's permissions, which its jobs can keep or lower. */
+  permissions?: GitHubPermissions;
+  /** In a called workflow: `owner/repo/path@ref` of the file (the OIDC `job_workflow_ref`). */
+  jobWorkflowRef?: string;
+  /** In a called workflow: the top-level workflow of the run (`workflow` and `workflow_ref` claims). */
+  root?: { name: string; relativePath: string };
 }
 
 export function defaultConcurrency(): number {

@@ -35,6 +35,8 @@ import { resolveShell } from './shell.js';
 import { spawnStep } from './spawn.js';
 import type { Annotation, Conclusion, JobResult, StepResult } from './types.js';
 import type { JobModel, StepModel } from './workflow.js';
+import type { JobExtras } from './admission.js';
+import { environmentUrl } from './environments.js';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 
 type Status = 'success' | 'failure' | 'cancelled';
@@ -98,6 +100,8 @@ export interface JobInput {
   needs: Record<string, { result: string; outputs: Record<string, string> }>;
   /** Aborted on fail-fast, run cancellation or job timeout. */
   signal: AbortSignal;
+  /** From admission (engine/admission.ts): environment vars and secrets, the job's token, OIDC variables. */
+  extras?: JobExtras;
 }
 
 function numberFrom(value: Value, what: string): number | undefined {
@@ -264,7 +268,7 @@ class JobRun {
       input.scope,
       input.job.id,
       this.workspace,
-      input.scope.secrets['GITHUB_TOKEN'],
+      (input.extras?.secrets ?? input.scope.secrets)['GITHUB_TOKEN'],
     );
     this.runner = runnerContext(this.shared, this.temp, this.toolCache);
     this.signal = input.signal;
@@ -333,8 +337,8 @@ class JobRun {
           ...extraGithub,
         },
         env,
-        vars: this.shared.options.vars ?? {},
-        secrets: this.input.scope.secrets,
+        vars: this.input.extras?.vars ?? this.shared.options.vars ?? {},
+        secrets: this.input.extras?.secrets ?? this.input.scope.secrets,
         inputs: frame.inputs,
         matrix: this.input.matrix ?? {},
         strategy: this.input.strategy,
@@ -393,7 +397,7 @@ class JobRun {
   ): Record<string, string> {
     const shared = this.shared;
     const out: Record<string, string> = { ...shared.hostEnv };
-    Object.assign(out, env, shared.options.runnerEnv);
+    Object.assign(out, env, shared.options.runnerEnv, this.input.extras?.runnerEnv);
     this.staticEnv ??= this.buildStaticEnv();
     Object.assign(out, this.staticEnv, {
       CI: env['CI'] ?? 'true',
@@ -1023,6 +1027,7 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     depth: 0,
   };
   let outputs: Record<string, string> = {};
+  let environment: JobResult['environment'];
   let jobContinueOnError = false;
   let timer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
@@ -1086,6 +1091,7 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     await runPostSteps(run);
     if (run.status !== 'cancelled' && frame.status === 'failure') run.status = 'failure';
     outputs = jobOutputs(run, frame);
+    environment = jobEnvironmentResult(run, frame);
   } catch (error) {
     run.annotate('error', error instanceof Error ? error.message : String(error), undefined);
     if (run.status !== 'cancelled') run.status = 'failure';
@@ -1109,6 +1115,14 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     durationMs: Date.now() - started,
     summary: run.summary,
     workspace: shared.options.bind ? undefined : run.workspace,
+    ...(input.extras
+      ? {
+          permissions: input.extras.permissions,
+          ...(input.extras.environment
+            ? { environment: environment ?? { name: input.extras.environment.name } }
+            : {}),
+        }
+      : {}),
   };
   shared.emit({ kind: 'job-end', job: input.displayName, text: conclusion });
   return result;
@@ -1149,6 +1163,19 @@ function jobOutputs(run: JobRun, frame: Frame): Record<string, string> {
     outputs[key] = value;
   }
   return outputs;
+}
+
+/** The job's environment with its URL, which may use step outputs (`url: ${{ steps.deploy.outputs.url }}`). */
+function jobEnvironmentResult(run: JobRun, frame: Frame): JobResult['environment'] {
+  const environment = run.input.extras?.environment;
+  if (!environment) return undefined;
+  try {
+    const url = environmentUrl(environment, run.scope(frame, run.envContext(frame)));
+    return url ? { name: environment.name, url } : { name: environment.name };
+  } catch (error) {
+    run.annotate('error', `environment url: ${(error as Error).message}`, undefined);
+    return { name: environment.name };
+  }
 }
 
 /** Stop whatever the job's steps left running in the background, as the runner does at job end. */

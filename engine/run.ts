@@ -19,6 +19,14 @@ import {
   type Value,
 } from './expressions.js';
 import { runJob, writeSummary } from './job.js';
+import {
+  admitJob,
+  admitWorkflow,
+  callerPermissions,
+  calledWorkflowRef,
+  createRunFeatures,
+} from './admission.js';
+import { changedFilesFor, evaluateTrigger, type ChangedFiles } from './triggers.js';
 import { expandMatrix, legLabel, type MatrixLeg } from './matrix.js';
 import { copyRepository, gitTopLevel, listWorkingTree, readRepoInfo, type RepoInfo } from './repo.js';
 import type { Conclusion, JobResult, RunOptions, RunResult, WorkflowRunResult } from './types.js';
@@ -188,6 +196,17 @@ class Runner {
     };
   }
 
+  /** What workflow-level expressions (`concurrency:`) see: github, inputs, vars. */
+  workflowExpressionScope(scope: WorkflowScope): ExpressionScope {
+    return {
+      contexts: {
+        github: this.githubLite(scope),
+        inputs: scope.inputs,
+        vars: this.shared.options.vars ?? {},
+      },
+    };
+  }
+
   private githubLite(scope: WorkflowScope): Record<string, Value> {
     const s = this.shared;
     return {
@@ -295,10 +314,11 @@ class Runner {
         try {
           const legStrategy = { ...strategy, 'job-index': index };
           const matrix = hasMatrix ? leg : undefined;
-          const name = this.legName(scope, job, leg, hasMatrix, {
+          const legScope: ExpressionScope = {
             ...jobScope,
             contexts: { ...jobScope.contexts, matrix: matrix ?? {}, strategy: legStrategy },
-          });
+          };
+          const name = this.legName(scope, job, leg, hasMatrix, legScope);
           if (failFastController.signal.aborted) {
             shared.emit({ kind: 'job-start', job: name, text: name });
             shared.emit({ kind: 'job-end', job: name, text: 'cancelled' });
@@ -329,6 +349,23 @@ class Runner {
               failFastController.signal,
             );
           } else {
+            // Environment approval and the concurrency group come before a job slot is taken.
+            const admission = await admitJob({
+              shared,
+              scope,
+              job,
+              name,
+              matrix,
+              exprScope: legScope,
+              signal: failFastController.signal,
+            });
+            if (!admission.admitted) {
+              report(index, admission.result);
+              legResults.push(admission.result.conclusion);
+              if (admission.result.conclusion === 'failure' && failFast && legs.length > 1)
+                failFastController.abort();
+              return;
+            }
             const releaseSlot = await shared.slots.acquire();
             try {
               const jobResult = await runJob({
@@ -342,12 +379,14 @@ class Runner {
                   string,
                   { result: string; outputs: Record<string, string> }
                 >,
-                signal: failFastController.signal,
+                signal: admission.signal,
+                extras: admission.extras,
               });
               report(index, jobResult);
               result = { result: jobResult.conclusion, outputs: jobResult.outputs };
             } finally {
               releaseSlot();
+              await admission.finish();
             }
           }
           legResults.push(result.result);
@@ -472,6 +511,12 @@ class Runner {
         idPrefix: `${caller.idPrefix}${job.id}/`,
         depth: caller.depth + 1,
         signal,
+        permissions: callerPermissions(shared, caller, job),
+        jobWorkflowRef: calledWorkflowRef(job.uses as string, shared),
+        root: caller.root ?? {
+          name: caller.model.name ?? caller.relativePath,
+          relativePath: caller.relativePath,
+        },
       };
       if (callee.depth > MAX_WORKFLOW_DEPTH)
         throw new Error(`reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep`);
@@ -777,6 +822,41 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const payloadInputs = { ...(options.inputs ?? {}) };
   const payload = options.eventPayload ?? synthesizePayload(eventName, repo, payloadInputs);
   const refs = refsFor(eventName, payload, repo);
+  // `on:` filters: a workflow GitHub would not start for this event is reported and not run.
+  const skipped: RunResult['skipped'] = [];
+  let changed: ChangedFiles | undefined;
+  const changedFiles = (): ChangedFiles =>
+    (changed ??= changedFilesFor(repoRoot, eventName, payload, refs.sha));
+  for (const plan of [...planned]) {
+    const decision = evaluateTrigger(
+      eventName,
+      plan.model.triggers[eventName],
+      payload,
+      refs.ref,
+      changedFiles,
+    );
+    if (decision.run) continue;
+    if (options.force) {
+      options.onLog?.({
+        kind: 'info',
+        job: plan.model.file,
+        text: `--force: running although ${decision.reason}`,
+      });
+      continue;
+    }
+    skipped.push({ workflow: plan.model.file, reason: decision.reason });
+    planned.splice(planned.indexOf(plan), 1);
+  }
+  if (planned.length === 0)
+    return {
+      conclusion: 'success',
+      exitCode: 0,
+      workflows: [],
+      jobs: [],
+      annotations: [],
+      durationMs: Date.now() - started,
+      skipped,
+    };
   const controller = new AbortController();
   if (options.signal) {
     if (options.signal.aborted) controller.abort();
@@ -822,6 +902,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
       secrets['ACTIONS_STEP_DEBUG'] === 'true' ||
       options.vars?.['ACTIONS_STEP_DEBUG'] === 'true',
     nextJobNumber: () => ++jobNumber,
+    features: createRunFeatures(options, repo),
     emit: (event) =>
       emit({
         ...event,
@@ -858,6 +939,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     }
   } catch (error) {
     rmSync(runDir, { recursive: true, force: true });
+    await shared.features.close();
     throw error;
   }
   if (eventName === 'workflow_dispatch' && !options.eventPayload && scopes[0]) {
@@ -878,6 +960,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
       }
     }
     rmSync(runDir, { recursive: true, force: true });
+    await shared.features.close();
     return {
       conclusion: 'success',
       exitCode: 0,
@@ -885,13 +968,39 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
       jobs: [],
       annotations: [],
       durationMs: Date.now() - started,
+      skipped,
     };
   }
   const workflows: WorkflowRunResult[] = [];
   try {
     await Promise.all(
       scopes.map(async (scope, index) => {
-        const outcomes = await runner.runGraph(scope, (planned[index] as PlannedWorkflow).selected);
+        const admitted = await admitWorkflow(
+          shared,
+          scope.model,
+          runner.workflowExpressionScope(scope),
+          `run ${shared.runId} of ${scope.relativePath} (pid ${process.pid})`,
+        );
+        if ('cancelled' in admitted) {
+          shared.annotations.push({ level: 'error', message: admitted.cancelled, job: scope.model.file });
+          emit({ kind: 'command', job: scope.model.file, text: `##[error]${admitted.cancelled}` });
+          workflows.push({
+            workflow: scope.model.file,
+            conclusion: 'cancelled',
+            jobs: [],
+            annotations: shared.annotations,
+            outputs: {},
+          });
+          return;
+        }
+        // cancel-in-progress from a newer run cancels this one; `always()` steps still run.
+        admitted.lease?.signal.addEventListener('abort', () => controller.abort(), { once: true });
+        let outcomes;
+        try {
+          outcomes = await runner.runGraph(scope, (planned[index] as PlannedWorkflow).selected);
+        } finally {
+          admitted.lease?.release();
+        }
         const { conclusion, outputs } = runner.conclude(scope, outcomes, scope.model.file);
         workflows.push({
           workflow: scope.model.file,
@@ -908,6 +1017,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
         if (job.summary) writeSummary(resolve(options.summaryDir), job.name, job.summary);
     }
     if (!options.keepTemp) rmSync(runDir, { recursive: true, force: true });
+    await shared.features.close();
   }
   const conclusion = workflows.some((w) => w.conclusion === 'failure')
     ? 'failure'
@@ -921,5 +1031,6 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     jobs: runner.results,
     annotations: shared.annotations,
     durationMs: Date.now() - started,
+    skipped,
   };
 }

@@ -1,4 +1,9 @@
 /** The engine's public types: what `runWorkflow` takes and returns. */
+import type { GitHubPermissions } from '../shared/github-permissions.js';
+import type { OidcTokenSource } from '../shared/oidc/issuer.js';
+import type { EnvironmentSettings } from './environments.js';
+
+export type { EnvironmentSettings, GitHubPermissions, OidcTokenSource };
 
 export type Conclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
 
@@ -53,6 +58,10 @@ export interface JobResult {
   summary: string;
   /** Where the job ran (deleted after the run unless `keepTemp`). */
   workspace: string | undefined;
+  /** The job's deployment environment (`environment:`), with its URL when it has one. */
+  environment?: { name: string; url?: string };
+  /** What the job's GITHUB_TOKEN was allowed (jobs that ran steps). */
+  permissions?: GitHubPermissions;
 }
 
 export interface WorkflowRunResult {
@@ -108,6 +117,32 @@ export interface RunOptions {
   hostEnv?: NodeJS.ProcessEnv;
   /** `runner.debug` and `::debug::` lines shown. */
   debug?: boolean;
+  /** Run even when the event does not pass the workflow's `on:` filters. */
+  force?: boolean;
+  /** Deployment environments by name (vars, secrets, protection, default url). */
+  environments?: Record<string, EnvironmentSettings>;
+  /**
+   * Asked before a job that uses a protected environment starts; false (or no hook) fails the job
+   * with a message naming the environment.
+   */
+  approve?: (request: { environment: string; job: string; url?: string }) => Promise<boolean>;
+  /** Issuer for jobs with `id-token: write`; default: one started in this process for the run. */
+  oidc?: OidcTokenSource;
+  /**
+   * Mints each job's GITHUB_TOKEN for its effective permissions (masked; becomes `secrets.GITHUB_TOKEN`
+   * and `github.token`). Without it the token is whatever `secrets.GITHUB_TOKEN` holds.
+   */
+  githubToken?: (request: {
+    repository: string;
+    /** The workflow file the job is defined in, e.g. `.github/workflows/ci.yml`. */
+    workflow: string;
+    job: string;
+    permissions: GitHubPermissions;
+  }) => Promise<{ token: string; revoke?: () => Promise<void> }>;
+  /** The repository's default token permissions when a workflow declares none (GitHub's default: restricted). */
+  defaultPermissions?: 'permissive' | 'restricted';
+  /** Where concurrency groups are kept (default: $PAVED_STATE_DIR/concurrency or ~/.cache/paved/concurrency). */
+  concurrencyDir?: string;
 }
 
 export interface RunResult {
@@ -119,4 +154,6 @@ export interface RunResult {
   jobs: JobResult[];
   annotations: Annotation[];
   durationMs: number;
+  /** Workflows that the event would not start on GitHub (and `force` was not set), with the reason. */
+  skipped: Array<{ workflow: string; reason: string }>;
 }

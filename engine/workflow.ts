@@ -57,6 +57,8 @@ export interface JobModel {
   outputs: TemplateToken | undefined;
   runsOn: TemplateToken | undefined;
   permissions: TemplateToken | undefined;
+  concurrency: TemplateToken | undefined;
+  environment: TemplateToken | undefined;
   container: TemplateToken | undefined;
   services: TemplateToken | undefined;
   steps: StepModel[];
@@ -85,6 +87,10 @@ export interface WorkflowModel {
   callSecrets: Record<string, { required: boolean }>;
   callOutputs: Record<string, TemplateToken | undefined>;
   dispatchInputs: Record<string, CallInputSpec>;
+  /** `on.<event>` filters as the parser converted them (branches, paths, types, …). */
+  triggers: Record<string, Record<string, unknown>>;
+  permissions: TemplateToken | undefined;
+  concurrency: TemplateToken | undefined;
   template: WorkflowTemplate;
 }
 
@@ -217,6 +223,8 @@ export async function parseWorkflowText(file: string, content: string): Promise<
       outputs: find(token, 'outputs'),
       runsOn: find(token, 'runs-on'),
       permissions: find(token, 'permissions'),
+      concurrency: find(token, 'concurrency'),
+      environment: find(token, 'environment'),
       container: find(token, 'container'),
       services: find(token, 'services'),
     };
@@ -257,6 +265,9 @@ export async function parseWorkflowText(file: string, content: string): Promise<
     callSecrets,
     callOutputs,
     dispatchInputs: inputSpecs(find(find(on, 'workflow_dispatch'), 'inputs')),
+    triggers: (template.events ?? {}) as Record<string, Record<string, unknown>>,
+    permissions: find(root, 'permissions'),
+    concurrency: find(root, 'concurrency'),
     template,
   };
 }

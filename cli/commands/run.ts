@@ -10,13 +10,13 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatDuration } from '../../shared/duration.js';
 import { quote } from '../../shared/errors.js';
-import type { LogEvent } from '../../engine/types.js';
+import type { EnvironmentSettings, JobResult, LogEvent, OidcTokenSource } from '../../engine/types.js';
 import type { SandboxRunValues } from '../../sandbox/control.js';
 import type { Command, CliIo } from '../command.js';
 
 const USAGE =
   'paved run [WORKFLOW_FILE|DIR] [--event NAME] [--eventpath FILE] [--job ID] [--input K=V]... [--secret K[=V]]... [--secret-file FILE] ' +
-  '[--var K=V]... [--env K=V]... [--action-map OWNER/REPO[/PATH]@REF=DIR]... [--jobs N] [--bind] [--list] [--dry-run] [--summary-dir DIR] [--sandbox] [--cache-dir DIR | --no-cache] [--keep-temp] [--debug]';
+  '[--var K=V]... [--env K=V]... [--action-map OWNER/REPO[/PATH]@REF=DIR]... [--jobs N] [--bind] [--list] [--dry-run] [--summary-dir DIR] [--sandbox] [--cache-dir DIR | --no-cache] [--keep-temp] [--debug] [--force] [--approve ENV]...';
 
 class UsageError extends Error {}
 
@@ -40,6 +40,9 @@ interface Parsed {
   sandbox: boolean;
   cacheDir: string | undefined;
   cache: boolean;
+  force: boolean;
+  /** Protected environments approved up front (`--approve production`). */
+  approve: string[];
 }
 
 /** `K=V` (the value may contain `=`); the key must be non-empty. */
@@ -86,6 +89,8 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
     sandbox: false,
     cacheDir: undefined,
     cache: true,
+    force: false,
+    approve: [],
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -197,6 +202,15 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
       case '--no-cache':
         parsed.cache = false;
         break;
+      case '--force':
+        parsed.force = true;
+        break;
+      case '--approve': {
+        const name = value().trim();
+        if (!name) throw new UsageError('--approve needs an environment name, like --approve production');
+        parsed.approve.push(name);
+        break;
+      }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${quote(arg)}`);
         if (parsed.workflow !== undefined)
@@ -282,6 +296,94 @@ async function list(workflow: string, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** The per-job summary: job, conclusion, duration, and the environment column when any job has one. */
+export function runTable(jobs: JobResult[]): string[] {
+  const width = Math.max(3, ...jobs.map((job) => job.name.length));
+  const withEnvironment = jobs.some((job) => job.environment);
+  const envWidth = Math.max(11, ...jobs.map((job) => job.environment?.name.length ?? 0));
+  const envCell = (job: JobResult): string =>
+    withEnvironment ? `${(job.environment?.name ?? '').padEnd(envWidth)}  ` : '';
+  const lines = [
+    `${'JOB'.padEnd(width)}  ${'CONCLUSION'.padEnd(10)}  ${withEnvironment ? `${'ENVIRONMENT'.padEnd(envWidth)}  ` : ''}DURATION`,
+  ];
+  for (const job of jobs) {
+    const note = job.outcome !== job.conclusion ? ` (outcome ${job.outcome}, continue-on-error)` : '';
+    const url = job.environment?.url ? `  ${job.environment.url}` : '';
+    lines.push(
+      `${job.name.padEnd(width)}  ${job.conclusion.padEnd(10)}  ${envCell(job)}${formatDuration(job.durationMs)}${note}${url}`,
+    );
+  }
+  return lines;
+}
+
+interface RunSettings {
+  environments: Record<string, EnvironmentSettings>;
+  defaultPermissions: 'permissive' | 'restricted' | undefined;
+}
+
+/** Environments and default permissions from the `.github/paved.yml` of the workflow's repository. */
+async function runSettings(workflowPath: string, env: NodeJS.ProcessEnv): Promise<RunSettings> {
+  const root = gitTopLevel(workflowPath);
+  if (!root) return { environments: {}, defaultPermissions: undefined };
+  const { readSettings, resolveEnvironments } = await import('../settings.js');
+  const settings = readSettings(root);
+  return {
+    environments: resolveEnvironments(settings.environments ?? {}, env, root),
+    defaultPermissions: settings.defaultPermissions,
+  };
+}
+
+/**
+ * Approvals for protected environments: those named by --approve pass; on a terminal the user is asked
+ * once per environment (jobs waiting for the same one share the answer); otherwise the job fails.
+ */
+export function approver(
+  approved: string[],
+  environments: Record<string, EnvironmentSettings>,
+  io: Pick<CliIo, 'interactive' | 'err'>,
+  ask?: (question: string) => Promise<string>,
+): (request: { environment: string; job: string; url?: string }) => Promise<boolean> {
+  const given = new Set(approved.map((name) => name.toLowerCase()));
+  const answers = new Map<string, Promise<boolean>>();
+  let queue: Promise<unknown> = Promise.resolve();
+  return async ({ environment, job, url }) => {
+    const key = environment.toLowerCase();
+    if (given.has(key)) return true;
+    const prompt = ask ?? (io.interactive ? terminalQuestion : undefined);
+    if (!prompt) return false;
+    let answer = answers.get(key);
+    if (!answer) {
+      const reviewers = Object.entries(environments).find(([name]) => name.toLowerCase() === key)?.[1]
+        .reviewers;
+      const question = `Job '${job}' deploys to the protected environment '${environment}'${url ? ` (${url})` : ''}${reviewers?.length ? `; reviewers: ${reviewers.join(', ')}` : ''}. Approve? [y/N] `;
+      // One question at a time, even when parallel jobs wait for different environments.
+      answer = (async () => {
+        const previous = queue;
+        let done!: () => void;
+        queue = new Promise<void>((resolve) => (done = resolve));
+        await previous;
+        try {
+          return /^y(es)?$/i.test((await prompt(question)).trim());
+        } finally {
+          done();
+        }
+      })();
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+
+async function terminalQuestion(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
 export const command: Command = {
   name: 'run',
   summary: 'run a GitHub Actions workflow on this machine, as GitHub would (no Docker)',
@@ -337,7 +439,14 @@ export const command: Command = {
         );
       }
     }
+    let settings: RunSettings;
+    try {
+      settings = await runSettings(resolve(io.cwd, workflow), io.env);
+    } catch (error) {
+      return fail(new engine.EngineUsageError((error as Error).message));
+    }
     let sandboxValues: SandboxRunValues | undefined;
+    let oidc: OidcTokenSource | undefined;
     if (parsed.sandbox) {
       const { liveState, sandboxRunValues } = await import('../../sandbox/control.js');
       const { defaultSandboxDir } = await import('../../sandbox/stack.js');
@@ -350,6 +459,13 @@ export const command: Command = {
           ),
         );
       sandboxValues = sandboxRunValues(state);
+      // The sandbox's long-lived issuer, so that its Vault stand-in trusts the tokens of every run.
+      const issuer = state.services.find((service) => service.name === 'oidc');
+      const adminToken = issuer?.details?.['admin-token'];
+      if (issuer && adminToken) {
+        const { remoteOidcIssuer } = await import('../../shared/oidc/issuer.js');
+        oidc = remoteOidcIssuer(issuer.details?.['issuer'] ?? issuer.url, adminToken);
+      }
     }
     // GitHub serves every job its cache service; here a local one does, from a directory that outlives
     // the run (the sandbox's own when --sandbox), unless the caller already points steps at one.
@@ -387,6 +503,11 @@ export const command: Command = {
         debug: parsed.debug || io.env['RUNNER_DEBUG'] === '1',
         ...(parsed.summaryDir ? { summaryDir: resolve(io.cwd, parsed.summaryDir) } : {}),
         signal: controller.signal,
+        force: parsed.force,
+        environments: settings.environments,
+        ...(settings.defaultPermissions ? { defaultPermissions: settings.defaultPermissions } : {}),
+        approve: approver(parsed.approve, settings.environments, io),
+        ...(oidc ? { oidc } : {}),
         onLog: (event) => {
           const line = render(event);
           if (line !== undefined) io.out(line);
@@ -398,19 +519,17 @@ export const command: Command = {
       process.off('SIGINT', onSigint);
       await cacheService?.stop();
     }
+    for (const skip of result.skipped)
+      io.out(
+        `skipped${result.skipped.length > 1 || result.workflows.length ? ` ${skip.workflow}` : ''}: ${skip.reason}; use --force to run it anyway`,
+      );
+    if (result.workflows.length === 0 && result.skipped.length > 0) return 0;
     if (parsed.dryRun) {
       io.out('dry run: the workflow is valid and every action resolves; nothing was run');
       return 0;
     }
     io.out('');
-    const width = Math.max(3, ...result.jobs.map((job) => job.name.length));
-    io.out(`${'JOB'.padEnd(width)}  ${'CONCLUSION'.padEnd(10)}  DURATION`);
-    for (const job of result.jobs) {
-      const note = job.outcome !== job.conclusion ? ` (outcome ${job.outcome}, continue-on-error)` : '';
-      io.out(
-        `${job.name.padEnd(width)}  ${job.conclusion.padEnd(10)}  ${formatDuration(job.durationMs)}${note}`,
-      );
-    }
+    for (const line of runTable(result.jobs)) io.out(line);
     if (result.annotations.length) {
       io.out('');
       io.out('Annotations:');

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateTrigger, matchesPatterns } from '../../../engine/triggers.js';
+
+const none = () => ({ files: [], compared: 'HEAD~1..HEAD' });
+const changed =
+  (...files: string[]) =>
+  () => ({ files, compared: 'HEAD~1..HEAD' });
+
+describe('filter patterns (GitHub cheat sheet)', () => {
+  it.each([
+    ['feature/*', 'feature/my-branch', true],
+    ['feature/*', 'feature/beta-a/my-branch', false],
+    ['feature/**', 'feature/beta-a/my-branch', true],
+    ['*', 'main', true],
+    ['*', 'releases/v1', false],
+    ['**', 'releases/v1', true],
+    ['*feature', 'ver-10-feature', true],
+    ['v2*', 'v2.0', true],
+    ['v2*', 'v3', false],
+    ['v[12].[0-9]+.[0-9]+', 'v1.10.1', true],
+    ['v[12].[0-9]+.[0-9]+', 'v2.0.0', true],
+    ['v[12].[0-9]+.[0-9]+', 'v3.0.0', false],
+    ['v[12].[0-9]+.[0-9]+', 'v1x10x1', false],
+    ['*.jsx?', 'page.js', true],
+    ['*.jsx?', 'page.jsx', true],
+    ['*.js', 'js/index.js', false],
+    ['**.js', 'src/js/app.js', true],
+    ['docs/*', 'docs/README.md', true],
+    ['docs/**/*.md', 'docs/README.md', true],
+    ['docs/**/*.md', 'docs/a/markdown/file.md', true],
+    ['**/docs/**', 'docs/hello.md', true],
+    ['**/docs/**', 'space/docs/plan/space.doc', true],
+    ['**/README.md', 'README.md', true],
+    ['**/*src/**', 'my-src/code/js/app.js', true],
+    ['**/migrate-*.sql', 'db/migrate-v1.0.sql', true],
+    ['octo\\*cat', 'octo*cat', true],
+    ['octo\\*cat', 'octoXcat', false],
+  ])('%s matches %s: %s', (pattern, name, expected) => {
+    expect(matchesPatterns(name, [pattern])).toBe(expected);
+  });
+
+  it('lets the last matching pattern decide, so ! excludes and a later pattern includes again', () => {
+    const patterns = ['*.md', '!README.md', 'README*'];
+    expect(matchesPatterns('hello.md', patterns)).toBe(true);
+    expect(matchesPatterns('README.md', patterns)).toBe(true);
+    expect(matchesPatterns('README.doc', patterns)).toBe(true);
+    expect(matchesPatterns('docs/hello.md', patterns)).toBe(false);
+    expect(matchesPatterns('releases/10-alpha', ['releases/**', '!releases/**-alpha'])).toBe(false);
+    expect(matchesPatterns('releases/10', ['releases/**', '!releases/**-alpha'])).toBe(true);
+    expect(matchesPatterns('main', ['!main'])).toBe(false);
+  });
+});
+
+describe('evaluateTrigger', () => {
+  it('runs on any push without filters', () => {
+    expect(evaluateTrigger('push', {}, {}, 'refs/heads/x', none)).toEqual({ run: true });
+    expect(evaluateTrigger('push', undefined, {}, 'refs/tags/v1', none)).toEqual({ run: true });
+  });
+
+  it('skips tags when only branches are filtered, and branches when only tags are', () => {
+    expect(evaluateTrigger('push', { branches: ['main'] }, {}, 'refs/tags/v1', none)).toEqual({
+      run: false,
+      reason: 'the push to refs/tags/v1 is a tag, and on.push filters branches only',
+    });
+    expect(evaluateTrigger('push', { tags: ['v*'] }, {}, 'refs/tags/v1', none)).toEqual({ run: true });
+    expect(evaluateTrigger('push', { 'tags-ignore': ['v*'] }, {}, 'refs/tags/v1', none)).toEqual({
+      run: false,
+      reason: 'the push to refs/tags/v1 matches on.push.tags-ignore [v*]',
+    });
+  });
+
+  it('checks branches-ignore', () => {
+    expect(
+      evaluateTrigger(
+        'push',
+        { 'branches-ignore': ['dependabot/**'] },
+        {},
+        'refs/heads/dependabot/npm/x',
+        none,
+      ),
+    ).toEqual({
+      run: false,
+      reason: 'the push to refs/heads/dependabot/npm/x matches on.push.branches-ignore [dependabot/**]',
+    });
+  });
+
+  it('needs one changed file in paths, and one outside paths-ignore', () => {
+    expect(
+      evaluateTrigger('push', { paths: ['src/**'] }, {}, 'refs/heads/main', changed('README.md', 'src/a.ts')),
+    ).toEqual({ run: true });
+    expect(
+      evaluateTrigger(
+        'push',
+        { paths: ['src/**', '!src/**/*.md'] },
+        {},
+        'refs/heads/main',
+        changed('src/a.md'),
+      ),
+    ).toEqual({
+      run: false,
+      reason: 'none of the 1 changed file (HEAD~1..HEAD) matches on.push.paths [src/**, !src/**/*.md]',
+    });
+    expect(
+      evaluateTrigger(
+        'push',
+        { 'paths-ignore': ['docs/**'] },
+        {},
+        'refs/heads/main',
+        changed('docs/a.md', 'docs/b.md'),
+      ),
+    ).toEqual({
+      run: false,
+      reason: 'every one of the 2 changed files (HEAD~1..HEAD) matches on.push.paths-ignore [docs/**]',
+    });
+    expect(
+      evaluateTrigger(
+        'push',
+        { 'paths-ignore': ['docs/**'] },
+        {},
+        'refs/heads/main',
+        changed('docs/a.md', 'x.ts'),
+      ),
+    ).toEqual({ run: true });
+  });
+
+  it('does not ask for changed files when no paths filter needs them', () => {
+    const fail = () => {
+      throw new Error('not needed');
+    };
+    expect(evaluateTrigger('push', { branches: ['main'] }, {}, 'refs/heads/main', fail)).toEqual({
+      run: true,
+    });
+    expect(evaluateTrigger('push', { tags: ['v*'], paths: ['src/**'] }, {}, 'refs/tags/v1', fail)).toEqual({
+      run: true,
+    });
+  });
+
+  it("uses pull_request's default activity types and filters branches on the base", () => {
+    const payload = (action: string) => ({ action, pull_request: { base: { ref: 'main' } } });
+    expect(evaluateTrigger('pull_request', {}, payload('synchronize'), 'refs/pull/1/merge', none)).toEqual({
+      run: true,
+    });
+    expect(evaluateTrigger('pull_request', {}, payload('closed'), 'refs/pull/1/merge', none)).toEqual({
+      run: false,
+      reason:
+        "the pull_request activity 'closed' is not in on.pull_request.types [opened, synchronize, reopened] (GitHub's default)",
+    });
+    expect(
+      evaluateTrigger(
+        'pull_request_target',
+        { branches: ['release/*'] },
+        payload('opened'),
+        'refs/heads/main',
+        none,
+      ),
+    ).toEqual({
+      run: false,
+      reason: 'the pull request into main does not match on.pull_request_target.branches [release/*]',
+    });
+  });
+
+  it('filters other events by activity type and workflow_run by workflow and branch', () => {
+    expect(
+      evaluateTrigger('issues', { types: ['opened'] }, { action: 'labeled' }, 'refs/heads/main', none),
+    ).toMatchObject({ run: false });
+    expect(evaluateTrigger('issues', {}, { action: 'labeled' }, 'refs/heads/main', none)).toEqual({
+      run: true,
+    });
+    const run = { action: 'completed', workflow_run: { name: 'CI', head_branch: 'main' } };
+    expect(
+      evaluateTrigger(
+        'workflow_run',
+        { workflows: ['CI'], branches: ['main'] },
+        run,
+        'refs/heads/main',
+        none,
+      ),
+    ).toEqual({ run: true });
+    expect(evaluateTrigger('workflow_run', { workflows: ['Build'] }, run, 'refs/heads/main', none)).toEqual({
+      run: false,
+      reason: "the run of workflow 'CI' is not in on.workflow_run.workflows [Build]",
+    });
+  });
+});
