@@ -38,7 +38,9 @@ export async function mintGitHubToken(
   adminToken: string,
   request: MintRequest,
 ): Promise<{ token: string }> {
-  const answer = (await control(apiUrl, adminToken, 'POST', '/_paved/tokens', request)) as { token?: unknown };
+  const answer = (await control(apiUrl, adminToken, 'POST', '/_paved/tokens', request)) as {
+    token?: unknown;
+  };
   if (typeof answer.token !== 'string') throw new Error(`the GitHub stand-in at ${apiUrl} minted no token`);
   return { token: answer.token };
 }

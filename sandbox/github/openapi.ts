@@ -149,7 +149,8 @@ export class GitHubRestContract {
     for (const raw of operation.parameters ?? []) {
       const parameter = this.parameter(raw);
       if (parameter.in !== 'path' && parameter.in !== 'query') continue;
-      const value = parameter.in === 'path' ? request.params[parameter.name] : request.query.get(parameter.name);
+      const value =
+        parameter.in === 'path' ? request.params[parameter.name] : request.query.get(parameter.name);
       if (value === undefined || value === null) {
         if (parameter.required)
           problems.push({
@@ -244,9 +245,7 @@ function coerce(value: string, schema: Json): unknown {
 }
 
 function errorsText(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? [])
-    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`)
-    .join('; ');
+  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`).join('; ');
 }
 
 /** An ajv finding on a body, worded as GitHub words its "Invalid request" messages. */

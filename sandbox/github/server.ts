@@ -81,42 +81,46 @@ const ACTIONS_BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' as
 const ADMIN_USER = { login: 'paved-sandbox-admin', id: 1, type: 'User' as const };
 
 /** Which scope and level an operation needs; undefined: anyone who can see the repository. */
-const REQUIRED: Record<ServedOperation, { scopes: PermissionScope[]; level: 'read' | 'write' } | undefined> = {
-  'GET /repos/{owner}/{repo}/deployments': { scopes: ['deployments'], level: 'read' },
-  'POST /repos/{owner}/{repo}/deployments': { scopes: ['deployments'], level: 'write' },
-  'GET /repos/{owner}/{repo}/deployments/{deployment_id}': { scopes: ['deployments'], level: 'read' },
-  'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': { scopes: ['deployments'], level: 'read' },
-  'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
-    scopes: ['deployments'],
-    level: 'write',
-  },
-  'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}': {
-    scopes: ['deployments'],
-    level: 'read',
-  },
-  // "Anyone with read access to the repository can use this endpoint."
-  'GET /repos/{owner}/{repo}/environments': undefined,
-  'GET /repos/{owner}/{repo}/environments/{environment_name}': undefined,
-  // A pull request's comments are issue comments: either scope grants them.
-  'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
-    scopes: ['issues', 'pull-requests'],
-    level: 'read',
-  },
-  'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
-    scopes: ['issues', 'pull-requests'],
-    level: 'write',
-  },
-  'GET /repos/{owner}/{repo}/issues/comments/{comment_id}': {
-    scopes: ['issues', 'pull-requests'],
-    level: 'read',
-  },
-  'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {
-    scopes: ['issues', 'pull-requests'],
-    level: 'write',
-  },
-  'POST /repos/{owner}/{repo}/statuses/{sha}': { scopes: ['statuses'], level: 'write' },
-  'GET /repos/{owner}/{repo}/commits/{ref}/statuses': { scopes: ['statuses'], level: 'read' },
-};
+const REQUIRED: Record<ServedOperation, { scopes: PermissionScope[]; level: 'read' | 'write' } | undefined> =
+  {
+    'GET /repos/{owner}/{repo}/deployments': { scopes: ['deployments'], level: 'read' },
+    'POST /repos/{owner}/{repo}/deployments': { scopes: ['deployments'], level: 'write' },
+    'GET /repos/{owner}/{repo}/deployments/{deployment_id}': { scopes: ['deployments'], level: 'read' },
+    'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
+      scopes: ['deployments'],
+      level: 'read',
+    },
+    'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
+      scopes: ['deployments'],
+      level: 'write',
+    },
+    'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}': {
+      scopes: ['deployments'],
+      level: 'read',
+    },
+    // "Anyone with read access to the repository can use this endpoint."
+    'GET /repos/{owner}/{repo}/environments': undefined,
+    'GET /repos/{owner}/{repo}/environments/{environment_name}': undefined,
+    // A pull request's comments are issue comments: either scope grants them.
+    'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
+      scopes: ['issues', 'pull-requests'],
+      level: 'read',
+    },
+    'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
+      scopes: ['issues', 'pull-requests'],
+      level: 'write',
+    },
+    'GET /repos/{owner}/{repo}/issues/comments/{comment_id}': {
+      scopes: ['issues', 'pull-requests'],
+      level: 'read',
+    },
+    'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {
+      scopes: ['issues', 'pull-requests'],
+      level: 'write',
+    },
+    'POST /repos/{owner}/{repo}/statuses/{sha}': { scopes: ['statuses'], level: 'write' },
+    'GET /repos/{owner}/{repo}/commits/{ref}/statuses': { scopes: ['statuses'], level: 'read' },
+  };
 
 const SHA = /^[0-9a-f]{40}$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -324,7 +328,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       const ref = String(body['ref']);
       // The stand-in holds no branches or tags: only a commit SHA names a commit it can deploy.
       if (!SHA.test(ref))
-        throw new Refusal(422, { message: `No ref found for: ${ref}`, documentation_url: docs, status: '422' });
+        throw new Refusal(422, {
+          message: `No ref found for: ${ref}`,
+          documentation_url: docs,
+          status: '422',
+        });
       const requiredContexts = body['required_contexts'] as string[] | undefined;
       const latestByContext = new Map<string, string>();
       for (const s of repo.statuses.filter((s) => s.sha === ref)) latestByContext.set(s.context, s.state);
@@ -335,7 +343,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       if (failing.length)
         throw new Refusal(409, {
           message: `Conflict: Commit status checks failed for ${ref}.`,
-          errors: [{ contexts: failing, resource: 'Deployment', field: 'required_contexts', code: 'invalid' }],
+          errors: [
+            { contexts: failing, resource: 'Deployment', field: 'required_contexts', code: 'invalid' },
+          ],
           documentation_url: docs,
           status: '409',
         });
@@ -385,7 +395,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       return { status: 200, body: deploymentView(deployment) };
     },
 
-    'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': ({ repo, params, query, docs, path }) => {
+    'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': ({
+      repo,
+      params,
+      query,
+      docs,
+      path,
+    }) => {
       const deployment = repo.deployments.find((d) => d.id === Number(params['deployment_id']));
       if (!deployment) throw notFound(docs);
       const { page, headers } = paginate([...deployment.statuses].reverse(), query, path);
@@ -467,7 +483,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       return { status: 201, body: deployment.statuses.find((s) => s.id === id) };
     },
 
-    'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}': ({ repo, params, docs }) => {
+    'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}': ({
+      repo,
+      params,
+      docs,
+    }) => {
       const deployment = repo.deployments.find((d) => d.id === Number(params['deployment_id']));
       const status = deployment?.statuses.find((s) => s.id === Number(params['status_id']));
       if (!status) throw notFound(docs);
@@ -497,7 +517,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       return { status: 200, body: page.map(commentView), headers };
     },
 
-    'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': ({ repo, params, body, principal, docs }) => {
+    'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': ({
+      repo,
+      params,
+      body,
+      principal,
+      docs,
+    }) => {
       const number = Number(params['issue_number']);
       if (!repo.pulls.includes(number)) throw notFound(docs);
       const text = String(body['body']);
@@ -660,7 +686,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       if (
         required &&
         !principal.admin &&
-        !required.scopes.some((scope) => allows(principal.permissions as GitHubPermissions, scope, required.level))
+        !required.scopes.some((scope) =>
+          allows(principal.permissions as GitHubPermissions, scope, required.level),
+        )
       )
         throw new Refusal(403, {
           message: 'Resource not accessible by integration',
@@ -668,7 +696,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
           status: '403',
         });
       const body = parseJson(text);
-      const problems = contract.checkRequest(matched.key, { params: matched.params, query: url.searchParams, body });
+      const problems = contract.checkRequest(matched.key, {
+        params: matched.params,
+        query: url.searchParams,
+        body,
+      });
       if (problems.length)
         throw new Refusal(422, {
           message: `Invalid request.\n\n${problems.map((p) => p.message).join('\n')}`,
@@ -714,7 +746,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     persist();
   };
 
-  const handleControl = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+  const handleControl = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+  ): Promise<void> => {
     const plain = (status: number, body: unknown): void => send(response, status, body);
     const text = await readBody(request);
     if ((request.headers.authorization ?? '') !== `Bearer ${adminToken}`)

@@ -22,7 +22,11 @@ export function githubService(): ServiceDefinition {
       return {
         name: 'github',
         url: standIn.url,
-        details: { api: standIn.url, 'admin-token': standIn.adminToken, record: githubRecordPath(context.dir) },
+        details: {
+          api: standIn.url,
+          'admin-token': standIn.adminToken,
+          record: githubRecordPath(context.dir),
+        },
         env: { GITHUB_API_URL: standIn.url },
         stop: () => standIn.stop(),
       };

@@ -17,7 +17,8 @@ export type GitHubClient = Awaited<ReturnType<typeof githubClient>>;
  */
 function pavedFetch(timeoutMs: number): typeof globalThis.fetch {
   return (async (input: unknown, init?: RequestInit) => {
-    const url = input instanceof URL ? input.href : typeof input === 'string' ? input : (input as Request).url;
+    const url =
+      input instanceof URL ? input.href : typeof input === 'string' ? input : (input as Request).url;
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((value, key) => (headers[key] = value));
     try {
@@ -50,7 +51,10 @@ export async function githubClient(
   options: { apiUrl?: string; timeoutMs?: number } = {},
 ): Promise<ReturnType<typeof import('@actions/github').getOctokit>> {
   const { getOctokit } = await import('@actions/github');
-  const baseUrl = (options.apiUrl || process.env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/$/, '');
+  const baseUrl = (options.apiUrl || process.env['GITHUB_API_URL'] || 'https://api.github.com').replace(
+    /\/$/,
+    '',
+  );
   return getOctokit(token, {
     baseUrl,
     // Octokit's own retry/throttle plugins are not loaded: shared/http.ts retries.

@@ -9,6 +9,15 @@
  */
 import { describeGitHubError, githubClient, permissionHint, type GitHubClient } from './client.js';
 
+/** A GitHub environment name as Paved accepts it (GitHub's limit is 255 characters). */
+export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.\/-]{0,254}$/;
+export const ENVIRONMENT_NAME_ACCEPTED = 'a GitHub environment name, like staging or production';
+
+/** `sha256:…` of an image reference pinned by digest, else undefined. */
+export function digestOf(image: string): string | undefined {
+  return /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1];
+}
+
 /** Where and as whom deployments are recorded. */
 export interface DeploymentTarget {
   token: string;
@@ -202,4 +211,47 @@ export function deploymentTargetFrom(input: {
     environmentUrl: input.environmentUrl,
     apiUrl: input.apiUrl || undefined,
   };
+}
+
+/**
+ * After a rollback (health-check or rollback action): the failed deployment `deploymentId` becomes
+ * `failure`, the one it replaced `success` again. The environment is read from the deployment itself.
+ * Warns, never throws.
+ */
+export async function recordRollback(options: {
+  token: string | undefined;
+  deploymentId: number | undefined;
+  repository: string;
+  runUrl: string;
+  apiUrl: string;
+  reason: string;
+  log: RecordLog;
+}): Promise<void> {
+  const { token, deploymentId, log } = options;
+  if (!token || deploymentId === undefined || !options.repository.includes('/')) return;
+  const [owner = '', repo = ''] = options.repository.split('/');
+  let environment: string;
+  try {
+    const client = await githubClient(token, { apiUrl: options.apiUrl || undefined });
+    const found = await client.rest.repos.getDeployment({ owner, repo, deployment_id: deploymentId });
+    environment = found.data.environment;
+  } catch (error) {
+    const { status, message } = describeGitHubError(error);
+    log.warning(
+      `GitHub deployment ${deploymentId} not marked rolled back: ${message}${permissionHint(status, 'deployments')}. The rollback itself is unaffected.`,
+    );
+    return;
+  }
+  const recorder = new DeploymentRecorder(
+    {
+      token,
+      repository: options.repository,
+      environment,
+      logUrl: options.runUrl || undefined,
+      environmentUrl: undefined,
+      apiUrl: options.apiUrl || undefined,
+    },
+    log,
+  );
+  await recorder.rolledBack(deploymentId, options.reason);
 }
