@@ -17,6 +17,7 @@ import { createBareRepo, startGitServer } from './git-server.js';
 import { requireCommand } from './process.js';
 import { startPrometheus } from './prometheus.js';
 import { startRegistry } from './registry.js';
+import { githubService } from './github/service.js';
 import { slackService } from './slack/service.js';
 import type { RunningService, ServiceDefinition, StackContext } from './stack.js';
 
@@ -208,5 +209,6 @@ export function sandboxServices(): ServiceDefinition[] {
       },
     },
     actionsCache,
+    githubService(),
   ];
 }
