@@ -6,6 +6,7 @@
  *
  * `@actions/github` is imported when a client is made, so an action that fails on its inputs never loads it.
  */
+import type { getOctokit } from '@actions/github';
 import { request } from '../http.js';
 import { RemoteError } from '../errors.js';
 
@@ -49,13 +50,13 @@ function pavedFetch(timeoutMs: number): typeof globalThis.fetch {
 export async function githubClient(
   token: string,
   options: { apiUrl?: string; timeoutMs?: number } = {},
-): Promise<ReturnType<typeof import('@actions/github').getOctokit>> {
-  const { getOctokit } = await import('@actions/github');
+): Promise<ReturnType<typeof getOctokit>> {
+  const github = await import('@actions/github');
   const baseUrl = (options.apiUrl || process.env['GITHUB_API_URL'] || 'https://api.github.com').replace(
     /\/$/,
     '',
   );
-  return getOctokit(token, {
+  return github.getOctokit(token, {
     baseUrl,
     // Octokit's own retry/throttle plugins are not loaded: shared/http.ts retries.
     request: { fetch: pavedFetch(options.timeoutMs ?? 30_000) },
