@@ -130,7 +130,8 @@ export function githubContext(
     action_status: '',
     actor: repo.actor,
     actor_id: '0',
-    api_url: 'https://api.github.com',
+    // A runner that names its API (GHES, or the sandbox's GitHub stand-in) sets GITHUB_API_URL.
+    api_url: shared.options.runnerEnv?.['GITHUB_API_URL'] ?? 'https://api.github.com',
     base_ref: shared.baseRef,
     event: shared.payload as Value,
     event_name: shared.eventName,

@@ -224,7 +224,7 @@ class Runner {
       head_ref: s.headRef,
       base_ref: s.baseRef,
       server_url: 'https://github.com',
-      api_url: 'https://api.github.com',
+      api_url: s.options.runnerEnv?.['GITHUB_API_URL'] ?? 'https://api.github.com',
     };
   }
 

@@ -18,6 +18,7 @@ import { createBareRepo, startGitServer } from './git-server.js';
 import { requireCommand } from './process.js';
 import { startPrometheus } from './prometheus.js';
 import { startRegistry } from './registry.js';
+import { githubService } from './github/service.js';
 import { slackService } from './slack/service.js';
 import { startVaultStandIn } from './vault/server.js';
 import type { RunningService, ServiceDefinition, StackContext } from './stack.js';
@@ -289,5 +290,6 @@ export function sandboxServices(): ServiceDefinition[] {
     actionsCache,
     oidc,
     vault,
+    githubService(),
   ];
 }

@@ -13,6 +13,7 @@ import { quote } from '../../shared/errors.js';
 import type { EnvironmentSettings, JobResult, LogEvent, OidcTokenSource } from '../../engine/types.js';
 import type { SandboxRunValues } from '../../sandbox/control.js';
 import type { Command, CliIo } from '../command.js';
+import type { GitHubTokenSource } from '../sandbox-github-token.js';
 
 const USAGE =
   'paved run [WORKFLOW_FILE|DIR] [--event NAME] [--eventpath FILE] [--job ID] [--input K=V]... [--secret K[=V]]... [--secret-file FILE] ' +
@@ -447,6 +448,7 @@ export const command: Command = {
     }
     let sandboxValues: SandboxRunValues | undefined;
     let oidc: OidcTokenSource | undefined;
+    let githubToken: GitHubTokenSource | undefined;
     if (parsed.sandbox) {
       const { liveState, sandboxRunValues } = await import('../../sandbox/control.js');
       const { defaultSandboxDir } = await import('../../sandbox/stack.js');
@@ -466,6 +468,9 @@ export const command: Command = {
         const { remoteOidcIssuer } = await import('../../shared/oidc/issuer.js');
         oidc = remoteOidcIssuer(issuer.details?.['issuer'] ?? issuer.url, adminToken);
       }
+      // Each job's GITHUB_TOKEN is minted by the GitHub API stand-in with exactly the job's permissions.
+      const { sandboxGitHubToken } = await import('../sandbox-github-token.js');
+      githubToken = sandboxGitHubToken(state);
     }
     // GitHub serves every job its cache service; here a local one does, from a directory that outlives
     // the run (the sandbox's own when --sandbox), unless the caller already points steps at one.
@@ -508,6 +513,7 @@ export const command: Command = {
         ...(settings.defaultPermissions ? { defaultPermissions: settings.defaultPermissions } : {}),
         approve: approver(parsed.approve, settings.environments, io),
         ...(oidc ? { oidc } : {}),
+        ...(githubToken ? { githubToken } : {}),
         onLog: (event) => {
           const line = render(event);
           if (line !== undefined) io.out(line);

@@ -15,6 +15,7 @@ const subcommands: Record<string, () => Promise<SandboxSubcommand>> = {
   'base-image': async () => (await import('./sandbox/base-image.js')).subcommand,
   argocd: async () => (await import('./sandbox/argocd.js')).subcommand,
   slack: async () => (await import('./sandbox/slack.js')).subcommand,
+  github: async () => (await import('./sandbox/github.js')).subcommand,
   'actions-cache': async () => (await import('./sandbox/actions-cache.js')).subcommand,
   prometheus: async () => (await import('./sandbox/prometheus.js')).subcommand,
   up: async () => (await import('./sandbox/up.js')).subcommand,

@@ -101,6 +101,9 @@ jobs:
     permissions:
       contents: read
       packages: write
+      deployments: write
+      pull-requests: write
+      statuses: write
     uses: paved-dev/paved/.github/workflows/pipeline.yml@v0.1.0
     with:
       service: sample-service

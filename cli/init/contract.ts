@@ -43,7 +43,14 @@ export const PIPELINE_SECRETS = [
 ] as const;
 
 /** Permissions the calling job grants; the reusable workflow's jobs can use at most these. */
-export const CALLER_PERMISSIONS = { contents: 'read', packages: 'write' } as const;
+export const CALLER_PERMISSIONS = {
+  contents: 'read',
+  packages: 'write',
+  // GitHub deployment records, the PR test-results comment, the commit status on pushes.
+  deployments: 'write',
+  'pull-requests': 'write',
+  statuses: 'write',
+} as const;
 
 /** The starter templates, with the toolchain each passes. */
 export const TEMPLATES = {

@@ -86,6 +86,7 @@ describe('the sandbox stack', () => {
       'actions-cache',
       'oidc',
       'vault',
+      'github',
     ]);
   });
 

@@ -40,6 +40,8 @@ export interface DeployContext {
   /** `owner/repo@sha` of the code being deployed. */
   source: string | undefined;
   runUrl: string | undefined;
+  /** Called once the image is written (GitOps commit pushed, or the Application patched), before the sync. */
+  onWritten?: (written: { gitopsCommit: string | undefined }) => Promise<void>;
 }
 
 export interface DeployResult {
@@ -330,6 +332,7 @@ export async function deploy(
     changed = written.changed;
   }
   previousImage ??= runningImage(app, inputs.imageName ?? splitImage(inputs.image).name);
+  await context.onWritten?.({ gitopsCommit });
 
   const result: DeployResult = {
     revision: revision ?? '',

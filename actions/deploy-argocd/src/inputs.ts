@@ -2,6 +2,7 @@
 import { InputError, quote } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
 import { maskSecret } from '../../../shared/secrets.js';
+import { ENVIRONMENT_NAME, ENVIRONMENT_NAME_ACCEPTED } from '../../../shared/github/deployments.js';
 
 export interface Inputs {
   readonly server: URL;
@@ -31,6 +32,10 @@ export interface Inputs {
   readonly watch: 'stream' | 'poll';
   readonly pollIntervalMs: number;
   readonly sourceRepository: string | undefined;
+  /** GitHub deployment records (shared/github/deployments.ts); recorded only with an environment. */
+  readonly environment: string | undefined;
+  readonly environmentUrl: string | undefined;
+  readonly githubToken: string | undefined;
 }
 
 /** Kubernetes object names (DNS-1123 subdomain). */
@@ -232,6 +237,12 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     pattern: /^[^\s@]+@[0-9a-f]{7,64}$/,
     accepted: 'owner/repo@<commit sha>',
   });
+  const environment = input.string('environment', {
+    pattern: ENVIRONMENT_NAME,
+    accepted: ENVIRONMENT_NAME_ACCEPTED,
+  });
+  const environmentUrl = input.url('environment-url', { example: 'https://staging.shop.example.com' });
+  const githubToken = input.secret('github-token', maskSecret);
 
   return {
     server,
@@ -261,5 +272,8 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     watch,
     pollIntervalMs,
     sourceRepository,
+    environment,
+    environmentUrl: environmentUrl?.toString(),
+    githubToken,
   };
 }

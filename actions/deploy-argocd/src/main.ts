@@ -61,9 +61,19 @@ export async function run(): Promise<void> {
       runUrl: github.runUrl || undefined,
     };
     const { closeHttpAgents } = await import('../../../shared/http.js');
+    const { deploymentMirror } = await import('./github-deployment.js');
+    const mirror = deploymentMirror(inputs, github, { info, warning });
     let result: DeployResult;
     try {
-      result = await deploy(inputs, context, { info, warning, group });
+      result = await deploy(
+        inputs,
+        { ...context, ...(mirror ? { onWritten: mirror.onWritten } : {}) },
+        { info, warning, group },
+      );
+      if (inputs.sync) await mirror?.succeeded(result.revision);
+    } catch (error) {
+      await mirror?.failed(error);
+      throw error;
     } finally {
       // Pooled keep-alive connections would hold the process open after a failure.
       await closeHttpAgents();
@@ -78,6 +88,7 @@ export async function run(): Promise<void> {
     setOutput('previous-image', result.previousImage ?? '');
     setOutput('gitops-commit', result.gitopsCommit ?? '');
     setOutput('app-url', result.appUrl);
+    setOutput('github-deployment-id', mirror?.id === undefined ? '' : String(mirror.id));
     info(
       inputs.sync
         ? `${inputs.app} is Synced and Healthy on ${result.revision.slice(0, 7)} (history id ${result.historyId ?? '?'}) after ${formatDuration(result.durationMs)}`

@@ -28,6 +28,9 @@ export interface Inputs {
   recoveryTimeoutMs: number;
   recoverySuccesses: number;
   failOnRollback: boolean;
+  /** deploy-argocd's GitHub deployment: marked failure on a rollback (the restored one success). */
+  githubDeploymentId?: number;
+  githubToken?: string;
 }
 
 const SHA = /^[0-9a-f]{7,64}$/i;
@@ -132,5 +135,7 @@ export function getInputs(reader = new InputReader()): Inputs {
     recoveryTimeoutMs,
     recoverySuccesses,
     failOnRollback,
+    githubDeploymentId: reader.integer('github-deployment-id', { min: 1 }),
+    githubToken: reader.secret('github-token', maskSecret),
   };
 }

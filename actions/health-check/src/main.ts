@@ -125,6 +125,7 @@ export async function healthCheck(inputs: Inputs): Promise<HealthCheckResult> {
     } else {
       report.verdict = 'rolled-back';
       report.rolledBack = true;
+      await recordRollbackInGitHub(inputs, `health-check ${phase}: ${reason}`);
       report.rollback = outcome.rollback;
       report.recovery = outcome.recovery;
       const to = describeRollbackTarget(report);
@@ -179,4 +180,24 @@ async function connectArgoCd(inputs: Inputs): Promise<{ client: ArgoCdClient; ap
     }
   }
   return { client, app: argocd.app };
+}
+
+/** Mirror a rollback in GitHub's deployment records (warns, never fails the step). */
+async function recordRollbackInGitHub(
+  inputs: { githubDeploymentId?: number; githubToken?: string },
+  reason: string,
+): Promise<void> {
+  if (inputs.githubDeploymentId === undefined || !inputs.githubToken) return;
+  const { recordRollback } = await import('../../../shared/github/deployments.js');
+  const { getGitHubContext } = await import('../../../shared/github-context.js');
+  const github = getGitHubContext();
+  await recordRollback({
+    token: inputs.githubToken,
+    deploymentId: inputs.githubDeploymentId,
+    repository: github.repository,
+    runUrl: github.runUrl,
+    apiUrl: github.apiUrl,
+    reason,
+    log: { info, warning },
+  });
 }

@@ -9,6 +9,9 @@ import type { RollbackStrategy } from '../../../shared/rollback/perform.js';
 import type { ArgoCdTarget } from '../../../shared/argocd/client.js';
 
 export interface Inputs extends ArgoCdTarget {
+  /** The GitHub deployment being rolled back: marked failure, the restored one success again. */
+  githubDeploymentId?: number;
+  githubToken?: string;
   strategy: RollbackStrategy;
   toHistoryId?: number;
   toRevision?: string;
@@ -107,5 +110,7 @@ export function getInputs(reader = new InputReader()): Inputs {
     intervalMs,
     recoveryTimeoutMs,
     recoverySuccesses,
+    githubDeploymentId: reader.integer('github-deployment-id', { min: 1 }),
+    githubToken: reader.secret('github-token', maskSecret),
   };
 }

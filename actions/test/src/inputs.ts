@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../../shared/errors.js';
+import { maskSecret } from '../../../shared/secrets.js';
 import { InputReader } from '../../../shared/inputs.js';
 
 export const FAIL_ON = ['failures', 'errors', 'nothing'] as const;
@@ -16,6 +17,9 @@ export interface Inputs {
   readonly failOnEmpty: boolean;
   readonly maxAnnotations: number;
   readonly summary: boolean;
+  /** auto: a PR comment on pull requests, a commit status on pushes (needs github-token). */
+  readonly feedback: 'auto' | 'off';
+  readonly githubToken: string | undefined;
 }
 
 export function getInputs(
@@ -32,6 +36,8 @@ export function getInputs(
   const failOnEmpty = reader.boolean('fail-on-empty', { default: true });
   const maxAnnotations = reader.integer('max-annotations', { default: 10, min: 0, max: 50 });
   const summary = reader.boolean('summary', { default: true });
+  const feedback = reader.enum('feedback', ['auto', 'off'] as const, { default: 'auto' });
+  const githubToken = reader.secret('github-token', maskSecret);
   if (minCoverage !== undefined && coverage.length === 0) {
     throw InputError.conflict(
       'min-coverage',
@@ -49,5 +55,7 @@ export function getInputs(
     failOnEmpty,
     maxAnnotations,
     summary,
+    feedback,
+    githubToken,
   };
 }

@@ -99,7 +99,29 @@ export async function run(): Promise<void> {
         coverage !== undefined ? `; ${coverage}% line coverage` : ''
       }`,
     );
-    enforcePolicy(inputs, results, coverage, exitCode);
+    let verdict: unknown;
+    try {
+      enforcePolicy(inputs, results, coverage, exitCode);
+    } catch (error) {
+      verdict = error;
+    }
+    let feedbackUrl: string | undefined;
+    if (inputs.feedback === 'auto' && inputs.githubToken) {
+      const { publishFeedback } = await import('./feedback.js');
+      const { getGitHubContext } = await import('../../../shared/github-context.js');
+      feedbackUrl = await publishFeedback(
+        inputs.githubToken,
+        getGitHubContext(),
+        {
+          body: buildSummary(summaryInput, 60_000),
+          state: verdict ? 'failure' : 'success',
+          description: `${results.total} tests: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${coverage !== undefined ? `; ${coverage}% coverage` : ''}`,
+        },
+        { info, warning: (message) => core.warning(message) },
+      );
+    }
+    setOutput('feedback-url', feedbackUrl ?? '');
+    if (verdict) throw verdict;
   });
 }
 

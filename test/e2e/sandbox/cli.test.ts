@@ -64,6 +64,7 @@ describe('paved sandbox', () => {
       'actions-cache',
       'oidc',
       'vault',
+      'github',
     ]);
     for (const service of state?.services ?? []) expect(up.out).toContain(service.url);
     for (const name of [
@@ -101,7 +102,17 @@ describe('paved sandbox', () => {
   test('status checks that each service answers', async () => {
     const status = await paved(['sandbox', 'status']);
     expect(status.code, status.out).toBe(0);
-    for (const name of ['registry', 'git', 'argocd', 'prometheus', 'slack', 'actions-cache', 'oidc', 'vault'])
+    for (const name of [
+      'registry',
+      'git',
+      'argocd',
+      'prometheus',
+      'slack',
+      'actions-cache',
+      'oidc',
+      'vault',
+      'github',
+    ])
       expect(status.out).toMatch(new RegExp(`✓ ${name}\\s+http://127\\.0\\.0\\.1:\\d+`));
   });
 
