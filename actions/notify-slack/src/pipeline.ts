@@ -73,6 +73,8 @@ export interface PipelineFacts {
   image: string | undefined;
   environment: string | undefined;
   reason: string | undefined;
+  /** Where the test results were published (PR comment or the run behind the commit status). */
+  detailsUrl: string | undefined;
   mentions: string[];
   progress: ProgressEntry[];
 }
@@ -101,7 +103,15 @@ export function matrixJobName(job: string, matrix: Record<string, unknown> | und
 /** What the action supplies on top of the GitHub context. */
 export type FactInputs = Pick<
   PipelineFacts,
-  'stage' | 'status' | 'tests' | 'image' | 'environment' | 'reason' | 'mentions' | 'progress'
+  | 'stage'
+  | 'status'
+  | 'tests'
+  | 'image'
+  | 'environment'
+  | 'reason'
+  | 'detailsUrl'
+  | 'mentions'
+  | 'progress'
 > & {
   jobName: string | undefined;
   matrix: Record<string, unknown> | undefined;
@@ -152,6 +162,7 @@ export function pipelineFacts(context: GitHubContext, inputs: FactInputs, now: n
     image: inputs.image,
     environment: inputs.environment,
     reason: inputs.reason,
+    detailsUrl: inputs.detailsUrl,
     mentions: inputs.mentions,
     progress: inputs.progress,
   };
