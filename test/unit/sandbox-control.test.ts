@@ -8,7 +8,7 @@ import { defaultCacheDir, parseRunArgs } from '../../cli/commands/run.js';
 import { command as sandbox } from '../../cli/commands/sandbox.js';
 import { callerWorkflow } from '../../cli/demo/golden-path.js';
 import { liveState, sandboxRunValues } from '../../sandbox/control.js';
-import { gitopsFiles, sandboxServices } from '../../sandbox/services.js';
+import { gitopsFiles, sandboxApp, sandboxGitopsPath, sandboxServices } from '../../sandbox/services.js';
 import { startOrder, writeState, type StackState } from '../../sandbox/stack.js';
 import { setKustomizeImage } from '../../shared/gitops/index.js';
 
@@ -90,16 +90,24 @@ describe('the sandbox stack', () => {
     ]);
   });
 
-  test('the seeded GitOps folder is one deploy-argocd can bump', () => {
-    const files = gitopsFiles('127.0.0.1:5000/acme/sample-service');
-    const kustomization = files['apps/sample-service/kustomization.yaml'] as string;
-    const edited = setKustomizeImage(
-      kustomization,
-      '127.0.0.1:5000/acme/sample-service@sha256:' + 'a'.repeat(64),
-    );
-    expect(edited.changed).toBe(true);
-    expect(edited.text).toContain(`digest: sha256:${'a'.repeat(64)}`);
-  });
+  test.each(['staging', 'production'] as const)(
+    'the seeded GitOps folder of %s is one deploy-argocd can bump, at apps/<service>/<env>',
+    (environment) => {
+      const files = gitopsFiles('127.0.0.1:5000/acme/sample-service');
+      expect(sandboxGitopsPath(environment)).toBe(`apps/sample-service/${environment}`);
+      expect(sandboxApp(environment)).toBe(`sample-service-${environment}`);
+      const kustomization = files[`apps/sample-service/${environment}/kustomization.yaml`] as string;
+      const edited = setKustomizeImage(
+        kustomization,
+        '127.0.0.1:5000/acme/sample-service@sha256:' + 'a'.repeat(64),
+      );
+      expect(edited.changed).toBe(true);
+      expect(edited.text).toContain(`digest: sha256:${'a'.repeat(64)}`);
+      expect(files[`apps/sample-service/${environment}/deployment.yaml`]).toContain(
+        `environment: ${environment}`,
+      );
+    },
+  );
 
   test('a state file whose process is gone is stale: liveState removes it', () => {
     const dir = join(work, 'stale');
