@@ -162,10 +162,14 @@ describe('usage errors', () => {
   });
 });
 
-test('the demo caller workflow uses the reusable pipeline with sandbox vars and secrets only', () => {
+test('the demo caller workflow uses the reusable pipeline with sandbox vars and Vault, no secrets', () => {
   const text = callerWorkflow({ healthDuration: '6s', healthInterval: '1s' });
   expect(text).toContain('uses: paved-dev/paved/.github/workflows/pipeline.yml@v0.1.0');
-  expect(text).toContain('argocd-token: ${{ secrets.PAVED_ARGOCD_TOKEN }}');
+  expect(text).toContain('vault-url: ${{ vars.PAVED_VAULT_URL }}');
+  expect(text).toContain('vault-role: ${{ vars.PAVED_VAULT_ROLE }}');
+  expect(text).toContain('id-token: write');
+  expect(text).toContain('promote: true');
+  expect(text).not.toContain('secrets.');
   expect(text).toContain('health-duration: 6s');
   expect(text).not.toMatch(/127\.0\.0\.1:\d+/);
 });
