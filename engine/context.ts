@@ -78,6 +78,12 @@ export interface WorkflowScope {
   depth: number;
   /** Cancels this workflow's jobs (the run's signal, or a calling matrix leg's fail-fast). */
   signal?: AbortSignal;
+  /**
+   * For a called workflow: the workflow that started the run. Inside a reusable workflow the
+   * `github` context is the caller's (`github.workflow`, `github.workflow_ref`, …), as GitHub
+   * documents for reusable workflows.
+   */
+  caller?: { name: string; relativePath: string };
 }
 
 export function defaultConcurrency(): number {
@@ -95,8 +101,14 @@ export function sanitizeHostEnv(env: NodeJS.ProcessEnv): Record<string, string> 
   return out;
 }
 
+/** `github.workflow`: the name of the workflow that started the run (the caller's, in a called one). */
 export function workflowDisplayName(scope: WorkflowScope): string {
-  return scope.model.name ?? scope.relativePath;
+  return scope.caller?.name ?? scope.model.name ?? scope.relativePath;
+}
+
+/** The path in `github.workflow_ref`: the calling workflow's, in a called one. */
+export function workflowPath(scope: WorkflowScope): string {
+  return scope.caller?.relativePath ?? scope.relativePath;
 }
 
 /** The `github` context for a job (step-specific fields are added per step). */
@@ -147,7 +159,7 @@ export function githubContext(
     token: token ?? '',
     triggering_actor: repo.actor,
     workflow: workflowDisplayName(scope),
-    workflow_ref: `${repository}/${scope.relativePath}@${shared.ref}`,
+    workflow_ref: `${repository}/${workflowPath(scope)}@${shared.ref}`,
     workflow_sha: shared.sha,
     workspace,
   };

@@ -100,12 +100,18 @@ export interface JobInput {
   signal: AbortSignal;
 }
 
-function numberFrom(value: Value, what: string): number | undefined {
+/**
+ * `timeout-minutes` as the runner converts it: a number truncated to whole minutes
+ * (`(Int32)numberToken.Value` in PipelineTemplateConverter.ConvertToStepTimeout), and no limit when
+ * that is 0 or less (StepsRunner sets a timeout only `if (timeoutMinutes > 0)`).
+ */
+export function timeoutMinutesFrom(value: Value, what: string): number | undefined {
   if (value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n) || n < 0)
+  if (typeof value === 'boolean' || !Number.isFinite(n))
     throw new Error(`'${what}' must be a number of minutes; got ${JSON.stringify(value)}`);
-  return n;
+  const whole = Math.trunc(n);
+  return whole > 0 ? whole : undefined;
 }
 
 function workflowStepSpec(step: StepModel): StepSpec {
@@ -132,7 +138,7 @@ function workflowStepSpec(step: StepModel): StepSpec {
     timeoutMinutes: (scope) =>
       step.timeoutMinutes === undefined
         ? undefined
-        : numberFrom(evaluateToken(step.timeoutMinutes, scope), 'timeout-minutes'),
+        : timeoutMinutesFrom(evaluateToken(step.timeoutMinutes, scope), 'timeout-minutes'),
   };
 }
 
@@ -176,7 +182,7 @@ function compositeStepSpec(raw: Record<string, unknown>, index: number): StepSpe
     timeoutMinutes: (scope) =>
       raw['timeout-minutes'] === undefined
         ? undefined
-        : numberFrom(
+        : timeoutMinutesFrom(
             typeof raw['timeout-minutes'] === 'string'
               ? interpolate(raw['timeout-minutes'], scope)
               : (raw['timeout-minutes'] as Value),
@@ -714,6 +720,10 @@ async function runStep(
     // a name that does not evaluate falls back to the id
   }
   try {
+    // The step's own env is evaluated first, so its `if:` sees it (StepsRunner merges the step's
+    // env block into the env context before it evaluates the condition).
+    env = spec.env(scope, env);
+    scope = run.scope(frame, env);
     if (!spec.condition(scope)) {
       run.log(`Skipped: ${name}`, name);
       record(run, frame, spec, name, 'skipped', 'skipped', {}, started);
@@ -721,8 +731,6 @@ async function runStep(
     }
     run.shared.emit({ kind: 'step-start', job: run.input.displayName, step: name, text: name });
     continueOnError = spec.continueOnError(scope);
-    env = spec.env(scope, env);
-    scope = run.scope(frame, env);
     const result = await executeStep(run, frame, spec, scope, env, name, preState);
     outcome = result.outcome;
     outputs = result.outputs;
@@ -926,6 +934,20 @@ async function runPreSteps(
 ): Promise<void> {
   for (const spec of specs) {
     if (!spec.uses || spec.uses.startsWith('docker://')) continue;
+    if (spec.uses.startsWith('./')) {
+      // The runner cannot run a local action's pre: before the job's steps the action is not
+      // checked out yet (ActionManager: "`pre` execution is not supported for local action").
+      // Its post: still runs, registered when the main step runs.
+      let local: ActionSource | undefined;
+      try {
+        local = resolveAction(spec.uses, run.workspace, run.shared.actionMap, spec.uses);
+      } catch {
+        local = undefined;
+      }
+      if (local?.kind === 'action' && typeof local.manifest.runs['pre'] === 'string')
+        run.log(`\`pre\` execution is not supported for local action from '${spec.uses}'`);
+      continue;
+    }
     let source: ActionSource;
     try {
       source = resolveAction(spec.uses, run.workspace, run.shared.actionMap, spec.uses);
@@ -1043,22 +1065,27 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     jobContinueOnError =
       job.continueOnError !== undefined &&
       isTruthy(evaluateToken(job.continueOnError, run.scope(frame, run.jobEnv)));
+    // Absent: GitHub's 360 minutes; 0 (or a fraction of a minute, truncated to 0): no limit.
     const timeout =
       job.timeoutMinutes === undefined
         ? 360
-        : (numberFrom(evaluateToken(job.timeoutMinutes, run.scope(frame, run.jobEnv)), 'timeout-minutes') ??
-          360);
+        : timeoutMinutesFrom(
+            evaluateToken(job.timeoutMinutes, run.scope(frame, run.jobEnv)),
+            'timeout-minutes',
+          );
     // The job's own signal: the leg's (fail-fast, run cancel) or its timeout.
     const controller = new AbortController();
-    timer = setTimeout(() => {
-      run.annotate(
-        'error',
-        `The job running on runner paved has exceeded the maximum execution time of ${timeout} minutes.`,
-        undefined,
-      );
-      controller.abort();
-    }, timeout * 60_000);
-    timer.unref();
+    if (timeout !== undefined) {
+      timer = setTimeout(() => {
+        run.annotate(
+          'error',
+          `The job running on runner paved has exceeded the maximum execution time of ${timeout} minutes.`,
+          undefined,
+        );
+        controller.abort();
+      }, timeout * 60_000);
+      timer.unref();
+    }
     if (input.signal.aborted) controller.abort();
     else input.signal.addEventListener('abort', () => controller.abort(), { once: true });
     controller.signal.addEventListener('abort', onAbort, { once: true });
