@@ -561,7 +561,9 @@ async function execProcess(
   const started = await spawnStep(file, args, {
     env,
     cwd: opts.cwd,
-    ...(opts.timeoutMinutes !== undefined ? { timeoutMs: opts.timeoutMinutes * 60_000 } : {}),
+    ...(opts.timeoutMinutes !== undefined
+      ? { timeoutMs: opts.timeoutMinutes * (run.shared.options.minuteMs ?? 60_000) }
+      : {}),
     // Steps that still run after cancellation (always(), cancelled()) are not cancelled again.
     ...(run.signal.aborted ? {} : { signal: run.signal }),
     onLine,
@@ -1076,14 +1078,17 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     // The job's own signal: the leg's (fail-fast, run cancel) or its timeout.
     const controller = new AbortController();
     if (timeout !== undefined) {
-      timer = setTimeout(() => {
-        run.annotate(
-          'error',
-          `The job running on runner paved has exceeded the maximum execution time of ${timeout} minutes.`,
-          undefined,
-        );
-        controller.abort();
-      }, timeout * 60_000);
+      timer = setTimeout(
+        () => {
+          run.annotate(
+            'error',
+            `The job running on runner paved has exceeded the maximum execution time of ${timeout} minutes.`,
+            undefined,
+          );
+          controller.abort();
+        },
+        timeout * (shared.options.minuteMs ?? 60_000),
+      );
       timer.unref();
     }
     if (input.signal.aborted) controller.abort();

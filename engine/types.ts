@@ -108,6 +108,11 @@ export interface RunOptions {
   hostEnv?: NodeJS.ProcessEnv;
   /** `runner.debug` and `::debug::` lines shown. */
   debug?: boolean;
+  /**
+   * How long one `timeout-minutes` minute lasts, in milliseconds (default 60000). Only tests that
+   * exercise timeouts shorten it; `timeout-minutes` itself is whole minutes, as on GitHub.
+   */
+  minuteMs?: number;
 }
 
 export interface RunResult {

@@ -2,6 +2,7 @@
  * Places where `paved run` must behave exactly as GitHub does, each checked against the actions/runner
  * source or GitHub's documentation named in the test.
  */
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureRepo, removeFixtureRepos, run } from './helpers.js';
 
@@ -62,7 +63,10 @@ describe('GitHub semantics', () => {
   // action" (the action is not in the workspace before the job's steps run); its post runs, in
   // reverse order of the main steps.
   it("does not run a local action's pre:, runs its post: in reverse order", async () => {
-    const r = await run(fixtureRepo('semantics'), 'local-action.yml');
+    const repo = fixtureRepo('semantics');
+    const r = await run(repo, 'local-action.yml', {
+      actionMap: { 'acme/hooks@v1': join(repo, 'actions', 'hooks') },
+    });
     expect(r.lines('hooks')).toEqual([
       'main first',
       'main second',
@@ -72,6 +76,8 @@ describe('GitHub semantics', () => {
     ]);
     expect(r.all).toContain("`pre` execution is not supported for local action from './actions/hooks'");
     expect(r.job('hooks').conclusion).toBe('success');
+    // The same action used from another repository (here mapped to a directory) runs its pre.
+    expect(r.lines('remote')).toEqual(['pre mapped', 'main mapped', 'post mapped state=mapped']);
   });
 
   // docs.github.com "Reusing workflows": in a called workflow the github context is the caller's.
