@@ -4,7 +4,18 @@
  * scripts, local JavaScript actions, composite actions (recursively) and actions/checkout.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { ActionManifest } from '../shared/action-manifest.js';
@@ -74,6 +85,14 @@ interface StepSpec {
   with(scope: ExpressionScope): Record<string, string>;
   continueOnError(scope: ExpressionScope): boolean;
   timeoutMinutes(scope: ExpressionScope): number | undefined;
+}
+
+interface CommandFiles {
+  env: string;
+  output: string;
+  path: string;
+  state: string;
+  summary: string;
 }
 
 interface PostStep {
@@ -243,7 +262,6 @@ class JobRun {
   readonly trackingId = `paved_${randomUUID()}`;
   summary = '';
   status: Status = 'success';
-  private fileCounter = 0;
   /** Set once a step process has run (checkout then copies the repository afresh). */
   workspaceTouched = false;
   /** Aborted on fail-fast, run cancellation or the job's timeout. */
@@ -358,10 +376,41 @@ class JobRun {
     return { ...this.jobEnv, ...this.globalEnv, ...frame.envOverlay };
   }
 
-  newFile(kind: string): string {
-    const path = join(this.temp, '_runner_file_commands', `${kind}_${++this.fileCounter}`);
+  private files: CommandFiles | undefined;
+
+  /**
+   * The file-command files a step writes to. The runner makes five new files per step; creating
+   * them was most of the engine's cost per `run:` step, so one set serves the whole job: each is
+   * read after a step only when it has content, then emptied (steps run one at a time).
+   */
+  commandFiles(): CommandFiles {
+    if (!this.files) {
+      const dir = join(this.temp, '_runner_file_commands');
+      this.files = {
+        env: join(dir, 'set_env'),
+        output: join(dir, 'set_output'),
+        path: join(dir, 'add_path'),
+        state: join(dir, 'save_state'),
+        summary: join(dir, 'step_summary'),
+      };
+      for (const path of Object.values(this.files)) writeFileSync(path, '');
+    }
+    return this.files;
+  }
+
+  /** What a step wrote to a file-command file; the file is left empty (or made again) for the next. */
+  takeFile(path: string): string {
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch {
+      writeFileSync(path, ''); // the step removed it: the next step still needs it to exist
+      return '';
+    }
+    if (size === 0) return '';
+    const text = readFileSync(path, 'utf8');
     writeFileSync(path, '');
-    return path;
+    return text;
   }
 
   private staticEnv: Record<string, string> | undefined;
@@ -393,7 +442,7 @@ class JobRun {
   /** The process environment of a step: host, env context, runner variables, PATH additions. */
   processEnv(
     env: Record<string, string>,
-    files: Record<string, string>,
+    files: CommandFiles,
     stepId: string,
     action: Frame['action'],
   ): Record<string, string> {
@@ -408,11 +457,11 @@ class JobRun {
       GITHUB_ACTION_PATH: action?.path ?? '',
       GITHUB_ACTION_REPOSITORY: action?.repository ?? '',
       GITHUB_ACTION_REF: action?.ref ?? '',
-      GITHUB_ENV: files['env'] ?? '',
-      GITHUB_OUTPUT: files['output'] ?? '',
-      GITHUB_PATH: files['path'] ?? '',
-      GITHUB_STATE: files['state'] ?? '',
-      GITHUB_STEP_SUMMARY: files['summary'] ?? '',
+      GITHUB_ENV: files.env,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_PATH: files.path,
+      GITHUB_STATE: files.state,
+      GITHUB_STEP_SUMMARY: files.summary,
     });
     if (shared.debug) out['RUNNER_DEBUG'] = '1';
     if (this.pathPrepend.length)
@@ -448,13 +497,7 @@ async function execProcess(
     isScript: boolean;
   },
 ): Promise<ExecOutcome> {
-  const files = {
-    env: run.newFile('set_env'),
-    output: run.newFile('set_output'),
-    path: run.newFile('add_path'),
-    state: run.newFile('save_state'),
-    summary: run.newFile('step_summary'),
-  };
+  const files = run.commandFiles();
   const env = run.processEnv(opts.env, files, stepId, opts.action);
   if (opts.extraEnv) Object.assign(env, opts.extraEnv);
   const outputs: Record<string, string> = {};
@@ -580,7 +623,7 @@ async function execProcess(
   const applyFile = (name: string, path: string, apply: (text: string) => void): void => {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = run.takeFile(path);
     } catch {
       return;
     }
@@ -1198,6 +1241,9 @@ function cleanUpProcesses(run: JobRun): void {
   }, 250);
 }
 
+/** Reused for every /proc/<pid>/environ read: the scan runs three times per job. */
+const environBuffer = Buffer.alloc(128 * 1024);
+
 /** Send `signal` to every process whose environment carries `marker`. */
 function signalTracked(marker: string, signal: NodeJS.Signals): void {
   let entries: string[];
@@ -1206,15 +1252,31 @@ function signalTracked(marker: string, signal: NodeJS.Signals): void {
   } catch {
     return; // no procfs: nothing to find
   }
+  const needle = Buffer.from(marker.replace(/\0$/, ''), 'latin1');
   for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    let environ: string;
+    let length = 0;
     try {
-      environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+      const fd = openSync(`/proc/${entry}/environ`, 'r');
+      try {
+        // 128 KiB holds any step's environment; a process with a larger one is read in part.
+        for (let read = 1; read > 0 && length < environBuffer.length; length += read)
+          read = readSync(fd, environBuffer, length, environBuffer.length - length, null);
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       continue; // gone, or not ours to read
     }
-    if (!`${environ}\0`.includes(marker)) continue;
+    const environ = environBuffer.subarray(0, length);
+    // The marker is a whole variable: at the start or after a NUL, and followed by NUL or the end.
+    let at = environ.indexOf(needle);
+    while (at >= 0) {
+      const end = at + needle.length;
+      if ((at === 0 || environ[at - 1] === 0) && (end === environ.length || environ[end] === 0)) break;
+      at = environ.indexOf(needle, at + 1);
+    }
+    if (at < 0) continue;
     try {
       process.kill(Number(entry), signal);
     } catch {
