@@ -4,7 +4,7 @@
  * files, uncommitted changes included) with the git history, so the user's checkout is never touched.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   copyFile,
   cp,
@@ -53,21 +53,78 @@ export function repositoryFromUrl(url: string | undefined): { owner: string; nam
   return { owner: match[1], name: match[2] };
 }
 
+/**
+ * sha, HEAD's ref, the index and the common git directory in one `git rev-parse` (each git process
+ * costs a `paved run` tens of milliseconds), or undefined when it fails (no commit yet, old git).
+ */
+function revParseAll(
+  root: string,
+): { sha: string; symbolic: string | undefined; indexPath: string; commonDir: string } | undefined {
+  const out = git(root, [
+    'rev-parse',
+    '--path-format=absolute',
+    '--git-path',
+    'index',
+    '--git-common-dir',
+    'HEAD',
+    '--symbolic-full-name',
+    'HEAD',
+  ]);
+  const lines = out?.split('\n');
+  if (!lines || lines.length !== 4 || !/^[0-9a-f]{40,64}$/.test(lines[2] as string)) return undefined;
+  const [indexPath, commonDir, sha, full] = lines as [string, string, string, string];
+  return { sha, symbolic: full.startsWith('refs/heads/') ? full : undefined, indexPath, commonDir };
+}
+
+/** `<branch>` from the common git directory's refs/remotes/origin/HEAD (a symbolic ref is a file). */
+function originHeadFromFile(commonDir: string): string | undefined {
+  try {
+    const text = readFileSync(join(commonDir, 'refs', 'remotes', 'origin', 'HEAD'), 'utf8').trim();
+    const match = /^ref: refs\/remotes\/(origin\/.+)$/.exec(text);
+    return match?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** remote.origin.url and user.name from one `git config` call. */
+function configValues(root: string): { originUrl: string | undefined; userName: string | undefined } {
+  const out = git(root, ['config', '--get-regexp', '^(remote\\.origin\\.url|user\\.name)$']) ?? '';
+  let originUrl: string | undefined;
+  let userName: string | undefined;
+  for (const line of out.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space < 0) continue;
+    const key = line.slice(0, space).toLowerCase();
+    if (key === 'remote.origin.url') originUrl = line.slice(space + 1);
+    if (key === 'user.name') userName = line.slice(space + 1);
+  }
+  return { originUrl, userName };
+}
+
 export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
   const isGit = existsSync(join(root, '.git'));
-  const sha = (isGit && git(root, ['rev-parse', 'HEAD'])) || '0000000000000000000000000000000000000000';
-  const symbolic = isGit ? git(root, ['symbolic-ref', '-q', 'HEAD']) : undefined;
-  const originUrl = isGit ? git(root, ['remote', 'get-url', 'origin']) : undefined;
+  const all = isGit ? revParseAll(root) : undefined;
+  const sha =
+    all?.sha ?? ((isGit && git(root, ['rev-parse', 'HEAD'])) || '0000000000000000000000000000000000000000');
+  const symbolic = all ? all.symbolic : isGit ? git(root, ['symbolic-ref', '-q', 'HEAD']) : undefined;
+  const config = isGit ? configValues(root) : { originUrl: undefined, userName: undefined };
+  // As configured: the url.<base>.insteadOf rewriting `git remote get-url` applies leaves the
+  // owner/name part alone for the usual shorthands (`gh:owner/name`).
+  const originUrl = config.originUrl;
   const fromUrl = repositoryFromUrl(originUrl);
-  const originHead = isGit
-    ? git(root, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'])
-    : undefined;
+  const originHead = all
+    ? originHeadFromFile(all.commonDir)
+    : isGit
+      ? git(root, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'])
+      : undefined;
   const branch = symbolic?.replace(/^refs\/heads\//, '') ?? '';
-  const indexPath = isGit
-    ? git(root, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])
-    : undefined;
-  const actor =
-    env['GITHUB_ACTOR'] || (isGit && git(root, ['config', 'user.name'])) || env['USER'] || 'paved';
+  const indexPath = all
+    ? all.indexPath
+    : isGit
+      ? git(root, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])
+      : undefined;
+  const actor = env['GITHUB_ACTOR'] || config.userName || env['USER'] || 'paved';
   return {
     root,
     isGit,
