@@ -979,7 +979,7 @@ async function runPreSteps(
 ): Promise<void> {
   for (const spec of specs) {
     if (!spec.uses || spec.uses.startsWith('docker://')) continue;
-    if (spec.uses.startsWith('./')) {
+    if (spec.uses.startsWith('./') || spec.uses === '.') {
       // The runner cannot run a local action's pre: before the job's steps the action is not
       // checked out yet (ActionManager: "`pre` execution is not supported for local action").
       // Its post: still runs, registered when the main step runs.
