@@ -25,6 +25,27 @@ function git(cwd: string, args: string[]): string | undefined {
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
+/** {@link git} without blocking: a run's first git queries run side by side. */
+function gitText(cwd: string, args: string[], maxBuffer = 16 * 1024 * 1024): Promise<Buffer | undefined> {
+  return new Promise((resolveDone) => {
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBuffer) chunks.push(chunk);
+    });
+    child.on('error', () => resolveDone(undefined));
+    child.on('close', (code) =>
+      resolveDone(code === 0 && size <= maxBuffer ? Buffer.concat(chunks) : undefined),
+    );
+  });
+}
+
+async function gitOut(cwd: string, args: string[]): Promise<string | undefined> {
+  return (await gitText(cwd, args))?.toString('utf8').trim();
+}
+
 export function gitTopLevel(dir: string): string | undefined {
   return git(dir, ['rev-parse', '--show-toplevel']);
 }
@@ -57,10 +78,10 @@ export function repositoryFromUrl(url: string | undefined): { owner: string; nam
  * sha, HEAD's ref, the index and the common git directory in one `git rev-parse` (each git process
  * costs a `paved run` tens of milliseconds), or undefined when it fails (no commit yet, old git).
  */
-function revParseAll(
+async function revParseAll(
   root: string,
-): { sha: string; symbolic: string | undefined; indexPath: string; commonDir: string } | undefined {
-  const out = git(root, [
+): Promise<{ sha: string; symbolic: string | undefined; indexPath: string; commonDir: string } | undefined> {
+  const out = await gitOut(root, [
     'rev-parse',
     '--path-format=absolute',
     '--git-path',
@@ -88,8 +109,10 @@ function originHeadFromFile(commonDir: string): string | undefined {
 }
 
 /** remote.origin.url and user.name from one `git config` call. */
-function configValues(root: string): { originUrl: string | undefined; userName: string | undefined } {
-  const out = git(root, ['config', '--get-regexp', '^(remote\\.origin\\.url|user\\.name)$']) ?? '';
+async function configValues(
+  root: string,
+): Promise<{ originUrl: string | undefined; userName: string | undefined }> {
+  const out = (await gitOut(root, ['config', '--get-regexp', '^(remote\\.origin\\.url|user\\.name)$'])) ?? '';
   let originUrl: string | undefined;
   let userName: string | undefined;
   for (const line of out.split('\n')) {
@@ -102,13 +125,14 @@ function configValues(root: string): { originUrl: string | undefined; userName: 
   return { originUrl, userName };
 }
 
-export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
+export async function readRepoInfo(root: string, env: NodeJS.ProcessEnv): Promise<RepoInfo> {
   const isGit = existsSync(join(root, '.git'));
-  const all = isGit ? revParseAll(root) : undefined;
+  const [all, config] = isGit
+    ? await Promise.all([revParseAll(root), configValues(root)])
+    : [undefined, { originUrl: undefined, userName: undefined }];
   const sha =
     all?.sha ?? ((isGit && git(root, ['rev-parse', 'HEAD'])) || '0000000000000000000000000000000000000000');
   const symbolic = all ? all.symbolic : isGit ? git(root, ['symbolic-ref', '-q', 'HEAD']) : undefined;
-  const config = isGit ? configValues(root) : { originUrl: undefined, userName: undefined };
   // As configured: the url.<base>.insteadOf rewriting `git remote get-url` applies leaves the
   // owner/name part alone for the usual shorthands (`gh:owner/name`).
   const originUrl = config.originUrl;
@@ -141,14 +165,15 @@ export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
 }
 
 /** The files of the working tree a checkout would have, plus local changes (cached per run). */
-export function listWorkingTree(root: string, isGit: boolean): string[] | undefined {
+export async function listWorkingTree(root: string, isGit: boolean): Promise<string[] | undefined> {
   if (!isGit) return undefined;
-  const result = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: root,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (result.status !== 0) return undefined;
-  return [...new Set(result.stdout.toString('utf8').split('\0').filter(Boolean))];
+  const out = await gitText(
+    root,
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    256 * 1024 * 1024,
+  );
+  if (!out) return undefined;
+  return [...new Set(out.toString('utf8').split('\0').filter(Boolean))];
 }
 
 async function copyEntry(from: string, to: string): Promise<void> {

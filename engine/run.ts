@@ -752,10 +752,20 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   if (files.length === 0)
     throw new EngineUsageError(`${options.workflow}: no .yml or .yaml workflow files in this directory`);
   const repoRoot = resolve(options.repoRoot ?? findRepoRoot(files[0] as string));
-  const repo = readRepoInfo(repoRoot, options.hostEnv ?? process.env);
+  // The repository's facts and its file list come from git processes that run side by side, and
+  // while the workflows are parsed.
+  const gitFacts = Promise.all([
+    readRepoInfo(repoRoot, options.hostEnv ?? process.env),
+    options.bind ? undefined : listWorkingTree(repoRoot, existsSync(join(repoRoot, '.git'))),
+  ]);
   const models: Array<{ model: WorkflowModel; path: string }> = [];
-  for (const file of files)
-    models.push({ model: await loadWorkflow(file, relative(process.cwd(), file) || file), path: file });
+  try {
+    for (const file of files)
+      models.push({ model: await loadWorkflow(file, relative(process.cwd(), file) || file), path: file });
+  } finally {
+    await gitFacts; // nothing is left running when a workflow does not parse
+  }
+  const [repo, workingTree] = await gitFacts;
   const eventName =
     options.eventName ?? (isDir ? 'push' : defaultEvent((models[0] as { model: WorkflowModel }).model));
   const planned: PlannedWorkflow[] = [];
@@ -808,7 +818,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const shared: RunShared = {
     options,
     repo,
-    files: options.bind ? undefined : listWorkingTree(repoRoot, repo.isGit),
+    files: workingTree,
     template: () => {
       template ??= (async () => {
         const dir = join(runDir, 'template', repo.name);
