@@ -1,13 +1,15 @@
 /**
  * `hashFiles()` as the runner computes it: the patterns are `@actions/glob` patterns relative to the
  * workspace (`!` excludes, a matched directory matches everything under it, dot files included);
- * every matched regular file inside the workspace is hashed with SHA-256, and the result is the
- * SHA-256 of those digests in path order. No match gives ''.
+ * every matched file inside the workspace is hashed with SHA-256, and the result is the SHA-256 of those
+ * digests in the order the runner's globber finds the files (see matchFiles), not sorted: the runner's
+ * own hashFiles (actions/runner src/Misc/expressionFunc/hashFiles) hashes as @actions/glob yields, so a
+ * sorted order would give a different cache key for the same tree. No match gives ''.
  * It runs synchronously because expression functions are synchronous.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 
 interface CompiledPattern {
   negate: boolean;
@@ -70,21 +72,6 @@ function compile(workspace: string, raw: string): CompiledPattern | undefined {
   return { negate, regex: globToRegExp(normalised), root };
 }
 
-function walk(path: string, out: string[]): void {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    return;
-  }
-  if (stat.isFile()) {
-    out.push(path);
-    return;
-  }
-  if (!stat.isDirectory()) return;
-  for (const entry of readdirSync(path)) walk(join(path, entry), out);
-}
-
 /** Whether `file` or one of its ancestors matches (a matched directory matches all it contains). */
 function matches(regex: RegExp, file: string): boolean {
   let current = file;
@@ -96,34 +83,92 @@ function matches(regex: RegExp, file: string): boolean {
   }
 }
 
-/** The workspace files `patterns` select, sorted. */
-export function matchFiles(workspace: string, patterns: string[]): string[] {
+/**
+ * The workspace paths `patterns` select, in the order the runner's globber yields them: one search path
+ * per pattern root (in pattern order, leaving out roots below another root), each walked depth first with
+ * a directory's entries in fs.readdir's order (by name), the way @actions/glob's globGenerator does. That
+ * is not a sort of whole paths: web/x comes before web-admin/x here, after it in a sort ('-' < '/').
+ * Symbolic links are not followed unless `followSymbolicLinks` (the runner's `--follow-symbolic-links`);
+ * a link is then a path like any file, and hashFiles reads what it points to.
+ */
+export function matchFiles(
+  workspace: string,
+  patterns: string[],
+  options: { followSymbolicLinks?: boolean } = {},
+): string[] {
   const compiled = patterns
     .flatMap((p) => p.split('\n'))
     .map((p) => compile(resolve(workspace), p))
     .filter((p): p is CompiledPattern => !!p);
-  const candidates = new Set<string>();
-  for (const pattern of compiled) {
-    if (pattern.negate) continue;
-    const found: string[] = [];
-    walk(pattern.root, found);
-    for (const file of found) candidates.add(file);
+  const roots = compiled.filter((p) => !p.negate).map((p) => p.root);
+  const candidates = new Set(roots);
+  const searchPaths: string[] = [];
+  for (const root of roots) {
+    if (searchPaths.includes(root)) continue;
+    let ancestor = false;
+    for (let parent = dirname(root), child = root; parent !== child; child = parent, parent = dirname(parent))
+      if (candidates.has(parent)) ancestor = true;
+    if (!ancestor) searchPaths.push(root);
   }
   const prefix = `${resolve(workspace)}${sep}`;
   const selected: string[] = [];
-  for (const file of candidates) {
-    if (!file.startsWith(prefix)) continue;
-    let included = false;
-    for (const pattern of compiled) if (matches(pattern.regex, file)) included = !pattern.negate;
-    if (included) selected.push(file);
+  for (const searchPath of searchPaths) {
+    if (!lstatOrUndefined(searchPath)) continue;
+    // Depth first, children in readdir order: pushed reversed so that the first is popped first.
+    const stack: { path: string; chain: string[] }[] = [{ path: searchPath, chain: [] }];
+    while (stack.length > 0) {
+      const { path, chain } = stack.pop() as { path: string; chain: string[] };
+      const stat = options.followSymbolicLinks ? statOrUndefined(path) : lstatOrUndefined(path);
+      if (!stat) continue; // a broken link (when following), or gone since it was listed
+      if (stat.isDirectory()) {
+        let next = chain;
+        if (options.followSymbolicLinks) {
+          const real = realpathSync(path);
+          if (chain.includes(real)) continue; // a link cycle
+          next = [...chain, real];
+        }
+        const children = readdirSync(path).map((name) => ({ path: join(path, name), chain: next }));
+        stack.push(...children.reverse());
+        continue;
+      }
+      if (!path.startsWith(prefix)) continue;
+      let included = false;
+      for (const pattern of compiled) if (matches(pattern.regex, path)) included = !pattern.negate;
+      if (included) selected.push(path);
+    }
   }
-  return selected.sort();
+  return selected;
 }
 
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The runner's first-argument flag for hashFiles (actions/runner HashFiles.cs). */
+const FOLLOW_SYMBOLIC_LINKS = '--follow-symbolic-links';
+
 export function hashFiles(workspace: string, patterns: string[]): string {
-  const files = matchFiles(workspace, patterns);
-  if (files.length === 0) return '';
+  const follow = patterns[0] === FOLLOW_SYMBOLIC_LINKS;
+  const files = matchFiles(workspace, follow ? patterns.slice(1) : patterns, { followSymbolicLinks: follow });
   const result = createHash('sha256');
-  for (const file of files) result.update(createHash('sha256').update(readFileSync(file)).digest());
-  return result.digest('hex');
+  let count = 0;
+  for (const file of files) {
+    // As the runner: a link to a directory is skipped; anything else is read (a broken link fails).
+    if (statSync(file).isDirectory()) continue;
+    result.update(createHash('sha256').update(readFileSync(file)).digest());
+    count++;
+  }
+  return count === 0 ? '' : result.digest('hex');
 }
