@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import * as core from '@actions/core';
 import { runAction } from '../../../shared/action.js';
 import { CommandError, InputError, PavedError, quote } from '../../../shared/errors.js';
 import { group, info, notice, warning } from '../../../shared/log.js';
+import { appendStepSummary, error as annotateError } from '../../../shared/workflow-commands.js';
 import { setOutput } from '../../../shared/outputs.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { findFiles } from './files.js';
@@ -68,8 +68,8 @@ export async function run(): Promise<void> {
     const { annotations, notAnnotated } = selectAnnotations(failures, flaky, inputs.maxAnnotations);
     for (const a of annotations) {
       const properties = { title: a.title, file: a.file, startLine: a.line };
-      if (a.level === 'error') core.error(a.message, properties);
-      else core.warning(a.message, properties);
+      if (a.level === 'error') annotateError(a.message, properties);
+      else warning(a.message, properties);
     }
     const summaryInput: SummaryInput = {
       results,
@@ -80,14 +80,8 @@ export async function run(): Promise<void> {
       minCoverage: inputs.minCoverage,
       uncountedFailures: results.failed - results.failures.length - results.failedWithoutDetails,
     };
-    if (inputs.summary) {
-      await core.summary
-        .addRaw(buildSummary(summaryInput))
-        .write()
-        .catch((error: unknown) => {
-          if (process.env['GITHUB_STEP_SUMMARY']) throw error;
-        });
-    }
+    // Outside a runner (no GITHUB_STEP_SUMMARY) there is no summary to write to.
+    if (inputs.summary && process.env['GITHUB_STEP_SUMMARY']) appendStepSummary(buildSummary(summaryInput));
     const reportPath = writeResults(summaryInput);
     setOutput('total', results.total);
     setOutput('passed', results.passed);
