@@ -7,8 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { inputEnvName } from '../../../shared/inputs.js';
-import { readOutputFile } from '../../support/runner-io.js';
+import { readOutputFile, runnerInputEnv } from '../../support/runner-io.js';
 
 const repo = join(import.meta.dirname, '../../..');
 const fixtures = join(repo, 'test/fixtures/junit');
@@ -50,7 +49,7 @@ function runTestAction(dir: string, inputs: Record<string, string>): ActionRun {
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: join(dir, '.runner-temp'),
   };
-  for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
+  Object.assign(env, runnerInputEnv(join(repo, 'actions/test'), inputs));
   const result = spawnSync(
     process.execPath,
     [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'actions/test/src/index.ts')],
