@@ -5,156 +5,14 @@
  * digests in the order the runner's globber finds the files (see matchFiles), not sorted: the runner's
  * own hashFiles (actions/runner src/Misc/expressionFunc/hashFiles) hashes as @actions/glob yields, so a
  * sorted order would give a different cache key for the same tree. No match gives ''.
- * It runs synchronously because expression functions are synchronous.
+ * It runs synchronously because expression functions are synchronous; the matching is shared/glob.ts.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { matchFiles } from '../shared/glob.js';
 
-interface CompiledPattern {
-  negate: boolean;
-  regex: RegExp;
-  /** The directory below which matches can exist (the pattern's literal prefix). */
-  root: string;
-}
-
-const GLOB_CHARS = /[*?[]/;
-
-/** Translate one glob to a regular expression over absolute paths. */
-export function globToRegExp(pattern: string): RegExp {
-  let out = '';
-  const segments = pattern.split('/');
-  segments.forEach((segment, index) => {
-    const last = index === segments.length - 1;
-    if (segment === '**') {
-      // `a/**/b` matches a/b, a/x/b, a/x/y/b; a trailing `/**` matches everything below.
-      if (last) out = `${out.replace(/\/$/, '')}(?:/.*)?`;
-      else out += '(?:[^/]+/)*';
-      return;
-    }
-    for (let i = 0; i < segment.length; i++) {
-      const char = segment[i] as string;
-      if (char === '*') out += '[^/]*';
-      else if (char === '?') out += '[^/]';
-      else if (char === '[') {
-        const close = segment.indexOf(']', i + 2);
-        if (close < 0) out += '\\[';
-        else {
-          let body = segment.slice(i + 1, close);
-          if (body.startsWith('!')) body = `^${body.slice(1)}`;
-          out += `[${body.replace(/\\/g, '\\\\')}]`;
-          i = close;
-        }
-      } else out += char.replace(/[.+^${}()|\\]/g, '\\$&');
-    }
-    if (!last) out += '/';
-  });
-  return new RegExp(`^${out}$`);
-}
-
-function compile(workspace: string, raw: string): CompiledPattern | undefined {
-  let pattern = raw.trim();
-  if (!pattern || pattern.startsWith('#')) return undefined;
-  let negate = false;
-  while (pattern.startsWith('!')) {
-    negate = !negate;
-    pattern = pattern.slice(1).trim();
-  }
-  const absolute = isAbsolute(pattern) ? pattern : join(workspace, pattern);
-  const normalised = absolute.replace(/\/+$/, '') || '/';
-  const segments = normalised.split('/');
-  const literal: string[] = [];
-  for (const segment of segments) {
-    if (GLOB_CHARS.test(segment)) break;
-    literal.push(segment);
-  }
-  const root = literal.length === segments.length ? normalised : literal.join('/') || '/';
-  return { negate, regex: globToRegExp(normalised), root };
-}
-
-/** Whether `file` or one of its ancestors matches (a matched directory matches all it contains). */
-function matches(regex: RegExp, file: string): boolean {
-  let current = file;
-  for (;;) {
-    if (regex.test(current)) return true;
-    const cut = current.lastIndexOf('/');
-    if (cut <= 0) return false;
-    current = current.slice(0, cut);
-  }
-}
-
-/**
- * The workspace paths `patterns` select, in the order the runner's globber yields them: one search path
- * per pattern root (in pattern order, leaving out roots below another root), each walked depth first with
- * a directory's entries in fs.readdir's order (by name), the way @actions/glob's globGenerator does. That
- * is not a sort of whole paths: web/x comes before web-admin/x here, after it in a sort ('-' < '/').
- * Symbolic links are not followed unless `followSymbolicLinks` (the runner's `--follow-symbolic-links`);
- * a link is then a path like any file, and hashFiles reads what it points to.
- */
-export function matchFiles(
-  workspace: string,
-  patterns: string[],
-  options: { followSymbolicLinks?: boolean } = {},
-): string[] {
-  const compiled = patterns
-    .flatMap((p) => p.split('\n'))
-    .map((p) => compile(resolve(workspace), p))
-    .filter((p): p is CompiledPattern => !!p);
-  const roots = compiled.filter((p) => !p.negate).map((p) => p.root);
-  const candidates = new Set(roots);
-  const searchPaths: string[] = [];
-  for (const root of roots) {
-    if (searchPaths.includes(root)) continue;
-    let ancestor = false;
-    for (let parent = dirname(root), child = root; parent !== child; child = parent, parent = dirname(parent))
-      if (candidates.has(parent)) ancestor = true;
-    if (!ancestor) searchPaths.push(root);
-  }
-  const prefix = `${resolve(workspace)}${sep}`;
-  const selected: string[] = [];
-  for (const searchPath of searchPaths) {
-    if (!lstatOrUndefined(searchPath)) continue;
-    // Depth first, children in readdir order: pushed reversed so that the first is popped first.
-    const stack: { path: string; chain: string[] }[] = [{ path: searchPath, chain: [] }];
-    while (stack.length > 0) {
-      const { path, chain } = stack.pop() as { path: string; chain: string[] };
-      const stat = options.followSymbolicLinks ? statOrUndefined(path) : lstatOrUndefined(path);
-      if (!stat) continue; // a broken link (when following), or gone since it was listed
-      if (stat.isDirectory()) {
-        let next = chain;
-        if (options.followSymbolicLinks) {
-          const real = realpathSync(path);
-          if (chain.includes(real)) continue; // a link cycle
-          next = [...chain, real];
-        }
-        const children = readdirSync(path).map((name) => ({ path: join(path, name), chain: next }));
-        stack.push(...children.reverse());
-        continue;
-      }
-      if (!path.startsWith(prefix)) continue;
-      let included = false;
-      for (const pattern of compiled) if (matches(pattern.regex, path)) included = !pattern.negate;
-      if (included) selected.push(path);
-    }
-  }
-  return selected;
-}
-
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
+export { globToRegExp, matchFiles } from '../shared/glob.js';
 
 /** The runner's first-argument flag for hashFiles (actions/runner HashFiles.cs). */
 const FOLLOW_SYMBOLIC_LINKS = '--follow-symbolic-links';
@@ -162,9 +20,12 @@ const FOLLOW_SYMBOLIC_LINKS = '--follow-symbolic-links';
 export function hashFiles(workspace: string, patterns: string[]): string {
   const follow = patterns[0] === FOLLOW_SYMBOLIC_LINKS;
   const files = matchFiles(workspace, follow ? patterns.slice(1) : patterns, { followSymbolicLinks: follow });
+  const inside = `${resolve(workspace)}${sep}`;
   const result = createHash('sha256');
   let count = 0;
   for (const file of files) {
+    // As the runner: only files under the workspace count (an absolute pattern can reach outside).
+    if (!file.startsWith(inside)) continue;
     // As the runner: a link to a directory is skipped; anything else is read (a broken link fails).
     if (statSync(file).isDirectory()) continue;
     result.update(createHash('sha256').update(readFileSync(file)).digest());
