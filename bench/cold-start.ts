@@ -9,11 +9,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundledActions, node24Path, repoRoot, runBare } from '../test/support/bundles.js';
 import { median } from './_stats.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 25);
+// Printed with the figures: on a busy machine every row, node -e 0 included, is slower.
+const loadAtStart = loadavg()[0] as number;
 
 function timeOnce(fn: () => void): number {
   const start = process.hrtime.bigint();
@@ -109,7 +112,7 @@ async function writeReadme(): Promise<void> {
   const table = [header, header.map((_, i) => (i === 0 ? '---' : '---:')), ...rows]
     .map((cells) => `| ${cells.join(' | ')} |`)
     .join('\n');
-  const body = `${begin}\n\nCold start of every bundled action on its failing path (no inputs), median of ${RUNS} runs, measured with \`node -e 0\` in the same run:\n\n${table}\n\n`;
+  const body = `${begin}\n\nCold start of every bundled action on its failing path (no inputs), median of ${RUNS} runs, measured with \`node -e 0\` in the same run (1-minute load average ${loadAtStart.toFixed(1)} at the start):\n\n${table}\n\n`;
   const prettier = await import('prettier');
   const options = (await prettier.resolveConfig(readme)) ?? {};
   const next = await prettier.format(text.slice(0, from) + body + text.slice(to), {
