@@ -21,7 +21,6 @@ export interface StepRun {
   elapsedMs: number;
 }
 
-
 export async function runStep(
   action: 'health-check' | 'rollback',
   inputs: Record<string, string>,
