@@ -118,6 +118,13 @@ jobs:
       gitops-path: \${{ vars.PAVED_GITOPS_PATH }}
       environment: sandbox
       health-urls: \${{ vars.PAVED_SERVICE_URL }}/
+      # Real metrics too: the share of 5xx answers the sandbox's Prometheus scraped from the service (every
+      # second) over the last 10 s. 'or vector(0)' and clamp_min keep it one number before any traffic.
+      prometheus-url: \${{ vars.PAVED_PROMETHEUS_URL }}
+      prometheus-query: >-
+        (sum(increase(http_requests_total{app="sample-service",status=~"5.."}[10s])) or vector(0))
+        / clamp_min(sum(increase(http_requests_total{app="sample-service"}[10s])) or vector(0), 1)
+      prometheus-condition: '< 0.05'
       health-duration: ${options.healthDuration}
       health-interval: ${options.healthInterval}
       slack-channel: \${{ vars.PAVED_SLACK_CHANNEL }}
@@ -379,7 +386,8 @@ function makeRepo(workDir: string, options: DemoOptions): string {
   writeFileSync(
     join(repo, '.github', 'workflows', 'pipeline.yml'),
     callerWorkflow({
-      healthDuration: options.healthDuration ?? '6s',
+      // Long enough for several real Prometheus scrapes (every 1 s) of the new version's traffic.
+      healthDuration: options.healthDuration ?? '12s',
       healthInterval: options.healthInterval ?? '1s',
     }),
   );

@@ -159,5 +159,11 @@ test('the demo caller workflow uses the reusable pipeline with sandbox vars and 
   expect(text).toContain('uses: paved-dev/paved/.github/workflows/pipeline.yml@v0.1.0');
   expect(text).toContain('argocd-token: ${{ secrets.PAVED_ARGOCD_TOKEN }}');
   expect(text).toContain('health-duration: 6s');
+  // The health gate reads real metrics from the sandbox's Prometheus, not only HTTP probes.
+  expect(text).toContain('prometheus-url: ${{ vars.PAVED_PROMETHEUS_URL }}');
+  expect(text).toMatch(
+    /prometheus-query: >-\n\s+\(sum\(increase\(http_requests_total\{app="sample-service",status=~"5\.\."\}/,
+  );
+  expect(text).toContain("prometheus-condition: '< 0.05'");
   expect(text).not.toMatch(/127\.0\.0\.1:\d+/);
 });

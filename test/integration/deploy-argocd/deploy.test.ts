@@ -54,9 +54,9 @@ async function show(path: string): Promise<string> {
 
 function baseInputs(app: string, image: string): Record<string, string> {
   return {
-    server: env.standIn.url,
+    'argocd-server': env.standIn.url,
     insecure: 'true',
-    token: env.standIn.adminToken,
+    'argocd-token': env.standIn.adminToken,
     app,
     image,
     'gitops-token': env.git.token,
@@ -261,7 +261,7 @@ describe('stable-for', () => {
 describe('deploy-argocd failures: one clear error, exit 1', () => {
   it('a wrong token fails before any commit', async () => {
     const count = await commitCount();
-    const run = await runDeployAction({ ...baseInputs('demo', v1), token: 'a.b.c' });
+    const run = await runDeployAction({ ...baseInputs('demo', v1), 'argocd-token': 'a.b.c' });
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain('rejected the token');
@@ -311,9 +311,12 @@ describe('deploy-argocd failures: one clear error, exit 1', () => {
   it.each([
     [{ image: `${'x'}/app` }, "Input 'image' must be an image reference with a tag or digest"],
     [{ image: 'Not An Image:1' }, "Input 'image' must be an image reference"],
-    [{ server: 'http://argocd.example.com', insecure: 'false' }, "Input 'server' must be an https URL"],
+    [
+      { 'argocd-server': 'http://argocd.example.com', insecure: 'false' },
+      "Input 'argocd-server' must be an https URL",
+    ],
     [{ timeout: 'soon' }, "Input 'timeout' must be a duration"],
-    [{ token: '' }, "Input 'token' is required"],
+    [{ 'argocd-token': '' }, "Input 'argocd-token' is required"],
     [{ path: '../etc' }, "Input 'path' must be a path inside the GitOps repository"],
     [
       { mode: 'api', file: 'values.yaml', 'gitops-token': '' },
