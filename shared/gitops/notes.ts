@@ -115,12 +115,20 @@ export async function appendNoteAndPush(
  */
 export async function fetchHistory(
   target: NotesTarget,
-  branch: string,
+  branch: string | undefined,
   notesRef = 'refs/notes/paved',
-): Promise<ScratchRepo> {
+): Promise<ScratchRepo & { branch: string }> {
   const repo = scratchRepo(target);
   try {
     await initScratch(repo, target.url);
+    if (branch === undefined) {
+      const head = await repo.git(['ls-remote', '--symref', 'origin', 'HEAD'], true);
+      branch = /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(head.stdout)?.[1];
+      if (!branch)
+        throw new PavedError(
+          `Could not tell the default branch of ${redactUrl(target.url)}${head.code ? `: ${redact(head.stderr.trim().split('\n').pop() ?? '')}` : ''}; name the branch`,
+        );
+    }
     const fetched = await repo.git(
       ['fetch', '--quiet', 'origin', `+refs/heads/${branch}:refs/heads/${branch}`],
       true,
@@ -131,7 +139,7 @@ export async function fetchHistory(
       );
     await repo.git(['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
     await fetchNotes(repo, notesRef);
-    return repo;
+    return { ...repo, branch };
   } catch (error) {
     repo.dispose();
     throw error;

@@ -170,12 +170,24 @@ export const DORA_BANDS_2023 = {
 
 function atLeast(value: number | null, edges: { elite: number; high: number; medium: number }): Band | null {
   if (value === null) return null;
-  return value >= edges.elite ? 'elite' : value >= edges.high ? 'high' : value >= edges.medium ? 'medium' : 'low';
+  return value >= edges.elite
+    ? 'elite'
+    : value >= edges.high
+      ? 'high'
+      : value >= edges.medium
+        ? 'medium'
+        : 'low';
 }
 
 function atMost(value: number | null, edges: { elite: number; high: number; medium: number }): Band | null {
   if (value === null) return null;
-  return value <= edges.elite ? 'elite' : value <= edges.high ? 'high' : value <= edges.medium ? 'medium' : 'low';
+  return value <= edges.elite
+    ? 'elite'
+    : value <= edges.high
+      ? 'high'
+      : value <= edges.medium
+        ? 'medium'
+        : 'low';
 }
 
 /** Linear-interpolated quantile (numpy's default); null for no values. */
@@ -245,9 +257,7 @@ function iso(seconds: number): string {
 }
 
 function failedAt(deploy: Deploy): { failed: boolean; from: number } {
-  const unhealthy = deploy.health
-    .filter((h) => h.verdict === 'unhealthy')
-    .map((h) => h.time ?? deploy.time);
+  const unhealthy = deploy.health.filter((h) => h.verdict === 'unhealthy').map((h) => h.time ?? deploy.time);
   const failed = unhealthy.length > 0 || deploy.rollbacks.length > 0;
   return { failed, from: unhealthy.length ? Math.min(...unhealthy) : deploy.time };
 }
@@ -262,7 +272,9 @@ function matches(deploy: Deploy, filter: MetricsFilter): boolean {
 export function computeMetrics(deploys: readonly Deploy[], filter: MetricsFilter, now: number): DoraMetrics {
   const until = filter.until ?? now;
   const stream = deploys.filter((d) => matches(d, filter)).sort((a, b) => a.time - b.time);
-  const selected = stream.filter((d) => d.time <= until && (filter.since === undefined || d.time >= filter.since));
+  const selected = stream.filter(
+    (d) => d.time <= until && (filter.since === undefined || d.time >= filter.since),
+  );
   const rows: DeployRow[] = [];
   const leadTimes: number[] = [];
   const restores: number[] = [];
@@ -280,7 +292,9 @@ export function computeMetrics(deploys: readonly Deploy[], filter: MetricsFilter
         .filter((r) => r.time !== undefined)
         .sort((a, b) => (a.time as number) - (b.time as number))[0];
       let end = back?.time;
-      rolledBackBy = back ? (back.commit ?? back.how) : (deploy.rollbacks[0]?.commit ?? deploy.rollbacks[0]?.how ?? null);
+      rolledBackBy = back
+        ? (back.commit ?? back.how)
+        : (deploy.rollbacks[0]?.commit ?? deploy.rollbacks[0]?.how ?? null);
       if (end === undefined) {
         // No rollback time: restored by the next deploy of the same service and environment that held.
         const fix = stream.find(

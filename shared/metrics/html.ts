@@ -56,7 +56,10 @@ function leadTimeChart(m: DoraMetrics): string {
       return `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="3" class="${d.failed ? 'faildot' : 'dot'}"><title>${esc(d.commit.slice(0, 7))} ${esc(d.time)}: ${formatSeconds(d.lead_time_seconds)}</title></circle>`;
     })
     .join('');
-  return frame(`Lead time per deploy (max ${formatSeconds(max)})`, `<path d="${path}" class="trend"/>${dots}`);
+  return frame(
+    `Lead time per deploy (max ${formatSeconds(max)})`,
+    `<path d="${path}" class="trend"/>${dots}`,
+  );
 }
 
 function timeline(m: DoraMetrics): string {
@@ -82,7 +85,10 @@ function timeline(m: DoraMetrics): string {
 /** The whole page. */
 export function metricsHtml(m: DoraMetrics): string {
   const rows = measureRows(m)
-    .map(([name, value, band]) => `<tr><th>${esc(name)}</th><td>${esc(value)}</td><td class="band ${band}">${esc(band)}</td></tr>`)
+    .map(
+      ([name, value, band]) =>
+        `<tr><th>${esc(name)}</th><td>${esc(value)}</td><td class="band ${band}">${esc(band)}</td></tr>`,
+    )
     .join('');
   const deploys = m.deploys
     .map(

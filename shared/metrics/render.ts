@@ -10,7 +10,8 @@ export function formatSeconds(seconds: number | null): string {
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? ` ${s % 60}s` : ''}`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`;
+  if (s < 86_400)
+    return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`;
   return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600) ? ` ${Math.floor((s % 86_400) / 3600)}h` : ''}`;
 }
 
@@ -29,9 +30,21 @@ const band = (b: Band | null): string => b ?? '—';
 /** The four measures as rows: measure, value, band. */
 export function measureRows(m: DoraMetrics): [string, string, string][] {
   return [
-    ['Deployment frequency', `${formatFrequency(m.deployment_frequency_per_day)} (${m.deployments} deploys)`, band(m.bands.deployment_frequency)],
-    ['Lead time for changes', `median ${formatSeconds(m.lead_time_seconds.median)}, p90 ${formatSeconds(m.lead_time_seconds.p90)}`, band(m.bands.lead_time)],
-    ['Change failure rate', `${formatRate(m.change_failure_rate)} (${m.failed_deployments} of ${m.deployments})`, band(m.bands.change_failure_rate)],
+    [
+      'Deployment frequency',
+      `${formatFrequency(m.deployment_frequency_per_day)} (${m.deployments} deploys)`,
+      band(m.bands.deployment_frequency),
+    ],
+    [
+      'Lead time for changes',
+      `median ${formatSeconds(m.lead_time_seconds.median)}, p90 ${formatSeconds(m.lead_time_seconds.p90)}`,
+      band(m.bands.lead_time),
+    ],
+    [
+      'Change failure rate',
+      `${formatRate(m.change_failure_rate)} (${m.failed_deployments} of ${m.deployments})`,
+      band(m.bands.change_failure_rate),
+    ],
     [
       'Time to restore',
       `median ${formatSeconds(m.time_to_restore_seconds.median)}, p90 ${formatSeconds(m.time_to_restore_seconds.p90)}${m.unrestored ? ` (${m.unrestored} not restored yet)` : ''}`,
@@ -53,7 +66,9 @@ export function metricsText(m: DoraMetrics): string[] {
   for (const [name, value, b] of rows) lines.push(`  ${name.padEnd(22)} ${value.padEnd(width)}  ${b}`);
   lines.push('', `  Bands: ${m.bands_source}.`);
   if (m.unattributed)
-    lines.push(`  ${m.unattributed} deploy(s) carry no Paved trailers (unattributed): counted, lead time unknown.`);
+    lines.push(
+      `  ${m.unattributed} deploy(s) carry no Paved trailers (unattributed): counted, lead time unknown.`,
+    );
   if (m.deploys.length) {
     lines.push('', '  deploy   time                  lead time  outcome                 image');
     for (const d of m.deploys) {
@@ -86,7 +101,13 @@ export function weeklyBuckets(m: DoraMetrics): WeekBucket[] {
   const count = Math.max(1, Math.ceil((until - since) / (7 * 86_400)));
   const buckets: WeekBucket[] = Array.from({ length: count }, (_, i) => {
     const start = since + i * 7 * 86_400;
-    return { start, label: new Date(start * 1000).toISOString().slice(5, 10), deploys: 0, failures: 0, leadMedian: null };
+    return {
+      start,
+      label: new Date(start * 1000).toISOString().slice(5, 10),
+      deploys: 0,
+      failures: 0,
+      leadMedian: null,
+    };
   });
   const leads: number[][] = buckets.map(() => []);
   for (const d of m.deploys) {
@@ -130,7 +151,10 @@ function cell(text: string): string {
 }
 
 /** The "Delivery health" job-summary section: the four measures and the weekly chart. */
-export function deliveryHealthMarkdown(m: DoraMetrics, options: { days: number; reportHint?: string }): string {
+export function deliveryHealthMarkdown(
+  m: DoraMetrics,
+  options: { days: number; reportHint?: string },
+): string {
   const rows = measureRows(m).map(([name, value, b]) => `| ${name} | ${cell(value)} | ${b} |`);
   const parts = [
     `### Delivery health: ${cell(m.service ?? 'all services')}${m.environment ? ` in ${cell(m.environment)}` : ''}, last ${options.days} days`,

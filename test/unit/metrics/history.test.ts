@@ -3,14 +3,22 @@
  * commits carry controlled dates in several time zones, read back with the same `git log` the CLI uses.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { classifyHistory, computeMetrics, readHistory, type DoraMetrics } from '../../../shared/metrics/index.js';
+import {
+  classifyHistory,
+  computeMetrics,
+  readHistory,
+  type DoraMetrics,
+} from '../../../shared/metrics/index.js';
 import { SyntheticGitOps, deployMessage } from '../../support/synthetic-gitops.js';
 
 const repos: SyntheticGitOps[] = [];
 afterAll(() => repos.forEach((r) => r.dispose()));
 const at = (iso: string): number => Date.parse(iso) / 1000;
 
-async function measure(repo: SyntheticGitOps, filter: Parameters<typeof computeMetrics>[1]): Promise<DoraMetrics> {
+async function measure(
+  repo: SyntheticGitOps,
+  filter: Parameters<typeof computeMetrics>[1],
+): Promise<DoraMetrics> {
   const deploys = classifyHistory(await readHistory(repo.gitDir));
   return computeMetrics(deploys, filter, at('2030-01-01T00:00:00Z'));
 }
@@ -26,15 +34,30 @@ describe('lead time and frequency across time zones', () => {
   const r = repo();
   const d1 = r.commit(
     '2026-03-02T01:00:00+05:30', // 2026-03-01T19:30Z
-    deployMessage({ service: 'shop', environment: 'prod', image: 'reg/shop@sha256:1', sourceTime: '2026-03-01T09:30:00-08:00' }),
+    deployMessage({
+      service: 'shop',
+      environment: 'prod',
+      image: 'reg/shop@sha256:1',
+      sourceTime: '2026-03-01T09:30:00-08:00',
+    }),
   );
   r.commit(
     '2026-03-03T10:00:00-05:00', // 15:00Z
-    deployMessage({ service: 'shop', environment: 'prod', image: 'reg/shop@sha256:2', sourceTime: '2026-03-03T15:00:00+01:00' }),
+    deployMessage({
+      service: 'shop',
+      environment: 'prod',
+      image: 'reg/shop@sha256:2',
+      sourceTime: '2026-03-03T15:00:00+01:00',
+    }),
   );
   r.commit(
     '2026-03-05T12:00:00Z',
-    deployMessage({ service: 'shop', environment: 'prod', image: 'reg/shop@sha256:3', sourceTime: '2026-03-04T12:00:00+0000' }),
+    deployMessage({
+      service: 'shop',
+      environment: 'prod',
+      image: 'reg/shop@sha256:3',
+      sourceTime: '2026-03-04T12:00:00+0000',
+    }),
   );
 
   test('known answers', async () => {
@@ -46,20 +69,34 @@ describe('lead time and frequency across time zones', () => {
     });
     expect(m.deployments).toBe(3);
     expect(m.deploys.map((d) => d.lead_time_seconds)).toEqual([7200, 3600, 86_400]);
-    expect(m.deploys[0]).toMatchObject({ commit: d1, time: '2026-03-01T19:30:00Z', image: 'reg/shop@sha256:1', failed: false });
+    expect(m.deploys[0]).toMatchObject({
+      commit: d1,
+      time: '2026-03-01T19:30:00Z',
+      image: 'reg/shop@sha256:1',
+      failed: false,
+    });
     expect(m.lead_time_seconds).toEqual({ median: 7200, p90: 70_560 });
     expect(m.deployment_frequency_per_day).toBeCloseTo(3 / 7, 10);
     expect(m.deployment_frequency_per_week).toBeCloseTo(3, 10);
     expect(m.change_failure_rate).toBe(0);
     expect(m.time_to_restore_seconds).toEqual({ median: null, p90: null });
-    expect(m.bands).toEqual({ deployment_frequency: 'high', lead_time: 'elite', change_failure_rate: 'elite', time_to_restore: null });
+    expect(m.bands).toEqual({
+      deployment_frequency: 'high',
+      lead_time: 'elite',
+      change_failure_rate: 'elite',
+      time_to_restore: null,
+    });
     expect(m.since).toBe('2026-03-01T00:00:00Z');
     expect(m.until).toBe('2026-03-08T00:00:00Z');
   });
 
   test('since and until cut the window on commit time, whatever the offset', async () => {
     // 2026-03-02T01:00+05:30 is still March 1st in UTC: a window starting March 2nd (UTC) leaves it out.
-    const m = await measure(r, { service: 'shop', since: at('2026-03-02T00:00:00Z'), until: at('2026-03-05T00:00:00Z') });
+    const m = await measure(r, {
+      service: 'shop',
+      since: at('2026-03-02T00:00:00Z'),
+      until: at('2026-03-05T00:00:00Z'),
+    });
     expect(m.deployments).toBe(1);
     expect(m.deploys[0]?.time).toBe('2026-03-03T15:00:00Z');
   });
@@ -69,22 +106,41 @@ describe('git-revert rollbacks and reverts of reverts', () => {
   const r = repo();
   const d1 = r.commit(
     '2026-04-01T10:00:00+02:00',
-    deployMessage({ service: 'shop', environment: 'prod', image: 'reg/shop@sha256:a', sourceTime: '2026-04-01T07:00:00Z' }),
+    deployMessage({
+      service: 'shop',
+      environment: 'prod',
+      image: 'reg/shop@sha256:a',
+      sourceTime: '2026-04-01T07:00:00Z',
+    }),
   );
   r.note(d1, 'Paved-Health: healthy\nPaved-Health-Time: 2026-04-01T08:05:00Z');
   const d2 = r.commit(
     '2026-04-02T10:00:00Z',
-    deployMessage({ service: 'shop', environment: 'prod', image: 'reg/shop@sha256:b', sourceTime: '2026-04-02T09:00:00Z' }),
+    deployMessage({
+      service: 'shop',
+      environment: 'prod',
+      image: 'reg/shop@sha256:b',
+      sourceTime: '2026-04-02T09:00:00Z',
+    }),
   );
   r.note(d2, 'Paved-Health: unhealthy\nPaved-Health-Time: 2026-04-02T10:05:00Z');
-  const r1 = r.revert('2026-04-02T12:15:00+02:00', d2, `Paved-Rollback-Of: ${d2}\nPaved-Reason: health-check failed: error rate`);
+  const r1 = r.revert(
+    '2026-04-02T12:15:00+02:00',
+    d2,
+    `Paved-Rollback-Of: ${d2}\nPaved-Reason: health-check failed: error rate`,
+  );
   const r2 = r.revert('2026-04-03T09:00:00Z', r1); // a person puts the change back
   const r3 = r.revert('2026-04-03T09:30:00Z', r2); // and takes it out again
 
   test('rollback commits are not deploys; a revert of a rollback is one, and can fail in turn', async () => {
     const m = await measure(r, { service: 'shop', environment: 'prod' });
     expect(m.deploys.map((d) => d.commit)).toEqual([d1, d2, r2]);
-    expect(m.deploys[2]).toMatchObject({ reapplies: d2, image: 'reg/shop@sha256:b', failed: true, rolled_back_by: r3 });
+    expect(m.deploys[2]).toMatchObject({
+      reapplies: d2,
+      image: 'reg/shop@sha256:b',
+      failed: true,
+      rolled_back_by: r3,
+    });
     expect(m.deploys[1]).toMatchObject({ failed: true, restored_seconds: 600, rolled_back_by: r1 });
     expect(m.deploys[2]?.restored_seconds).toBe(1800); // no verdict: from the deploy time
     expect(m.deploys.map((d) => d.lead_time_seconds)).toEqual([3600, 3600, 86_400]);
@@ -101,7 +157,10 @@ describe('Argo CD rollback notes and a fix deploy without a rollback', () => {
   const shop = (image: string): string => deployMessage({ service: 'shop', environment: 'prod', image });
   const d1 = r.commit('2026-05-01T10:00:00Z', shop('reg/shop:1'));
   r.note(d1, 'Paved-Health: unhealthy\nPaved-Health-Time: 2026-05-01T10:10:00Z');
-  r.note(d1, 'Paved-Rollback: argocd\nPaved-Reason: health-check failed\nPaved-Restored-At: 2026-05-01T12:20:00+02:00');
+  r.note(
+    d1,
+    'Paved-Rollback: argocd\nPaved-Reason: health-check failed\nPaved-Restored-At: 2026-05-01T12:20:00+02:00',
+  );
   const d2 = r.commit('2026-05-01T12:00:00Z', shop('reg/shop:2'));
   r.note(d2, 'Paved-Health: healthy\nPaved-Health-Time: 2026-05-01T12:05:00Z');
   const d3 = r.commit('2026-05-01T14:00:00Z', shop('reg/shop:3'));
@@ -127,7 +186,11 @@ describe('Argo CD rollback notes and a fix deploy without a rollback', () => {
   test('a failed deploy with nothing after it is not restored, and not counted as 0', async () => {
     const m = await measure(r, { service: 'shop', until: at('2026-05-01T15:00:00Z') });
     expect(m.deploys.at(-1)).toMatchObject({ commit: d3, failed: true, restored_seconds: 5400 });
-    const only = await measure(r, { service: 'shop', since: at('2026-05-01T13:00:00Z'), until: at('2026-05-01T15:00:00Z') });
+    const only = await measure(r, {
+      service: 'shop',
+      since: at('2026-05-01T13:00:00Z'),
+      until: at('2026-05-01T15:00:00Z'),
+    });
     expect(only.time_to_restore_seconds.median).toBe(5400); // the fix after the window still restores it
   });
 });
@@ -171,8 +234,18 @@ describe('deploys without trailers and records that make no sense', () => {
     const all = await measure(r, { since: at('2026-07-01T00:00:00Z'), until: at('2026-07-08T00:00:00Z') });
     expect(all.deployments).toBe(2);
     expect(all.unattributed).toBe(1);
-    expect(all.deploys[0]).toMatchObject({ commit: byHand, attributed: false, service: null, lead_time_seconds: null });
-    expect(all.deploys[1]).toMatchObject({ commit: paved, attributed: true, lead_time_seconds: null, failed: false });
+    expect(all.deploys[0]).toMatchObject({
+      commit: byHand,
+      attributed: false,
+      service: null,
+      lead_time_seconds: null,
+    });
+    expect(all.deploys[1]).toMatchObject({
+      commit: paved,
+      attributed: true,
+      lead_time_seconds: null,
+      failed: false,
+    });
     const shop = await measure(r, { service: 'shop' });
     expect(shop.deployments).toBe(1);
     expect(shop.unattributed).toBe(0);
@@ -187,11 +260,20 @@ describe('deploys without trailers and records that make no sense', () => {
       lead_time_seconds: { median: null, p90: null },
       change_failure_rate: null,
       time_to_restore_seconds: { median: null, p90: null },
-      bands: { deployment_frequency: null, lead_time: null, change_failure_rate: null, time_to_restore: null },
+      bands: {
+        deployment_frequency: null,
+        lead_time: null,
+        change_failure_rate: null,
+        time_to_restore: null,
+      },
       deploys: [],
     });
     // With a window, zero deploys is a known rate of zero.
-    const window = await measure(r, { service: 'nothing-here', since: at('2026-07-01T00:00:00Z'), until: at('2026-07-08T00:00:00Z') });
+    const window = await measure(r, {
+      service: 'nothing-here',
+      since: at('2026-07-01T00:00:00Z'),
+      until: at('2026-07-08T00:00:00Z'),
+    });
     expect(window.deployment_frequency_per_day).toBe(0);
     expect(window.bands.deployment_frequency).toBe('low');
     expect(window.change_failure_rate).toBeNull();
