@@ -31,6 +31,10 @@ export interface Inputs {
   readonly watch: 'stream' | 'poll';
   readonly pollIntervalMs: number;
   readonly sourceRepository: string | undefined;
+  /** For the Paved-* trailers that paved metrics reads. */
+  readonly service: string;
+  readonly environment: string | undefined;
+  readonly sourceTime: string | undefined;
 }
 
 /** Kubernetes object names (DNS-1123 subdomain). */
@@ -233,6 +237,19 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     accepted: 'owner/repo@<commit sha>',
   });
 
+  const service = input.string('service', {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    accepted: 'a service name (letters, digits, . _ -), like shop',
+  });
+  const environment = input.string('environment', {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,99}$/,
+    accepted: 'an environment name (letters, digits, space . _ / -), like production',
+  });
+  const sourceTime = input.string('source-time', {
+    pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/,
+    accepted: 'an ISO 8601 time with offset, like 2026-03-01T10:00:00+01:00 (git show -s --format=%cI)',
+  });
+
   return {
     server,
     app,
@@ -261,5 +278,8 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     watch,
     pollIntervalMs,
     sourceRepository,
+    service: service ?? app,
+    environment,
+    sourceTime,
   };
 }
