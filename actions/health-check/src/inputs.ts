@@ -28,6 +28,10 @@ export interface Inputs {
   recoveryTimeoutMs: number;
   recoverySuccesses: number;
   failOnRollback: boolean;
+  /** Recording the verdict and the delivery health section (record.ts). */
+  deliveryHealth: boolean;
+  service: string | undefined;
+  environment: string | undefined;
 }
 
 const SHA = /^[0-9a-f]{7,64}$/i;
@@ -94,6 +98,15 @@ export function getInputs(reader = new InputReader()): Inputs {
   const recoveryTimeoutMs = reader.duration('recovery-timeout', { default: '3m', minMs: 1 });
   const recoverySuccesses = reader.integer('recovery-successes', { default: 2, min: 1 });
   const failOnRollback = reader.boolean('fail-on-rollback', { default: true });
+  const deliveryHealth = reader.boolean('delivery-health', { default: true });
+  const service = reader.string('service', {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    accepted: 'a service name (letters, digits, . _ -), like shop',
+  });
+  const environment = reader.string('environment', {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,99}$/,
+    accepted: 'an environment name (letters, digits, space . _ / -), like production',
+  });
 
   let argocd: ArgoCdInputs | undefined;
   if (rollback === 'auto') {
@@ -132,5 +145,8 @@ export function getInputs(reader = new InputReader()): Inputs {
     recoveryTimeoutMs,
     recoverySuccesses,
     failOnRollback,
+    deliveryHealth,
+    service: service ?? app,
+    environment,
   };
 }
