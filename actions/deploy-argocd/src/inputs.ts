@@ -1,6 +1,7 @@
 /** deploy-argocd inputs: every input read and validated here, before anything touches git or Argo CD. */
 import { InputError, quote } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
+import { ENVIRONMENT_INPUT, SERVICE_INPUT } from '../../../shared/metrics/inputs.js';
 import { maskSecret } from '../../../shared/secrets.js';
 
 export interface Inputs {
@@ -237,14 +238,8 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     accepted: 'owner/repo@<commit sha>',
   });
 
-  const service = input.string('service', {
-    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
-    accepted: 'a service name (letters, digits, . _ -), like shop',
-  });
-  const environment = input.string('environment', {
-    pattern: /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,99}$/,
-    accepted: 'an environment name (letters, digits, space . _ / -), like production',
-  });
+  const service = input.string('service', SERVICE_INPUT);
+  const environment = input.string('environment', ENVIRONMENT_INPUT);
   const sourceTime = input.string('source-time', {
     pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/,
     accepted: 'an ISO 8601 time with offset, like 2026-03-01T10:00:00+01:00 (git show -s --format=%cI)',

@@ -2,6 +2,7 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError, quote } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
+import { ENVIRONMENT_INPUT, SERVICE_INPUT } from '../../../shared/metrics/inputs.js';
 import { formatDuration } from '../../../shared/duration.js';
 import { maskSecret } from '../../../shared/secrets.js';
 import type { HealthCheck } from '../../../shared/health/checks.js';
@@ -99,14 +100,8 @@ export function getInputs(reader = new InputReader()): Inputs {
   const recoverySuccesses = reader.integer('recovery-successes', { default: 2, min: 1 });
   const failOnRollback = reader.boolean('fail-on-rollback', { default: true });
   const deliveryHealth = reader.boolean('delivery-health', { default: true });
-  const service = reader.string('service', {
-    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
-    accepted: 'a service name (letters, digits, . _ -), like shop',
-  });
-  const environment = reader.string('environment', {
-    pattern: /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,99}$/,
-    accepted: 'an environment name (letters, digits, space . _ / -), like production',
-  });
+  const service = reader.string('service', SERVICE_INPUT);
+  const environment = reader.string('environment', ENVIRONMENT_INPUT);
 
   let argocd: ArgoCdInputs | undefined;
   if (rollback === 'auto') {
