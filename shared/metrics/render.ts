@@ -32,7 +32,7 @@ export function measureRows(m: DoraMetrics): [string, string, string][] {
   return [
     [
       'Deployment frequency',
-      `${formatFrequency(m.deployment_frequency_per_day)} (${m.deployments} deploys)`,
+      `${formatFrequency(m.deployment_frequency_per_day)} (${m.deployments} deploy${m.deployments === 1 ? '' : 's'})`,
       band(m.bands.deployment_frequency),
     ],
     [
