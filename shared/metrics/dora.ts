@@ -272,6 +272,9 @@ function matches(deploy: Deploy, filter: MetricsFilter): boolean {
 export function computeMetrics(deploys: readonly Deploy[], filter: MetricsFilter, now: number): DoraMetrics {
   const until = filter.until ?? now;
   const stream = deploys.filter((d) => matches(d, filter)).sort((a, b) => a.time - b.time);
+  // Each deploy's failure is worked out once: the search for the next deploy that held reads it many times.
+  const failure = new Map(stream.map((d) => [d, failedAt(d)]));
+  const position = new Map(stream.map((d, i) => [d, i]));
   const selected = stream.filter(
     (d) => d.time <= until && (filter.since === undefined || d.time >= filter.since),
   );
@@ -283,7 +286,7 @@ export function computeMetrics(deploys: readonly Deploy[], filter: MetricsFilter
   for (const deploy of selected) {
     const lead = deploy.sourceTime === undefined ? null : Math.max(0, deploy.time - deploy.sourceTime);
     if (lead !== null) leadTimes.push(lead);
-    const { failed, from } = failedAt(deploy);
+    const { failed, from } = failure.get(deploy) as { failed: boolean; from: number };
     let restored: number | null = null;
     let rolledBackBy: string | null = null;
     if (failed) {
@@ -297,15 +300,11 @@ export function computeMetrics(deploys: readonly Deploy[], filter: MetricsFilter
         : (deploy.rollbacks[0]?.commit ?? deploy.rollbacks[0]?.how ?? null);
       if (end === undefined) {
         // No rollback time: restored by the next deploy of the same service and environment that held.
-        const fix = stream.find(
-          (d) =>
-            d.time >= deploy.time &&
-            d !== deploy &&
-            d.service === deploy.service &&
-            d.environment === deploy.environment &&
-            !failedAt(d).failed,
-        );
-        end = fix?.time;
+        for (let i = (position.get(deploy) as number) + 1; i < stream.length && end === undefined; i++) {
+          const d = stream[i] as Deploy;
+          if (d.service === deploy.service && d.environment === deploy.environment && !failure.get(d)?.failed)
+            end = d.time;
+        }
       }
       if (end !== undefined) {
         restored = Math.max(0, end - from);

@@ -110,16 +110,22 @@ export function parseIsoTime(text: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms / 1000;
 }
 
+const TRAILER_KEY = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
 /** Key/value lines (trailers or note lines) keyed by lower-cased key; blank and other lines are ignored. */
 export function parseKeyValues(text: string): Map<string, string[]> {
   const result = new Map<string, string[]>();
   for (const line of text.split('\n')) {
-    const match = /^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*?)\s*$/.exec(line);
-    if (!match) continue;
-    const key = (match[1] as string).toLowerCase();
+    // indexOf and one small key test instead of a regex per line: 10,000 commits have 60,000 such lines.
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const rawKey = line.slice(0, colon);
+    if (!TRAILER_KEY.test(rawKey)) continue;
+    const key = rawKey.toLowerCase();
+    const value = line.slice(colon + 1).trim();
     const values = result.get(key);
-    if (values) values.push(match[2] as string);
-    else result.set(key, [match[2] as string]);
+    if (values) values.push(value);
+    else result.set(key, [value]);
   }
   return result;
 }
