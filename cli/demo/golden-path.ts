@@ -349,6 +349,7 @@ export async function runGoldenPath(options: DemoOptions): Promise<DemoResult> {
       top.length >= 1,
       `#${SANDBOX_SLACK_CHANNEL}: ${top.length} message(s), ${replies.reduce((a, b) => a + b, 0)} thread repl(ies), ${top.reduce((n, m) => n + m.edits.length, 0)} update(s)`,
     );
+    await printDeliveryMetrics(sandboxDir, say);
     result.ok = result.checks.every((c) => c.ok);
   } catch (error) {
     result.error = messageOf(error);
@@ -369,6 +370,28 @@ export async function runGoldenPath(options: DemoOptions): Promise<DemoResult> {
   result.durationMs = Date.now() - started;
   printWhereToLook(result, options, say);
   return result;
+}
+
+/**
+ * The demo's own delivery record, as `paved metrics` reads it: the sandbox GitOps repository (read in
+ * place, before the sandbox removes it) holds v1's and v2's deploy commits, the verdicts and the rollback.
+ * Informational: the demo's checks above decide whether it worked.
+ */
+async function printDeliveryMetrics(sandboxDir: string, say: (line: string) => void): Promise<void> {
+  try {
+    const { classifyHistory, computeMetrics, metricsText, readHistory } =
+      await import('../../shared/metrics/index.js');
+    const commits = await readHistory(join(sandboxDir, 'git', 'gitops.git'));
+    const metrics = computeMetrics(
+      classifyHistory(commits),
+      { service: 'sample-service', environment: 'sandbox' },
+      Math.floor(Date.now() / 1000),
+    );
+    say('delivery metrics of this demo (paved metrics --repo <the GitOps repo> --service sample-service):');
+    for (const line of metricsText(metrics)) say(`    ${line}`);
+  } catch (error) {
+    say(`delivery metrics could not be read: ${messageOf(error)}`);
+  }
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -1,8 +1,8 @@
 /** deploy-argocd inputs: every input read and validated here, before anything touches git or Argo CD. */
 import { InputError, quote } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
+import { ENVIRONMENT_INPUT, SERVICE_INPUT } from '../../../shared/metrics/inputs.js';
 import { maskSecret } from '../../../shared/secrets.js';
-import { ENVIRONMENT_NAME, ENVIRONMENT_NAME_ACCEPTED } from '../../../shared/github/deployments.js';
 
 export interface Inputs {
   readonly server: URL;
@@ -36,6 +36,9 @@ export interface Inputs {
   readonly environment: string | undefined;
   readonly environmentUrl: string | undefined;
   readonly githubToken: string | undefined;
+  /** For the Paved-* trailers that paved metrics reads. */
+  readonly service: string;
+  readonly sourceTime: string | undefined;
 }
 
 /** Kubernetes object names (DNS-1123 subdomain). */
@@ -264,12 +267,15 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     pattern: /^[^\s@]+@[0-9a-f]{7,64}$/,
     accepted: 'owner/repo@<commit sha>',
   });
-  const environment = input.string('environment', {
-    pattern: ENVIRONMENT_NAME,
-    accepted: ENVIRONMENT_NAME_ACCEPTED,
-  });
   const environmentUrl = input.url('environment-url', { example: 'https://staging.shop.example.com' });
   const githubToken = input.secret('github-token', maskSecret);
+
+  const service = input.string('service', SERVICE_INPUT);
+  const environment = input.string('environment', ENVIRONMENT_INPUT);
+  const sourceTime = input.string('source-time', {
+    pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/,
+    accepted: 'an ISO 8601 time with offset, like 2026-03-01T10:00:00+01:00 (git show -s --format=%cI)',
+  });
 
   return {
     server,
@@ -302,5 +308,7 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     environment,
     environmentUrl: environmentUrl?.toString(),
     githubToken,
+    service: service ?? app,
+    sourceTime,
   };
 }

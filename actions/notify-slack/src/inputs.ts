@@ -28,6 +28,7 @@ export interface Inputs {
   readonly environment: string | undefined;
   readonly image: string | undefined;
   readonly reason: string | undefined;
+  readonly deliveryHealth: string | undefined;
   readonly tests: TestCounts;
   /** Epoch ms. */
   readonly startedAt: number | undefined;
@@ -207,6 +208,7 @@ export function getInputs(reader = new InputReader()): Inputs {
     environment: reader.string('environment'),
     image: reader.string('image'),
     reason: reader.string('reason', { trim: false })?.trim(),
+    deliveryHealth: reader.string('delivery-health'),
     tests: {
       total: reader.integer('tests-total', { min: 0 }),
       passed: reader.integer('tests-passed', { min: 0 }),

@@ -73,6 +73,8 @@ export interface PipelineFacts {
   image: string | undefined;
   environment: string | undefined;
   reason: string | undefined;
+  /** One line of DORA measures from the health-check; the run's summary has the full section. */
+  deliveryHealth?: string | undefined;
   mentions: string[];
   progress: ProgressEntry[];
 }
@@ -103,6 +105,7 @@ export type FactInputs = Pick<
   PipelineFacts,
   'stage' | 'status' | 'tests' | 'image' | 'environment' | 'reason' | 'mentions' | 'progress'
 > & {
+  deliveryHealth?: string | undefined;
   jobName: string | undefined;
   matrix: Record<string, unknown> | undefined;
   startedAt: number | undefined;
@@ -152,6 +155,7 @@ export function pipelineFacts(context: GitHubContext, inputs: FactInputs, now: n
     image: inputs.image,
     environment: inputs.environment,
     reason: inputs.reason,
+    deliveryHealth: inputs.deliveryHealth,
     mentions: inputs.mentions,
     progress: inputs.progress,
   };

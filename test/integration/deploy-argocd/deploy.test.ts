@@ -102,7 +102,11 @@ describe('deploy-argocd against the stand-in', () => {
   it('deploys a new image through git: commit, sync, the process serves it, outputs are right', async () => {
     expect(await serving('demo')).toBe('version 1');
     const before = await client.getApplication('demo');
-    const run = await runDeployAction(baseInputs('demo', v2));
+    const run = await runDeployAction({
+      ...baseInputs('demo', v2),
+      environment: 'staging',
+      'source-time': '2026-03-01T10:00:00+01:00',
+    });
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
     const pushed = await head();
@@ -129,6 +133,18 @@ describe('deploy-argocd against the stand-in', () => {
     expect(message).toContain(`deploy(demo): ${v2}`);
     expect(message).toContain('Source: acme/shop@0123456789abcdef0123456789abcdef01234567');
     expect(message).toContain('Run: https://github.com/acme/shop/actions/runs/4242');
+    // The record paved metrics reads, as git's own trailer parser sees it (service defaults to the app).
+    const trailers = (
+      await runGit(['--git-dir', env.gitopsBare, 'log', '-1', '--format=%(trailers:only,unfold)', pushed])
+    ).stdout;
+    expect(trailers.trim().split('\n')).toEqual([
+      'Paved-Service: demo',
+      'Paved-Environment: staging',
+      `Paved-Image: ${v2}`,
+      'Paved-Source-Commit: 0123456789abcdef0123456789abcdef01234567',
+      'Paved-Source-Time: 2026-03-01T10:00:00+01:00',
+      'Paved-Run: https://github.com/acme/shop/actions/runs/4242',
+    ]);
     expect(run.summary).toContain('[demo](');
     expect(run.stdout).toContain('Synced/Healthy');
     // Secrets appear only in the runner's ::add-mask:: commands, which the runner swallows.

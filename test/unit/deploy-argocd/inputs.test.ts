@@ -87,6 +87,9 @@ describe('deploy-argocd inputs', () => {
     [{ watch: 'sse' }, /Input 'watch' must be one of 'stream', 'poll'/],
     [{ 'commit-message': 'a\nb' }, /Input 'commit-message' must be one line/],
     [{ 'source-repository': 'acme/shop' }, /Input 'source-repository' must be owner\/repo@<commit sha>/],
+    [{ 'source-time': '2026-03-01 10:00' }, /Input 'source-time' must be an ISO 8601 time with offset/],
+    [{ service: 'shop: v2' }, /Input 'service' must be a service name/],
+    [{ environment: 'prod\nPaved-Service: evil' }, /Input 'environment' must be an environment name/],
   ])('refuses %j', (override, message) => {
     expect(() => read({ ...BASE, ...override })).toThrow(message);
   });
@@ -150,7 +153,26 @@ describe('commit message', () => {
         'apps/shop/kustomization.yaml',
       ),
     ).toBe(
-      'deploy(shop): x/shop:2\n\nSet x/shop:2 in apps/shop/kustomization.yaml.\n\nSource: acme/shop@abc1234\nRun: https://github.com/acme/shop/actions/runs/1\n',
+      'deploy(shop): x/shop:2\n\nSet x/shop:2 in apps/shop/kustomization.yaml.\n\nSource: acme/shop@abc1234\nRun: https://github.com/acme/shop/actions/runs/1\n\n' +
+        'Paved-Service: shop\nPaved-Image: x/shop:2\nPaved-Source-Commit: abc1234\nPaved-Run: https://github.com/acme/shop/actions/runs/1\n',
+    );
+  });
+
+  it('carries every Paved trailer when they are known, with the image as name@digest', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const message = commitMessage(
+      {
+        app: 'shop-prod',
+        image: `x/shop:2@${digest}`,
+        commitMessage: undefined,
+        service: 'shop',
+        environment: 'production',
+      },
+      { source: 'acme/shop@abc1234', runUrl: 'https://r/1', sourceTime: '2026-03-01T10:00:00+01:00' },
+      'kustomization.yaml',
+    );
+    expect(message.split('\n\n').pop()).toBe(
+      `Paved-Service: shop\nPaved-Environment: production\nPaved-Image: x/shop@${digest}\nPaved-Source-Commit: abc1234\nPaved-Source-Time: 2026-03-01T10:00:00+01:00\nPaved-Run: https://r/1\n`,
     );
   });
 });
