@@ -21,7 +21,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inputEnvName } from '../shared/inputs.js';
+import { runnerInputEnv } from '../test/support/runner-io.js';
 import { publishNodeBaseImage } from '../sandbox/base-image.js';
 import { requireCommand } from '../sandbox/process.js';
 import { startRegistry } from '../sandbox/registry.js';
@@ -85,7 +85,7 @@ async function runAction(
       GITHUB_WORKSPACE: workspace,
       GITHUB_EVENT_NAME: 'push',
       GITHUB_REF: 'refs/heads/main',
-      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v])),
+      ...runnerInputEnv(join(root, 'actions/containerize'), inputs),
       ...env,
     },
   });

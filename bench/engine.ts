@@ -1,7 +1,8 @@
 /**
  * bench/engine: what `paved run` costs on top of the processes a workflow spawns anyway.
- * Workflow: 10 jobs × (20 trivial `run:` steps + 20 local JavaScript action steps). Baseline: the
- * same bash scripts and node scripts spawned directly, with the same job parallelism, in the same run.
+ * Workflows: 10 jobs × (20 trivial `run:` steps + 20 local JavaScript action steps), the same with
+ * `run:` steps only, and one job of 50 `run: true` steps. Baseline: the same bash scripts and node
+ * scripts spawned directly, with the same job parallelism, in the same run.
  * Prints wall times, the ratio engine/raw (target ≤ 1.5×) and the engine's overhead per step.
  */
 import { spawn } from 'node:child_process';
@@ -11,23 +12,39 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runWorkflow } from '../engine/index.js';
 
-const JOBS = 10;
 const ROUNDS = 3;
 
 interface Scenario {
   name: string;
+  jobs: number;
   runSteps: number;
   actionSteps: number;
+  /** The `run:` script of every step. */
+  script: (step: number) => string;
 }
 
 /** The issue's workload, and `run:` steps alone, where spawn cost is smallest and overhead shows most. */
 const SCENARIOS: Scenario[] = [
-  { name: '20 run: + 20 JS action steps per job', runSteps: 20, actionSteps: 20 },
-  { name: '20 run: steps per job', runSteps: 20, actionSteps: 0 },
+  {
+    name: '10 jobs × (20 run: + 20 JS action steps)',
+    jobs: 10,
+    runSteps: 20,
+    actionSteps: 20,
+    script: (i) => `echo step ${i}`,
+  },
+  {
+    name: '10 jobs × 20 run: steps',
+    jobs: 10,
+    runSteps: 20,
+    actionSteps: 0,
+    script: (i) => `echo step ${i}`,
+  },
+  // One job of steps that do nothing: the engine's cost per step with nothing to hide it.
+  { name: '1 job × 50 `run: true` steps', jobs: 1, runSteps: 50, actionSteps: 0, script: () => 'true' },
 ];
 const concurrency = Math.max(1, cpus().length);
 
-function makeRepo({ runSteps: RUN_STEPS, actionSteps: ACTION_STEPS }: Scenario): string {
+function makeRepo({ jobs: JOBS, runSteps: RUN_STEPS, actionSteps: ACTION_STEPS, script }: Scenario): string {
   const repo = mkdtempSync(join(tmpdir(), 'paved-bench-engine-'));
   mkdirSync(join(repo, '.github', 'workflows'), { recursive: true });
   mkdirSync(join(repo, 'actions', 'noop'), { recursive: true });
@@ -37,7 +54,7 @@ function makeRepo({ runSteps: RUN_STEPS, actionSteps: ACTION_STEPS }: Scenario):
   );
   writeFileSync(join(repo, 'actions', 'noop', 'index.js'), "console.log('action ' + process.env.INPUT_N);\n");
   const steps: string[] = [];
-  for (let i = 0; i < RUN_STEPS; i++) steps.push(`      - run: echo step ${i}`);
+  for (let i = 0; i < RUN_STEPS; i++) steps.push(`      - run: ${JSON.stringify(script(i))}`);
   for (let i = 0; i < ACTION_STEPS; i++)
     steps.push(`      - uses: ./actions/noop\n        with:\n          n: '${i}'`);
   const jobs: string[] = [];
@@ -72,7 +89,7 @@ function spawnQuiet(file: string, args: string[], env: NodeJS.ProcessEnv): Promi
 /** The same processes, spawned directly: per job, a script file per step run with `bash -e`, then node. */
 async function raw(
   repo: string,
-  { runSteps: RUN_STEPS, actionSteps: ACTION_STEPS }: Scenario,
+  { jobs: JOBS, runSteps: RUN_STEPS, actionSteps: ACTION_STEPS, script: stepScript }: Scenario,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'paved-bench-raw-'));
   const started = performance.now();
@@ -83,7 +100,7 @@ async function raw(
       if (job >= JOBS) return;
       for (let i = 0; i < RUN_STEPS; i++) {
         const script = join(dir, `${job}-${i}.sh`);
-        writeFileSync(script, `echo step ${i}`);
+        writeFileSync(script, stepScript(i));
         await spawnQuiet('bash', ['-e', script], process.env);
       }
       for (let i = 0; i < ACTION_STEPS; i++)
@@ -101,8 +118,9 @@ async function raw(
 
 async function engine(
   repo: string,
-  { runSteps: RUN_STEPS, actionSteps: ACTION_STEPS }: Scenario,
+  { jobs: JOBS, runSteps: RUN_STEPS, actionSteps: ACTION_STEPS, script }: Scenario,
 ): Promise<number> {
+  const printing = script(0) !== 'true';
   let lines = 0;
   const started = performance.now();
   const result = await runWorkflow({
@@ -112,8 +130,8 @@ async function engine(
   });
   const elapsed = performance.now() - started;
   if (result.exitCode !== 0) throw new Error(`bench workflow failed: ${JSON.stringify(result.annotations)}`);
-  if (lines !== JOBS * (RUN_STEPS + ACTION_STEPS))
-    throw new Error(`expected ${JOBS * (RUN_STEPS + ACTION_STEPS)} output lines, got ${lines}`);
+  const expected = JOBS * ((printing ? RUN_STEPS : 0) + ACTION_STEPS);
+  if (lines !== expected) throw new Error(`expected ${expected} output lines, got ${lines}`);
   return elapsed;
 }
 
@@ -122,9 +140,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-console.log(
-  `${JOBS} jobs per workflow, ${concurrency} job(s) at once, median of ${ROUNDS} rounds (raw and engine interleaved)`,
-);
+console.log(`${concurrency} job(s) at once, median of ${ROUNDS} rounds (raw and engine interleaved)`);
 console.log('');
 console.log('| workload | steps | raw spawn | paved run | engine / raw | overhead per step |');
 console.log('|---|---:|---:|---:|---:|---:|');
@@ -139,7 +155,7 @@ for (const scenario of SCENARIOS) {
       rawTimes.push(await raw(repo, scenario));
       engineTimes.push(await engine(repo, scenario));
     }
-    const steps = JOBS * (scenario.runSteps + scenario.actionSteps);
+    const steps = scenario.jobs * (scenario.runSteps + scenario.actionSteps);
     const e = median(engineTimes);
     const r = median(rawTimes);
     console.log(

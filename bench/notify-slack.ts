@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../test/support/bundles.js';
+import { runnerInputEnv } from '../test/support/runner-io.js';
 import { startSlackStandIn } from '../sandbox/slack/server.js';
 import { median } from './_stats.js';
 
@@ -28,7 +29,7 @@ async function timeRun(args: string[], inputs: Record<string, string>): Promise<
     GITHUB_RUN_ID: '1',
     NODE_NO_WARNINGS: '1',
   };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  Object.assign(env, runnerInputEnv(join(repoRoot, 'actions/notify-slack'), inputs));
   const start = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
   await new Promise((done) => child.on('close', done));

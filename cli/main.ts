@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).command,
   init: async () => (await import('./commands/init.js')).command,
   lint: async () => (await import('./commands/lint.js')).command,
+  metrics: async () => (await import('./commands/metrics.js')).command,
   sandbox: async () => (await import('./commands/sandbox.js')).command,
   run: async () => (await import('./commands/run.js')).command,
 };

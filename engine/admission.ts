@@ -16,7 +16,7 @@ import {
   supersededMessage,
   type ConcurrencyLease,
 } from './concurrency.js';
-import type { RunShared, WorkflowScope } from './context.js';
+import { workflowDisplayName, workflowPath, type RunShared, type WorkflowScope } from './context.js';
 import { approvalHint, isProtected, jobEnvironment, type JobEnvironment } from './environments.js';
 import { evaluateToken, asString, type ExpressionScope } from './expressions.js';
 import { OidcBroker } from './oidc.js';
@@ -83,11 +83,8 @@ export function callerPermissions(
 
 function identity(shared: RunShared, scope: WorkflowScope, environment: string | undefined): JobIdentity {
   const repository = `${shared.repo.owner}/${shared.repo.name}`;
-  const root = scope.root ?? {
-    name: scope.model.name ?? scope.relativePath,
-    relativePath: scope.relativePath,
-  };
-  const workflowRef = `${repository}/${root.relativePath}@${shared.ref}`;
+  // The run's top-level workflow (the caller's, in a called one) names `workflow` and `workflow_ref`.
+  const workflowRef = `${repository}/${workflowPath(scope)}@${shared.ref}`;
   return {
     repository,
     repositoryOwner: shared.repo.owner,
@@ -96,7 +93,7 @@ function identity(shared: RunShared, scope: WorkflowScope, environment: string |
     eventName: shared.eventName,
     environment,
     actor: shared.repo.actor,
-    workflow: root.name,
+    workflow: workflowDisplayName(scope),
     workflowRef,
     jobWorkflowRef: scope.jobWorkflowRef ?? workflowRef,
     runId: shared.runId,

@@ -130,40 +130,113 @@ export function parsePathFile(text: string): string[] {
     .filter(Boolean);
 }
 
+/** Uri.EscapeDataString: every character but RFC 3986's unreserved ones percent-encoded. */
+function uriDataEscape(value: string): string {
+  try {
+    return encodeURIComponent(value).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+  } catch {
+    return ''; // a lone surrogate cannot be escaped
+  }
+}
+
+/**
+ * The runner's value encoders (actions/runner src/Sdk/DTLogging/Logging/ValueEncoders.cs, registered
+ * in HostContext): every form a secret is masked in besides itself.
+ */
+export function secretVariations(value: string): string[] {
+  const out: string[] = [];
+  // Base64 of the value at each of the three byte alignments it can start at inside a longer
+  // encoded text, without padding, in both the standard and the URL-safe alphabet
+  // (EnumerateBase64Variations).
+  const bytes = Buffer.from(value, 'utf8');
+  for (let offset = 0; offset <= 2; offset++) {
+    const pruned = bytes.subarray(offset);
+    if (pruned.length === 0) continue;
+    const base64 = pruned.toString('base64').replace(/=+$/, '');
+    out.push(base64, base64.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  out.push(value.replace(/'/g, "''")); // ExpressionStringEscape
+  out.push(JSON.stringify(value).slice(1, -1)); // JsonStringEscape
+  out.push(uriDataEscape(value)); // UriDataEscape
+  out.push(
+    // XmlDataEscape (SecurityElement.Escape)
+    value.replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
+    ),
+  );
+  // TrimDoubleQuotes: a quoted value longer than 8 characters also without its quotes.
+  if (value.length > 8 && value.startsWith('"') && value.endsWith('"')) out.push(value.slice(1, -1));
+  return out.filter(Boolean);
+}
+
 /**
  * The set of values to hide, and the forms they leak in. Every line written to the log goes through
  * {@link Masker.mask}; the runner masks with the same list for the rest of the run.
  */
 export class Masker {
+  private readonly originals = new Set<string>();
   private readonly values = new Set<string>();
   private sorted: string[] = [];
 
-  /** Register a value (and, for multi-line values, each line). Blank values are ignored, like the runner. */
+  /**
+   * Register a secret or an `::add-mask::` value with its encoded forms. The runner reads a step's
+   * output line by line, so a multi-line value is also registered line by line (each trimmed, blank
+   * lines left out), as its Worker does for multi-line secrets. Blank values are ignored.
+   */
   add(value: string | undefined): void {
     if (!value || !value.trim()) return;
-    const forms = new Set<string>([value]);
+    const candidates = [value];
     if (/[\r\n]/.test(value))
-      for (const line of value.split(/\r?\n/)) if (line.trim()) forms.add(line.trim());
-    for (const form of [...forms]) {
-      forms.add(JSON.stringify(form).slice(1, -1));
-      forms.add(encodeURIComponent(form));
-      if (form.length >= 4) forms.add(Buffer.from(form, 'utf8').toString('base64'));
-    }
+      for (const line of value.split(/[\r\n]+/)) if (line.trim()) candidates.push(line.trim());
     let added = false;
-    for (const form of forms) {
-      if (form && !this.values.has(form)) {
-        this.values.add(form);
-        added = true;
+    for (const candidate of candidates) {
+      if (this.originals.has(candidate)) continue;
+      this.originals.add(candidate);
+      for (const form of [candidate, ...secretVariations(candidate)]) {
+        if (!this.values.has(form)) {
+          this.values.add(form);
+          added = true;
+        }
       }
     }
     if (added) this.sorted = [...this.values].sort((a, b) => b.length - a.length);
   }
 
+  /**
+   * Replace every occurrence of every value with `***`. Overlapping or adjacent matches of different
+   * values merge into one `***`, as SecretMasker.MaskSecrets merges replacement positions.
+   */
   mask(text: string): string {
-    if (this.sorted.length === 0) return text;
-    let result = text;
-    for (const value of this.sorted) if (result.includes(value)) result = result.split(value).join('***');
-    return result;
+    if (this.sorted.length === 0 || !text) return text;
+    let ranges: Array<[number, number]> | undefined;
+    for (const value of this.sorted) {
+      let at = text.indexOf(value);
+      while (at >= 0) {
+        (ranges ??= []).push([at, at + value.length]);
+        at = text.indexOf(value, at + 1);
+      }
+    }
+    if (!ranges) return text;
+    ranges.sort((a, b) => a[0] - b[0]);
+    let result = '';
+    let cursor = 0;
+    let current: [number, number] | undefined;
+    for (const range of ranges) {
+      if (current && range[0] <= current[1]) current[1] = Math.max(current[1], range[1]);
+      else {
+        if (current) {
+          result += `${text.slice(cursor, current[0])}***`;
+          cursor = current[1];
+        }
+        current = [range[0], range[1]];
+      }
+    }
+    if (current) result += `${text.slice(cursor, current[0])}***`;
+    return result + text.slice((current as [number, number])[1]);
   }
 
   /** Whether `text` carries a masked value (job outputs that do are dropped, as on GitHub). */

@@ -86,8 +86,12 @@ export interface WorkflowScope {
   permissions?: GitHubPermissions;
   /** In a called workflow: `owner/repo/path@ref` of the file (the OIDC `job_workflow_ref`). */
   jobWorkflowRef?: string;
-  /** In a called workflow: the top-level workflow of the run (`workflow` and `workflow_ref` claims). */
-  root?: { name: string; relativePath: string };
+  /**
+   * For a called workflow: the workflow that started the run. Inside a reusable workflow the
+   * `github` context is the caller's (`github.workflow`, `github.workflow_ref`, …), as GitHub
+   * documents for reusable workflows.
+   */
+  caller?: { name: string; relativePath: string };
 }
 
 export function defaultConcurrency(): number {
@@ -105,8 +109,14 @@ export function sanitizeHostEnv(env: NodeJS.ProcessEnv): Record<string, string> 
   return out;
 }
 
+/** `github.workflow`: the name of the workflow that started the run (the caller's, in a called one). */
 export function workflowDisplayName(scope: WorkflowScope): string {
-  return scope.model.name ?? scope.relativePath;
+  return scope.caller?.name ?? scope.model.name ?? scope.relativePath;
+}
+
+/** The path in `github.workflow_ref`: the calling workflow's, in a called one. */
+export function workflowPath(scope: WorkflowScope): string {
+  return scope.caller?.relativePath ?? scope.relativePath;
 }
 
 /** The `github` context for a job (step-specific fields are added per step). */
@@ -158,7 +168,7 @@ export function githubContext(
     token: token ?? '',
     triggering_actor: repo.actor,
     workflow: workflowDisplayName(scope),
-    workflow_ref: `${repository}/${scope.relativePath}@${shared.ref}`,
+    workflow_ref: `${repository}/${workflowPath(scope)}@${shared.ref}`,
     workflow_sha: shared.sha,
     workspace,
   };

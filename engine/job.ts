@@ -4,7 +4,18 @@
  * scripts, local JavaScript actions, composite actions (recursively) and actions/checkout.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { ActionManifest } from '../shared/action-manifest.js';
@@ -78,6 +89,14 @@ interface StepSpec {
   timeoutMinutes(scope: ExpressionScope): number | undefined;
 }
 
+interface CommandFiles {
+  env: string;
+  output: string;
+  path: string;
+  state: string;
+  summary: string;
+}
+
 interface PostStep {
   name: string;
   condition: string;
@@ -104,12 +123,18 @@ export interface JobInput {
   extras?: JobExtras;
 }
 
-function numberFrom(value: Value, what: string): number | undefined {
+/**
+ * `timeout-minutes` as the runner converts it: a number truncated to whole minutes
+ * (`(Int32)numberToken.Value` in PipelineTemplateConverter.ConvertToStepTimeout), and no limit when
+ * that is 0 or less (StepsRunner sets a timeout only `if (timeoutMinutes > 0)`).
+ */
+export function timeoutMinutesFrom(value: Value, what: string): number | undefined {
   if (value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n) || n < 0)
+  if (typeof value === 'boolean' || !Number.isFinite(n))
     throw new Error(`'${what}' must be a number of minutes; got ${JSON.stringify(value)}`);
-  return n;
+  const whole = Math.trunc(n);
+  return whole > 0 ? whole : undefined;
 }
 
 function workflowStepSpec(step: StepModel): StepSpec {
@@ -136,7 +161,7 @@ function workflowStepSpec(step: StepModel): StepSpec {
     timeoutMinutes: (scope) =>
       step.timeoutMinutes === undefined
         ? undefined
-        : numberFrom(evaluateToken(step.timeoutMinutes, scope), 'timeout-minutes'),
+        : timeoutMinutesFrom(evaluateToken(step.timeoutMinutes, scope), 'timeout-minutes'),
   };
 }
 
@@ -180,7 +205,7 @@ function compositeStepSpec(raw: Record<string, unknown>, index: number): StepSpe
     timeoutMinutes: (scope) =>
       raw['timeout-minutes'] === undefined
         ? undefined
-        : numberFrom(
+        : timeoutMinutesFrom(
             typeof raw['timeout-minutes'] === 'string'
               ? interpolate(raw['timeout-minutes'], scope)
               : (raw['timeout-minutes'] as Value),
@@ -241,7 +266,6 @@ class JobRun {
   readonly trackingId = `paved_${randomUUID()}`;
   summary = '';
   status: Status = 'success';
-  private fileCounter = 0;
   /** Set once a step process has run (checkout then copies the repository afresh). */
   workspaceTouched = false;
   /** Aborted on fail-fast, run cancellation or the job's timeout. */
@@ -356,10 +380,41 @@ class JobRun {
     return { ...this.jobEnv, ...this.globalEnv, ...frame.envOverlay };
   }
 
-  newFile(kind: string): string {
-    const path = join(this.temp, '_runner_file_commands', `${kind}_${++this.fileCounter}`);
+  private files: CommandFiles | undefined;
+
+  /**
+   * The file-command files a step writes to. The runner makes five new files per step; creating
+   * them was most of the engine's cost per `run:` step, so one set serves the whole job: each is
+   * read after a step only when it has content, then emptied (steps run one at a time).
+   */
+  commandFiles(): CommandFiles {
+    if (!this.files) {
+      const dir = join(this.temp, '_runner_file_commands');
+      this.files = {
+        env: join(dir, 'set_env'),
+        output: join(dir, 'set_output'),
+        path: join(dir, 'add_path'),
+        state: join(dir, 'save_state'),
+        summary: join(dir, 'step_summary'),
+      };
+      for (const path of Object.values(this.files)) writeFileSync(path, '');
+    }
+    return this.files;
+  }
+
+  /** What a step wrote to a file-command file; the file is left empty (or made again) for the next. */
+  takeFile(path: string): string {
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch {
+      writeFileSync(path, ''); // the step removed it: the next step still needs it to exist
+      return '';
+    }
+    if (size === 0) return '';
+    const text = readFileSync(path, 'utf8');
     writeFileSync(path, '');
-    return path;
+    return text;
   }
 
   private staticEnv: Record<string, string> | undefined;
@@ -391,7 +446,7 @@ class JobRun {
   /** The process environment of a step: host, env context, runner variables, PATH additions. */
   processEnv(
     env: Record<string, string>,
-    files: Record<string, string>,
+    files: CommandFiles,
     stepId: string,
     action: Frame['action'],
   ): Record<string, string> {
@@ -406,11 +461,11 @@ class JobRun {
       GITHUB_ACTION_PATH: action?.path ?? '',
       GITHUB_ACTION_REPOSITORY: action?.repository ?? '',
       GITHUB_ACTION_REF: action?.ref ?? '',
-      GITHUB_ENV: files['env'] ?? '',
-      GITHUB_OUTPUT: files['output'] ?? '',
-      GITHUB_PATH: files['path'] ?? '',
-      GITHUB_STATE: files['state'] ?? '',
-      GITHUB_STEP_SUMMARY: files['summary'] ?? '',
+      GITHUB_ENV: files.env,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_PATH: files.path,
+      GITHUB_STATE: files.state,
+      GITHUB_STEP_SUMMARY: files.summary,
     });
     if (shared.debug) out['RUNNER_DEBUG'] = '1';
     if (this.pathPrepend.length)
@@ -446,13 +501,7 @@ async function execProcess(
     isScript: boolean;
   },
 ): Promise<ExecOutcome> {
-  const files = {
-    env: run.newFile('set_env'),
-    output: run.newFile('set_output'),
-    path: run.newFile('add_path'),
-    state: run.newFile('save_state'),
-    summary: run.newFile('step_summary'),
-  };
+  const files = run.commandFiles();
   const env = run.processEnv(opts.env, files, stepId, opts.action);
   if (opts.extraEnv) Object.assign(env, opts.extraEnv);
   const outputs: Record<string, string> = {};
@@ -559,7 +608,9 @@ async function execProcess(
   const started = await spawnStep(file, args, {
     env,
     cwd: opts.cwd,
-    ...(opts.timeoutMinutes !== undefined ? { timeoutMs: opts.timeoutMinutes * 60_000 } : {}),
+    ...(opts.timeoutMinutes !== undefined
+      ? { timeoutMs: opts.timeoutMinutes * (run.shared.options.minuteMs ?? 60_000) }
+      : {}),
     // Steps that still run after cancellation (always(), cancelled()) are not cancelled again.
     ...(run.signal.aborted ? {} : { signal: run.signal }),
     onLine,
@@ -576,7 +627,7 @@ async function execProcess(
   const applyFile = (name: string, path: string, apply: (text: string) => void): void => {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = run.takeFile(path);
     } catch {
       return;
     }
@@ -718,6 +769,10 @@ async function runStep(
     // a name that does not evaluate falls back to the id
   }
   try {
+    // The step's own env is evaluated first, so its `if:` sees it (StepsRunner merges the step's
+    // env block into the env context before it evaluates the condition).
+    env = spec.env(scope, env);
+    scope = run.scope(frame, env);
     if (!spec.condition(scope)) {
       run.log(`Skipped: ${name}`, name);
       record(run, frame, spec, name, 'skipped', 'skipped', {}, started);
@@ -725,8 +780,6 @@ async function runStep(
     }
     run.shared.emit({ kind: 'step-start', job: run.input.displayName, step: name, text: name });
     continueOnError = spec.continueOnError(scope);
-    env = spec.env(scope, env);
-    scope = run.scope(frame, env);
     const result = await executeStep(run, frame, spec, scope, env, name, preState);
     outcome = result.outcome;
     outputs = result.outputs;
@@ -930,6 +983,20 @@ async function runPreSteps(
 ): Promise<void> {
   for (const spec of specs) {
     if (!spec.uses || spec.uses.startsWith('docker://')) continue;
+    if (spec.uses.startsWith('./') || spec.uses === '.') {
+      // The runner cannot run a local action's pre: before the job's steps the action is not
+      // checked out yet (ActionManager: "`pre` execution is not supported for local action").
+      // Its post: still runs, registered when the main step runs.
+      let local: ActionSource | undefined;
+      try {
+        local = resolveAction(spec.uses, run.workspace, run.shared.actionMap, spec.uses);
+      } catch {
+        local = undefined;
+      }
+      if (local?.kind === 'action' && typeof local.manifest.runs['pre'] === 'string')
+        run.log(`\`pre\` execution is not supported for local action from '${spec.uses}'`);
+      continue;
+    }
     let source: ActionSource;
     try {
       source = resolveAction(spec.uses, run.workspace, run.shared.actionMap, spec.uses);
@@ -1048,22 +1115,30 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     jobContinueOnError =
       job.continueOnError !== undefined &&
       isTruthy(evaluateToken(job.continueOnError, run.scope(frame, run.jobEnv)));
+    // Absent: GitHub's 360 minutes; 0 (or a fraction of a minute, truncated to 0): no limit.
     const timeout =
       job.timeoutMinutes === undefined
         ? 360
-        : (numberFrom(evaluateToken(job.timeoutMinutes, run.scope(frame, run.jobEnv)), 'timeout-minutes') ??
-          360);
+        : timeoutMinutesFrom(
+            evaluateToken(job.timeoutMinutes, run.scope(frame, run.jobEnv)),
+            'timeout-minutes',
+          );
     // The job's own signal: the leg's (fail-fast, run cancel) or its timeout.
     const controller = new AbortController();
-    timer = setTimeout(() => {
-      run.annotate(
-        'error',
-        `The job running on runner paved has exceeded the maximum execution time of ${timeout} minutes.`,
-        undefined,
+    if (timeout !== undefined) {
+      timer = setTimeout(
+        () => {
+          run.annotate(
+            'error',
+            `The job running on runner paved has exceeded the maximum execution time of ${timeout} minutes.`,
+            undefined,
+          );
+          controller.abort();
+        },
+        timeout * (shared.options.minuteMs ?? 60_000),
       );
-      controller.abort();
-    }, timeout * 60_000);
-    timer.unref();
+      timer.unref();
+    }
     if (input.signal.aborted) controller.abort();
     else input.signal.addEventListener('abort', () => controller.abort(), { once: true });
     controller.signal.addEventListener('abort', onAbort, { once: true });
@@ -1193,6 +1268,9 @@ function cleanUpProcesses(run: JobRun): void {
   }, 250);
 }
 
+/** Reused for every /proc/<pid>/environ read: the scan runs three times per job. */
+const environBuffer = Buffer.alloc(128 * 1024);
+
 /** Send `signal` to every process whose environment carries `marker`. */
 function signalTracked(marker: string, signal: NodeJS.Signals): void {
   let entries: string[];
@@ -1201,15 +1279,31 @@ function signalTracked(marker: string, signal: NodeJS.Signals): void {
   } catch {
     return; // no procfs: nothing to find
   }
+  const needle = Buffer.from(marker.replace(/\0$/, ''), 'latin1');
   for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    let environ: string;
+    let length = 0;
     try {
-      environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+      const fd = openSync(`/proc/${entry}/environ`, 'r');
+      try {
+        // 128 KiB holds any step's environment; a process with a larger one is read in part.
+        for (let read = 1; read > 0 && length < environBuffer.length; length += read)
+          read = readSync(fd, environBuffer, length, environBuffer.length - length, null);
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       continue; // gone, or not ours to read
     }
-    if (!`${environ}\0`.includes(marker)) continue;
+    const environ = environBuffer.subarray(0, length);
+    // The marker is a whole variable: at the start or after a NUL, and followed by NUL or the end.
+    let at = environ.indexOf(needle);
+    while (at >= 0) {
+      const end = at + needle.length;
+      if ((at === 0 || environ[at - 1] === 0) && (end === environ.length || environ[end] === 0)) break;
+      at = environ.indexOf(needle, at + 1);
+    }
+    if (at < 0) continue;
     try {
       process.kill(Number(entry), signal);
     } catch {

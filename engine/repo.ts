@@ -4,7 +4,7 @@
  * files, uncommitted changes included) with the git history, so the user's checkout is never touched.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   copyFile,
   cp,
@@ -23,6 +23,27 @@ import { basename, dirname, join } from 'node:path';
 function git(cwd: string, args: string[]): string | undefined {
   const result = spawnSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/** {@link git} without blocking: a run's first git queries run side by side. */
+function gitText(cwd: string, args: string[], maxBuffer = 16 * 1024 * 1024): Promise<Buffer | undefined> {
+  return new Promise((resolveDone) => {
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBuffer) chunks.push(chunk);
+    });
+    child.on('error', () => resolveDone(undefined));
+    child.on('close', (code) =>
+      resolveDone(code === 0 && size <= maxBuffer ? Buffer.concat(chunks) : undefined),
+    );
+  });
+}
+
+async function gitOut(cwd: string, args: string[]): Promise<string | undefined> {
+  return (await gitText(cwd, args))?.toString('utf8').trim();
 }
 
 export function gitTopLevel(dir: string): string | undefined {
@@ -53,21 +74,81 @@ export function repositoryFromUrl(url: string | undefined): { owner: string; nam
   return { owner: match[1], name: match[2] };
 }
 
-export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
+/**
+ * sha, HEAD's ref, the index and the common git directory in one `git rev-parse` (each git process
+ * costs a `paved run` tens of milliseconds), or undefined when it fails (no commit yet, old git).
+ */
+async function revParseAll(
+  root: string,
+): Promise<{ sha: string; symbolic: string | undefined; indexPath: string; commonDir: string } | undefined> {
+  const out = await gitOut(root, [
+    'rev-parse',
+    '--path-format=absolute',
+    '--git-path',
+    'index',
+    '--git-common-dir',
+    'HEAD',
+    '--symbolic-full-name',
+    'HEAD',
+  ]);
+  const lines = out?.split('\n');
+  if (!lines || lines.length !== 4 || !/^[0-9a-f]{40,64}$/.test(lines[2] as string)) return undefined;
+  const [indexPath, commonDir, sha, full] = lines as [string, string, string, string];
+  return { sha, symbolic: full.startsWith('refs/heads/') ? full : undefined, indexPath, commonDir };
+}
+
+/** `<branch>` from the common git directory's refs/remotes/origin/HEAD (a symbolic ref is a file). */
+function originHeadFromFile(commonDir: string): string | undefined {
+  try {
+    const text = readFileSync(join(commonDir, 'refs', 'remotes', 'origin', 'HEAD'), 'utf8').trim();
+    const match = /^ref: refs\/remotes\/(origin\/.+)$/.exec(text);
+    return match?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** remote.origin.url and user.name from one `git config` call. */
+async function configValues(
+  root: string,
+): Promise<{ originUrl: string | undefined; userName: string | undefined }> {
+  const out = (await gitOut(root, ['config', '--get-regexp', '^(remote\\.origin\\.url|user\\.name)$'])) ?? '';
+  let originUrl: string | undefined;
+  let userName: string | undefined;
+  for (const line of out.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space < 0) continue;
+    const key = line.slice(0, space).toLowerCase();
+    if (key === 'remote.origin.url') originUrl = line.slice(space + 1);
+    if (key === 'user.name') userName = line.slice(space + 1);
+  }
+  return { originUrl, userName };
+}
+
+export async function readRepoInfo(root: string, env: NodeJS.ProcessEnv): Promise<RepoInfo> {
   const isGit = existsSync(join(root, '.git'));
-  const sha = (isGit && git(root, ['rev-parse', 'HEAD'])) || '0000000000000000000000000000000000000000';
-  const symbolic = isGit ? git(root, ['symbolic-ref', '-q', 'HEAD']) : undefined;
-  const originUrl = isGit ? git(root, ['remote', 'get-url', 'origin']) : undefined;
+  const [all, config] = isGit
+    ? await Promise.all([revParseAll(root), configValues(root)])
+    : [undefined, { originUrl: undefined, userName: undefined }];
+  const sha =
+    all?.sha ?? ((isGit && git(root, ['rev-parse', 'HEAD'])) || '0000000000000000000000000000000000000000');
+  const symbolic = all ? all.symbolic : isGit ? git(root, ['symbolic-ref', '-q', 'HEAD']) : undefined;
+  // As configured: the url.<base>.insteadOf rewriting `git remote get-url` applies leaves the
+  // owner/name part alone for the usual shorthands (`gh:owner/name`).
+  const originUrl = config.originUrl;
   const fromUrl = repositoryFromUrl(originUrl);
-  const originHead = isGit
-    ? git(root, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'])
-    : undefined;
+  const originHead = all
+    ? originHeadFromFile(all.commonDir)
+    : isGit
+      ? git(root, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'])
+      : undefined;
   const branch = symbolic?.replace(/^refs\/heads\//, '') ?? '';
-  const indexPath = isGit
-    ? git(root, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])
-    : undefined;
-  const actor =
-    env['GITHUB_ACTOR'] || (isGit && git(root, ['config', 'user.name'])) || env['USER'] || 'paved';
+  const indexPath = all
+    ? all.indexPath
+    : isGit
+      ? git(root, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])
+      : undefined;
+  const actor = env['GITHUB_ACTOR'] || config.userName || env['USER'] || 'paved';
   return {
     root,
     isGit,
@@ -84,14 +165,15 @@ export function readRepoInfo(root: string, env: NodeJS.ProcessEnv): RepoInfo {
 }
 
 /** The files of the working tree a checkout would have, plus local changes (cached per run). */
-export function listWorkingTree(root: string, isGit: boolean): string[] | undefined {
+export async function listWorkingTree(root: string, isGit: boolean): Promise<string[] | undefined> {
   if (!isGit) return undefined;
-  const result = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: root,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (result.status !== 0) return undefined;
-  return [...new Set(result.stdout.toString('utf8').split('\0').filter(Boolean))];
+  const out = await gitText(
+    root,
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    256 * 1024 * 1024,
+  );
+  if (!out) return undefined;
+  return [...new Set(out.toString('utf8').split('\0').filter(Boolean))];
 }
 
 async function copyEntry(from: string, to: string): Promise<void> {

@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EngineUsageError, isCheckout, resolveAction, resolveWorkflowRef } from './actions.js';
 import { Masker } from './commands.js';
-import { defaultConcurrency, sanitizeHostEnv, Slots, type RunShared, type WorkflowScope } from './context.js';
+import {
+  defaultConcurrency,
+  sanitizeHostEnv,
+  Slots,
+  workflowDisplayName,
+  workflowPath,
+  type RunShared,
+  type WorkflowScope,
+} from './context.js';
 import {
   asString,
   evaluate,
@@ -27,7 +35,7 @@ import {
   createRunFeatures,
 } from './admission.js';
 import { changedFilesFor, evaluateTrigger, type ChangedFiles } from './triggers.js';
-import { expandMatrix, legLabel, type MatrixLeg } from './matrix.js';
+import { expandMatrixLegs, legLabel, type ExpandedLeg, type MatrixLeg } from './matrix.js';
 import { copyRepository, gitTopLevel, listWorkingTree, readRepoInfo, type RepoInfo } from './repo.js';
 import type { Conclusion, JobResult, RunOptions, RunResult, WorkflowRunResult } from './types.js';
 import {
@@ -153,20 +161,24 @@ class Runner {
         (async () => {
           const needs: Record<string, JobOutcome> = {};
           for (const need of job.needs) needs[need] = await (promises.get(need) as Promise<JobOutcome>);
-          const ancestorsFailed = (): boolean => {
+          // Every job this one needs, directly or through others: the implicit `success()` of a
+          // job's `if:` holds only when all of them succeeded, so a skip or failure anywhere
+          // upstream skips the job even when its direct needs ran (`if: always()`) and succeeded.
+          const ancestors = (): Conclusion[] => {
             const seen = new Set<string>();
+            const results: Conclusion[] = [];
             const stack = [...job.needs];
             while (stack.length) {
               const id = stack.pop() as string;
               if (seen.has(id)) continue;
               seen.add(id);
               const outcome = this.outcomes.get(`${scope.idPrefix}${id}`);
-              if (outcome?.result === 'failure') return true;
+              if (outcome) results.push(outcome.result);
               stack.push(...(byId.get(id)?.needs ?? []));
             }
-            return false;
+            return results;
           };
-          const outcome = await this.runJobAllLegs(scope, job, needs, ancestorsFailed);
+          const outcome = await this.runJobAllLegs(scope, job, needs, ancestors);
           this.outcomes.set(`${scope.idPrefix}${job.id}`, outcome);
           return outcome;
         })(),
@@ -220,7 +232,7 @@ class Runner {
       actor: s.repo.actor,
       run_id: s.runId,
       run_number: s.runNumber,
-      workflow: scope.model.name ?? scope.relativePath,
+      workflow: workflowDisplayName(scope),
       head_ref: s.headRef,
       base_ref: s.baseRef,
       server_url: 'https://github.com',
@@ -232,17 +244,21 @@ class Runner {
     scope: WorkflowScope,
     job: JobModel,
     needs: Record<string, JobOutcome>,
-    ancestorsFailed: () => boolean,
+    ancestors: () => Conclusion[],
   ): Promise<JobOutcome> {
     const shared = this.shared;
     const baseName = `${scope.namePrefix}${job.id}`;
     const cancelSignal = scope.signal ?? shared.signal;
-    const needsOk = Object.values(needs).every((need) => need.result === 'success');
+    const upstream = ancestors();
     const status = (): 'success' | 'failure' | 'cancelled' =>
-      shared.signal.aborted ? 'cancelled' : needsOk ? 'success' : 'failure';
+      shared.signal.aborted
+        ? 'cancelled'
+        : upstream.every((result) => result === 'success')
+          ? 'success'
+          : 'failure';
     const jobScope: ExpressionScope = {
       ...this.jobScope(scope, needs),
-      status: { status, failed: ancestorsFailed },
+      status: { status, failed: () => upstream.includes('failure') },
     };
     const skipped = (why: string): JobOutcome => {
       shared.emit({ kind: 'job-start', job: baseName, text: baseName });
@@ -274,7 +290,7 @@ class Runner {
           ? 'Skipped: the run was cancelled'
           : `Skipped: the condition '${job.if}' is false`,
       );
-    let legs: MatrixLeg[];
+    let legs: ExpandedLeg[];
     let strategy: Record<string, Value>;
     let failFast = true;
     let maxParallel = 0;
@@ -283,7 +299,9 @@ class Runner {
       const strategyValue =
         evaluated && typeof evaluated === 'object' && !Array.isArray(evaluated) ? evaluated : {};
       legs =
-        job.strategy && strategyValue['matrix'] !== undefined ? expandMatrix(strategyValue['matrix']) : [{}];
+        job.strategy && strategyValue['matrix'] !== undefined
+          ? expandMatrixLegs(strategyValue['matrix'])
+          : [{ values: {}, nameValues: {} }];
       if (strategyValue['fail-fast'] !== undefined) failFast = isTruthy(strategyValue['fail-fast']);
       if (strategyValue['max-parallel'] !== undefined)
         maxParallel = Number(strategyValue['max-parallel']) || 0;
@@ -296,7 +314,7 @@ class Runner {
     } catch (error) {
       return this.failedBeforeStart(scope, job, baseName, `strategy: ${(error as Error).message}`);
     }
-    const hasMatrix = job.strategy !== undefined && legs.some((leg) => Object.keys(leg).length > 0);
+    const hasMatrix = job.strategy !== undefined && legs.some((leg) => Object.keys(leg.values).length > 0);
     const legSlots = new Slots(maxParallel > 0 ? maxParallel : legs.length);
     const failFastController = new AbortController();
     const onRunAbort = (): void => failFastController.abort();
@@ -309,7 +327,7 @@ class Runner {
     const report = (index: number, result: JobResult): void =>
       void (reported[index] as JobResult[]).push(result);
     await Promise.all(
-      legs.map(async (leg, index) => {
+      legs.map(async ({ values: leg, nameValues }, index) => {
         const release = await legSlots.acquire();
         try {
           const legStrategy = { ...strategy, 'job-index': index };
@@ -318,7 +336,7 @@ class Runner {
             ...jobScope,
             contexts: { ...jobScope.contexts, matrix: matrix ?? {}, strategy: legStrategy },
           };
-          const name = this.legName(scope, job, leg, hasMatrix, legScope);
+          const name = this.legName(scope, job, nameValues, hasMatrix, legScope);
           if (failFastController.signal.aborted) {
             shared.emit({ kind: 'job-start', job: name, text: name });
             shared.emit({ kind: 'job-end', job: name, text: 'cancelled' });
@@ -513,10 +531,7 @@ class Runner {
         signal,
         permissions: callerPermissions(shared, caller, job),
         jobWorkflowRef: calledWorkflowRef(job.uses as string, shared),
-        root: caller.root ?? {
-          name: caller.model.name ?? caller.relativePath,
-          relativePath: caller.relativePath,
-        },
+        caller: { name: workflowDisplayName(caller), relativePath: workflowPath(caller) },
       };
       if (callee.depth > MAX_WORKFLOW_DEPTH)
         throw new Error(`reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep`);
@@ -778,10 +793,20 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   if (files.length === 0)
     throw new EngineUsageError(`${options.workflow}: no .yml or .yaml workflow files in this directory`);
   const repoRoot = resolve(options.repoRoot ?? findRepoRoot(files[0] as string));
-  const repo = readRepoInfo(repoRoot, options.hostEnv ?? process.env);
+  // The repository's facts and its file list come from git processes that run side by side, and
+  // while the workflows are parsed.
+  const gitFacts = Promise.all([
+    readRepoInfo(repoRoot, options.hostEnv ?? process.env),
+    options.bind ? undefined : listWorkingTree(repoRoot, existsSync(join(repoRoot, '.git'))),
+  ]);
   const models: Array<{ model: WorkflowModel; path: string }> = [];
-  for (const file of files)
-    models.push({ model: await loadWorkflow(file, relative(process.cwd(), file) || file), path: file });
+  try {
+    for (const file of files)
+      models.push({ model: await loadWorkflow(file, relative(process.cwd(), file) || file), path: file });
+  } finally {
+    await gitFacts; // nothing is left running when a workflow does not parse
+  }
+  const [repo, workingTree] = await gitFacts;
   const eventName =
     options.eventName ?? (isDir ? 'push' : defaultEvent((models[0] as { model: WorkflowModel }).model));
   const planned: PlannedWorkflow[] = [];
@@ -869,7 +894,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const shared: RunShared = {
     options,
     repo,
-    files: options.bind ? undefined : listWorkingTree(repoRoot, repo.isGit),
+    files: workingTree,
     template: () => {
       template ??= (async () => {
         const dir = join(runDir, 'template', repo.name);

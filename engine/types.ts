@@ -143,6 +143,11 @@ export interface RunOptions {
   defaultPermissions?: 'permissive' | 'restricted';
   /** Where concurrency groups are kept (default: $PAVED_STATE_DIR/concurrency or ~/.cache/paved/concurrency). */
   concurrencyDir?: string;
+  /**
+   * How long one `timeout-minutes` minute lasts, in milliseconds (default 60000). Only tests that
+   * exercise timeouts shorten it; `timeout-minutes` itself is whole minutes, as on GitHub.
+   */
+  minuteMs?: number;
 }
 
 export interface RunResult {

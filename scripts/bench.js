@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [name…]: run every bench/<name>.ts (or the named ones) in turn. Each benchmark prints
+// npm run bench [name…] [--write-readme]: run every bench/<name>.ts (or the named ones) in turn. Each benchmark prints
 // its own table of ratios against a baseline it measures in the same run; nothing here is a pass/fail
 // timing assertion.
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const wanted = process.argv.slice(2);
+// Names pick benchmarks; flags (--write-readme) are passed on to each of them.
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 const benches = readdirSync(join(root, 'bench'))
   .filter((file) => file.endsWith('.ts') && !file.startsWith('_'))
   .map((file) => file.replace(/\.ts$/, ''))
@@ -23,7 +25,7 @@ for (const name of benches) {
   console.log(`\n=== bench/${name} ===`);
   const result = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench', `${name}.ts`)],
+    [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench', `${name}.ts`), ...flags],
     {
       cwd: root,
       stdio: 'inherit',

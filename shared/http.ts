@@ -7,7 +7,7 @@
  * undici is loaded on the first request, so an action that fails on its inputs never pays for it.
  */
 import { createHash } from 'node:crypto';
-import { debug } from '@actions/core';
+import { debug } from './workflow-commands.js';
 import type { Dispatcher } from 'undici';
 import { RemoteError } from './errors.js';
 import { retry, parseRetryAfter, type RetryOptions } from './retry.js';

@@ -1,8 +1,8 @@
 /** Readable logs: groups around noisy phases, and progress lines with elapsed time during long waits. */
-import * as core from '@actions/core';
 import { formatDuration } from './duration.js';
+import { info } from './workflow-commands.js';
 
-export { group, info, warning, notice, debug } from '@actions/core';
+export { group, info, warning, notice, debug } from './workflow-commands.js';
 
 /** A stopwatch: `elapsed()` in ms and `text()` like `1m12s`. */
 export function stopwatch(now: () => number = Date.now): { elapsed(): number; text(): string } {
@@ -21,7 +21,7 @@ export function heartbeat(label: string, intervalMs: number, describe?: () => st
   const watch = stopwatch();
   const timer = setInterval(() => {
     const state = describe ? `: ${describe()}` : '';
-    core.info(`… ${label}${state} (${watch.text()} elapsed)`);
+    info(`… ${label}${state} (${watch.text()} elapsed)`);
   }, intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };

@@ -2,7 +2,7 @@
  * Step outputs. All outputs go through {@link setOutput} so that the contract test can list them and so
  * that a secret can never become an output (outputs are visible to every later step and job).
  */
-import * as core from '@actions/core';
+import * as runner from './workflow-commands.js';
 import { PavedError } from './errors.js';
 import { containsSecret, maskSecret } from './secrets.js';
 
@@ -14,7 +14,7 @@ export function setOutput(name: string, value: OutputValue): void {
   if (containsSecret(text)) {
     throw new PavedError(`Refusing to set output '${name}': its value contains a secret`);
   }
-  core.setOutput(name, text);
+  runner.setOutput(name, text);
 }
 
 export function formatOutput(value: OutputValue): string {
@@ -32,5 +32,5 @@ export function formatOutput(value: OutputValue): string {
  */
 export function setSecretOutput(name: string, value: string): void {
   maskSecret(value);
-  core.setOutput(name, value);
+  runner.setOutput(name, value);
 }

@@ -4,7 +4,7 @@
  * can redact text it writes to places the runner does not mask (summaries, reports, error messages) and
  * refuse to put a secret into an output.
  */
-import * as core from '@actions/core';
+import { setSecret } from './workflow-commands.js';
 
 const registered = new Set<string>();
 
@@ -20,7 +20,7 @@ export function maskSecret(value: string | undefined | null): void {
   variants.add(encodeURIComponent(value));
   variants.add(Buffer.from(value, 'utf8').toString('base64'));
   for (const variant of variants) {
-    core.setSecret(variant);
+    setSecret(variant);
     if (variant.length >= 4) registered.add(variant);
   }
 }

@@ -2,7 +2,7 @@
  * State handed from an action's main step to its post step (GITHUB_STATE / STATE_*), as typed JSON.
  * Main and post come from one bundle: `isPostStep()` tells which phase is running.
  */
-import * as core from '@actions/core';
+import * as runner from './workflow-commands.js';
 import { containsSecret, maskSecret } from './secrets.js';
 import { PavedError } from './errors.js';
 
@@ -12,12 +12,12 @@ const POST_FLAG = 'paved_is_post';
 export function saveState(key: string, value: unknown): void {
   const text = JSON.stringify(value);
   if (containsSecret(text)) throw new PavedError(`Refusing to save state '${key}': it contains a secret`);
-  core.saveState(key, text);
+  runner.saveState(key, text);
 }
 
 /** Read a value saved by the main step, or undefined. `check` narrows the parsed JSON. */
 export function readState<T>(key: string, check: (value: unknown) => value is T): T | undefined {
-  const text = core.getState(key);
+  const text = runner.getState(key);
   if (!text) return undefined;
   try {
     const value: unknown = JSON.parse(text);
@@ -29,7 +29,7 @@ export function readState<T>(key: string, check: (value: unknown) => value is T)
 
 /** Call at the start of main; the post step then sees `isPostStep() === true`. */
 export function markMainStarted(): void {
-  core.saveState(POST_FLAG, 'true');
+  runner.saveState(POST_FLAG, 'true');
 }
 
 export function isPostStep(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -43,12 +43,12 @@ export function isPostStep(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 export function saveSecretState(key: string, value: string): void {
   maskSecret(value);
-  core.saveState(key, value);
+  runner.saveState(key, value);
 }
 
 /** A credential saved by {@link saveSecretState}, or undefined. */
 export function readSecretState(key: string): string | undefined {
-  const value = core.getState(key);
+  const value = runner.getState(key);
   if (!value) return undefined;
   maskSecret(value);
   return value;

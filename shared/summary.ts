@@ -3,7 +3,7 @@
  * and the summary is lost), so the builder keeps a byte budget: sections that no longer fit are left
  * out and a closing note says how many.
  */
-import * as core from '@actions/core';
+import { appendStepSummary } from './workflow-commands.js';
 import { redact } from './secrets.js';
 
 /** The runner's per-step summary limit. */
@@ -83,6 +83,6 @@ export class SummaryBuilder {
   /** Append to the job summary (GITHUB_STEP_SUMMARY). Without a runner, does nothing. */
   async write(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (!env['GITHUB_STEP_SUMMARY']) return;
-    await core.summary.addRaw(this.toString()).write();
+    appendStepSummary(this.toString(), env);
   }
 }

@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { formatDuration } from '../../shared/duration.js';
 import { quote } from '../../shared/errors.js';
 import type { EnvironmentSettings, JobResult, LogEvent, OidcTokenSource } from '../../engine/types.js';
+import { DotenvError, parseDotenv } from '../dotenv.js';
 import type { SandboxRunValues } from '../../sandbox/control.js';
 import type { Command, CliIo } from '../command.js';
 import type { GitHubTokenSource } from '../sandbox-github-token.js';
@@ -53,20 +54,14 @@ export function parsePair(flag: string, raw: string): [string, string] {
   return [raw.slice(0, eq), raw.slice(eq + 1)];
 }
 
-/** A dotenv-style secrets file: `NAME=value` lines, `#` comments, optional surrounding quotes. */
+/** A secrets file in the dotenv format act's `--secret-file` reads (see cli/dotenv.ts). */
 export function parseSecretFile(path: string, text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  text.split(/\r?\n/).forEach((line, index) => {
-    const trimmed = line.trim();
-    if (!trimmed || trimmed.startsWith('#')) return;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(trimmed);
-    if (!match) throw new UsageError(`${path}:${index + 1}: expected NAME=value; got ${quote(trimmed)}`);
-    let value = match[2] ?? '';
-    if (/^"(.*)"$/.test(value)) value = (JSON.parse(value) as string) ?? '';
-    else if (/^'(.*)'$/.test(value)) value = value.slice(1, -1);
-    out[match[1] as string] = value;
-  });
-  return out;
+  try {
+    return parseDotenv(text);
+  } catch (error) {
+    if (error instanceof DotenvError) throw new UsageError(`${path}:${error.line}: ${error.message}`);
+    throw error;
+  }
 }
 
 export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {

@@ -137,6 +137,17 @@ jobs:
       staging-health-urls: \${{ vars.PAVED_STAGING_URL }}/
       production-url: \${{ vars.PAVED_PRODUCTION_URL }}
       production-health-urls: \${{ vars.PAVED_PRODUCTION_URL }}/
+      # Real metrics too: the share of 5xx answers the sandbox's Prometheus scraped from each environment's
+      # service (every second) over the last 10 s. 'or vector(0)' and clamp_min keep it one number before
+      # any traffic.
+      prometheus-url: \${{ vars.PAVED_PROMETHEUS_URL }}
+      staging-prometheus-query: >-
+        (sum(increase(http_requests_total{app="sample-service",environment="staging",status=~"5.."}[10s])) or vector(0))
+        / clamp_min(sum(increase(http_requests_total{app="sample-service",environment="staging"}[10s])) or vector(0), 1)
+      production-prometheus-query: >-
+        (sum(increase(http_requests_total{app="sample-service",environment="production",status=~"5.."}[10s])) or vector(0))
+        / clamp_min(sum(increase(http_requests_total{app="sample-service",environment="production"}[10s])) or vector(0), 1)
+      prometheus-condition: '< 0.05'
       health-duration: ${options.healthDuration}
       health-interval: ${options.healthInterval}
       slack-channel: \${{ vars.PAVED_SLACK_CHANNEL }}
@@ -460,6 +471,8 @@ export async function runGoldenPath(options: DemoOptions): Promise<DemoResult> {
       `#${SANDBOX_SLACK_CHANNEL}: ${top.length} message(s), ${replies.reduce((a, b) => a + b, 0)} thread repl(ies), ${top.reduce((n, m) => n + m.edits.length, 0)} update(s)`,
     );
     phase('v2 checks');
+    for (const env of ['staging', 'production'] as const) await printDeliveryMetrics(sandboxDir, env, say);
+    phase('metrics');
     result.ok = result.checks.every((c) => c.ok);
   } catch (error) {
     result.error = messageOf(error);
@@ -552,6 +565,34 @@ function describeDeployments(deployments: RepositoryRecord['deployments']): stri
     .join(', ');
 }
 
+/**
+ * The demo's own delivery record, as `paved metrics` reads it: the sandbox GitOps repository (read in
+ * place, before the sandbox removes it) holds v1's and v2's deploy commits, the verdicts and the rollback.
+ * Informational: the demo's checks above decide whether it worked.
+ */
+async function printDeliveryMetrics(
+  sandboxDir: string,
+  environment: SandboxEnvironment,
+  say: (line: string) => void,
+): Promise<void> {
+  try {
+    const { classifyHistory, computeMetrics, metricsText, readHistory } =
+      await import('../../shared/metrics/index.js');
+    const commits = await readHistory(join(sandboxDir, 'git', 'gitops.git'));
+    const metrics = computeMetrics(
+      classifyHistory(commits),
+      { service: 'sample-service', environment },
+      Math.floor(Date.now() / 1000),
+    );
+    say(
+      `delivery metrics of ${environment} (paved metrics --repo <the GitOps repo> --service sample-service --environment ${environment}):`,
+    );
+    for (const line of metricsText(metrics)) say(`    ${line}`);
+  } catch (error) {
+    say(`delivery metrics could not be read: ${messageOf(error)}`);
+  }
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new PavedError('interrupted');
 }
@@ -568,7 +609,8 @@ function makeRepo(workDir: string, options: DemoOptions): string {
   writeFileSync(
     join(repo, '.github', 'workflows', 'pipeline.yml'),
     callerWorkflow({
-      healthDuration: options.healthDuration ?? '6s',
+      // Long enough for several real Prometheus scrapes (every 1 s) of the new version's traffic.
+      healthDuration: options.healthDuration ?? '12s',
       healthInterval: options.healthInterval ?? '1s',
     }),
   );

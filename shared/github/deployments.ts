@@ -10,8 +10,6 @@
 import { describeGitHubError, githubClient, permissionHint, type GitHubClient } from './client.js';
 
 /** A GitHub environment name as Paved accepts it (GitHub's limit is 255 characters). */
-export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 _./-]{0,254}$/;
-export const ENVIRONMENT_NAME_ACCEPTED = 'a GitHub environment name, like staging or production';
 
 /** `sha256:…` of an image reference pinned by digest, else undefined. */
 export function digestOf(image: string): string | undefined {

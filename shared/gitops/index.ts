@@ -2,3 +2,4 @@
 export * from './images.js';
 export * from './render.js';
 export * from './git.js';
+export * from './notes.js';

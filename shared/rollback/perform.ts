@@ -23,7 +23,8 @@ import {
   type ArgoCdClient,
   type WaitLogger,
 } from '../argocd/index.js';
-import { GitOpsCheckout, type GitAuth } from '../gitops/index.js';
+import { GitOpsCheckout, appendNoteAndPush, type GitAuth } from '../gitops/index.js';
+import { argocdRollbackNote, rollbackTrailerBlock, withTrailers } from '../metrics/records.js';
 import { abortableSleep } from '../retry.js';
 import { redactUrl } from '../secrets.js';
 
@@ -117,7 +118,9 @@ export async function performRollback(
     const entry = (app.status?.history ?? []).find((e) => e.id === plan.historyId);
     context.historyRevision = entry?.revision;
     try {
-      return await rollbackWithArgoCd(client, plan, app, log);
+      const outcome = await rollbackWithArgoCd(client, plan, app, log);
+      await recordArgoCdRollback(plan, log);
+      return outcome;
     } catch (error) {
       if (error instanceof ArgoCdError && error.kind === 'auto-sync-enabled') {
         const why = `Argo CD refused the rollback because auto-sync is enabled on '${plan.app}' ("${error.serverMessage}"); an auto-synced app follows git, so the bump is reverted in git instead`;
@@ -141,6 +144,30 @@ export async function performRollback(
     }
   }
   return rollbackWithGitRevert(client, plan, app, log, context);
+}
+
+/**
+ * An Argo CD rollback writes no commit, so it is recorded as a note on the rolled-back deploy commit
+ * (refs/notes/paved) for paved metrics. A record that cannot be written is reported, never fatal: the
+ * application is already back on the previous version.
+ */
+async function recordArgoCdRollback(plan: RollbackPlan, log: WaitLogger): Promise<void> {
+  if (!plan.gitops || !plan.revertCommit) {
+    log.info(
+      'The rollback is not recorded for paved metrics: the GitOps repo or the deploy commit is not known',
+    );
+    return;
+  }
+  try {
+    await appendNoteAndPush(
+      { url: plan.gitops.repo, auth: plan.gitops.auth },
+      plan.revertCommit,
+      argocdRollbackNote(plan.reason, new Date()),
+    );
+    log.info(`Recorded the rollback as a note on ${plan.revertCommit.slice(0, 7)} (refs/notes/paved)`);
+  } catch (error) {
+    log.info(`Could not record the rollback in refs/notes/paved: ${messageOf(error)}`);
+  }
 }
 
 async function rollbackWithArgoCd(
@@ -241,7 +268,11 @@ async function rollbackWithGitRevert(
     const subject = (
       await checkout.git(['log', '-1', '--format=%s', commit], { allowFailure: true })
     ).stdout.trim();
-    const message = `Revert "${subject || commit.slice(0, 7)}"\n\nThis reverts commit ${commit}.\nRolled back by Paved: ${plan.reason}`;
+    // The trailers make the revert a rollback record for paved metrics (docs/paved-metrics.md).
+    const message = withTrailers(
+      `Revert "${subject || commit.slice(0, 7)}"\n\nThis reverts commit ${commit}.\nRolled back by Paved: ${plan.reason}`,
+      rollbackTrailerBlock(commit, plan.reason),
+    );
     const pushed = await checkout.revertAndPush(commit, message);
     // Nothing to revert means the branch no longer has the change (someone reverted it already): the tip is what must go live.
     revertSha = pushed ?? (await checkout.head());

@@ -171,5 +171,14 @@ test('the demo caller workflow uses the reusable pipeline with sandbox vars and 
   expect(text).toContain('promote: true');
   expect(text).not.toContain('secrets.');
   expect(text).toContain('health-duration: 6s');
+  // The health gate reads real metrics from the sandbox's Prometheus, not only HTTP probes.
+  expect(text).toContain('prometheus-url: ${{ vars.PAVED_PROMETHEUS_URL }}');
+  expect(text).toMatch(
+    /staging-prometheus-query: >-\n\s+\(sum\(increase\(http_requests_total\{app="sample-service",environment="staging",status=~"5\.\."\}/,
+  );
+  expect(text).toMatch(
+    /production-prometheus-query: >-\n\s+\(sum\(increase\(http_requests_total\{app="sample-service",environment="production",status=~"5\.\."\}/,
+  );
+  expect(text).toContain("prometheus-condition: '< 0.05'");
   expect(text).not.toMatch(/127\.0\.0\.1:\d+/);
 });

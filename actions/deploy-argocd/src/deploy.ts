@@ -28,6 +28,7 @@ import {
   type ImageEdit,
   type ImageLocation,
 } from '../../../shared/gitops/index.js';
+import { deployTrailerBlock, withTrailers } from '../../../shared/metrics/records.js';
 import type { Inputs } from './inputs.js';
 
 export interface DeployLog {
@@ -42,6 +43,8 @@ export interface DeployContext {
   runUrl: string | undefined;
   /** Called once the image is written (GitOps commit pushed, or the Application patched), before the sync. */
   onWritten?: (written: { gitopsCommit: string | undefined }) => Promise<void>;
+  /** Commit time of the source commit (ISO 8601 with offset), for the lead time; undefined when unknown. */
+  sourceTime?: string;
 }
 
 export interface DeployResult {
@@ -120,9 +123,18 @@ function runningImage(app: Application, name: string): string | undefined {
   return images.find((image) => splitImage(image).name === name) ?? images[0];
 }
 
-/** The commit message: a subject naming app and image, and a body naming where it came from. */
+/** `name@sha256:…` when the reference has a digest (a tag next to it adds nothing), else as given. */
+export function recordedImage(image: string): string {
+  const parts = splitImage(image);
+  return parts.digest ? `${parts.name}@${parts.digest}` : image;
+}
+
+/**
+ * The commit message: a subject naming app and image, a body naming where it came from, and the Paved-*
+ * trailers that `paved metrics` reads (docs/paved-metrics.md).
+ */
 export function commitMessage(
-  inputs: Pick<Inputs, 'app' | 'image' | 'commitMessage'>,
+  inputs: Pick<Inputs, 'app' | 'image' | 'commitMessage'> & Partial<Pick<Inputs, 'service' | 'environment'>>,
   context: DeployContext,
   file: string,
 ): string {
@@ -133,7 +145,16 @@ export function commitMessage(
     ...(context.source ? [`Source: ${context.source}`] : []),
     ...(context.runUrl ? [`Run: ${context.runUrl}`] : []),
   ];
-  return `${subject}\n\n${body.join('\n')}\n`;
+  const sourceCommit = context.source?.slice(context.source.lastIndexOf('@') + 1);
+  const trailers = deployTrailerBlock({
+    service: inputs.service ?? inputs.app,
+    environment: inputs.environment,
+    image: recordedImage(inputs.image),
+    sourceCommit: sourceCommit || undefined,
+    sourceTime: context.sourceTime,
+    runUrl: context.runUrl,
+  });
+  return withTrailers(`${subject}\n\n${body.join('\n')}\n`, trailers);
 }
 
 function applyEdit(text: string, location: ImageLocation, inputs: Inputs): ImageEdit {

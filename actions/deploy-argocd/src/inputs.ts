@@ -1,8 +1,8 @@
 /** deploy-argocd inputs: every input read and validated here, before anything touches git or Argo CD. */
 import { InputError, quote } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
+import { ENVIRONMENT_INPUT, SERVICE_INPUT } from '../../../shared/metrics/inputs.js';
 import { maskSecret } from '../../../shared/secrets.js';
-import { ENVIRONMENT_NAME, ENVIRONMENT_NAME_ACCEPTED } from '../../../shared/github/deployments.js';
 
 export interface Inputs {
   readonly server: URL;
@@ -36,6 +36,9 @@ export interface Inputs {
   readonly environment: string | undefined;
   readonly environmentUrl: string | undefined;
   readonly githubToken: string | undefined;
+  /** For the Paved-* trailers that paved metrics reads. */
+  readonly service: string;
+  readonly sourceTime: string | undefined;
 }
 
 /** Kubernetes object names (DNS-1123 subdomain). */
@@ -60,13 +63,37 @@ function relativePath(name: string, value: string | undefined): string | undefin
   return clean === '' ? '.' : clean;
 }
 
+/**
+ * The value of `current` or of its deprecated alias: deploy-argocd once named `argocd-server` and
+ * `argocd-token` (as health-check and rollback do) `server` and `token`. action.yml's deprecationMessage
+ * makes the runner warn when an alias is used. Both names at once is an error: which was meant is a guess.
+ */
+function currentOrAlias<T>(
+  current: { name: string; value: T | undefined },
+  alias: { name: string; value: T | undefined },
+): { name: string; value: T | undefined } {
+  if (alias.value === undefined) return current;
+  if (current.value !== undefined)
+    throw InputError.conflict(
+      current.name,
+      alias.name,
+      `'${alias.name}' is the deprecated name of '${current.name}'; keep only '${current.name}'`,
+    );
+  return alias;
+}
+
 export function getInputs(input: InputReader = new InputReader()): Inputs {
   const insecure = input.boolean('insecure', { default: false });
-  const server = input.url('server', { required: true, example: 'https://argocd.example.com' });
+  const example = 'https://argocd.example.com';
+  const { name: serverInput, value: server } = currentOrAlias(
+    { name: 'argocd-server', value: input.url('argocd-server', { example }) },
+    { name: 'server', value: input.url('server', { example }) },
+  );
+  if (!server) throw InputError.missing('argocd-server');
   if (server.protocol !== 'https:' && !insecure) {
     throw new InputError(
-      'server',
-      `Input 'server' must be an https URL, because the Argo CD token travels with every request; got ${quote(server.toString())}. Set insecure: true only for a sandbox or a server without TLS.`,
+      serverInput,
+      `Input '${serverInput}' must be an https URL, because the Argo CD token travels with every request; got ${quote(server.toString())}. Set insecure: true only for a sandbox or a server without TLS.`,
     );
   }
   const app = input.string('app', {
@@ -89,13 +116,16 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     );
   }
 
-  const token = input.secret('token', maskSecret);
+  const { name: tokenInput, value: token } = currentOrAlias(
+    { name: 'argocd-token', value: input.secret('argocd-token', maskSecret) },
+    { name: 'token', value: input.secret('token', maskSecret) },
+  );
   const username = input.string('username');
   const password = input.secret('password', maskSecret);
   let auth: Inputs['auth'];
   if (token && (username || password))
     throw InputError.conflict(
-      'token',
+      tokenInput,
       username ? 'username' : 'password',
       'give either a token or a username and password',
     );
@@ -109,8 +139,8 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
   else if (password) throw new InputError('username', `Input 'username' is required when 'password' is set`);
   else
     throw new InputError(
-      'token',
-      "Input 'token' is required (or 'username' and 'password'): create one with `argocd account generate-token` or `argocd proj role create-token`",
+      tokenInput,
+      `Input '${tokenInput}' is required (or 'username' and 'password'): create one with \`argocd account generate-token\` or \`argocd proj role create-token\``,
     );
 
   const appNamespace = input.string('app-namespace', {
@@ -237,12 +267,15 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     pattern: /^[^\s@]+@[0-9a-f]{7,64}$/,
     accepted: 'owner/repo@<commit sha>',
   });
-  const environment = input.string('environment', {
-    pattern: ENVIRONMENT_NAME,
-    accepted: ENVIRONMENT_NAME_ACCEPTED,
-  });
   const environmentUrl = input.url('environment-url', { example: 'https://staging.shop.example.com' });
   const githubToken = input.secret('github-token', maskSecret);
+
+  const service = input.string('service', SERVICE_INPUT);
+  const environment = input.string('environment', ENVIRONMENT_INPUT);
+  const sourceTime = input.string('source-time', {
+    pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/,
+    accepted: 'an ISO 8601 time with offset, like 2026-03-01T10:00:00+01:00 (git show -s --format=%cI)',
+  });
 
   return {
     server,
@@ -275,5 +308,7 @@ export function getInputs(input: InputReader = new InputReader()): Inputs {
     environment,
     environmentUrl: environmentUrl?.toString(),
     githubToken,
+    service: service ?? app,
+    sourceTime,
   };
 }

@@ -54,11 +54,18 @@ export async function run(): Promise<void> {
     const inputs = getInputs();
     const { deploy } = await import('./deploy.js');
     const github = getGitHubContext();
+    const source =
+      inputs.sourceRepository ??
+      (github.repository && github.sha ? `${github.repository}@${github.sha}` : undefined);
+    const { sourceCommitTime } = await import('./source.js');
     const context = {
-      source:
-        inputs.sourceRepository ??
-        (github.repository && github.sha ? `${github.repository}@${github.sha}` : undefined),
+      source,
       runUrl: github.runUrl || undefined,
+      sourceTime:
+        inputs.sourceTime ??
+        (inputs.mode === 'gitops'
+          ? await sourceCommitTime(github, source?.slice(source.lastIndexOf('@') + 1))
+          : undefined),
     };
     const { closeHttpAgents } = await import('../../../shared/http.js');
     const { deploymentMirror } = await import('./github-deployment.js');

@@ -2,6 +2,7 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError, quote } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
+import { ENVIRONMENT_INPUT, SERVICE_INPUT } from '../../../shared/metrics/inputs.js';
 import { formatDuration } from '../../../shared/duration.js';
 import { maskSecret } from '../../../shared/secrets.js';
 import type { HealthCheck } from '../../../shared/health/checks.js';
@@ -31,6 +32,10 @@ export interface Inputs {
   /** deploy-argocd's GitHub deployment: marked failure on a rollback (the restored one success). */
   githubDeploymentId?: number;
   githubToken?: string;
+  /** Recording the verdict and the delivery health section (record.ts). */
+  deliveryHealth: boolean;
+  service: string | undefined;
+  environment: string | undefined;
 }
 
 const SHA = /^[0-9a-f]{7,64}$/i;
@@ -97,6 +102,9 @@ export function getInputs(reader = new InputReader()): Inputs {
   const recoveryTimeoutMs = reader.duration('recovery-timeout', { default: '3m', minMs: 1 });
   const recoverySuccesses = reader.integer('recovery-successes', { default: 2, min: 1 });
   const failOnRollback = reader.boolean('fail-on-rollback', { default: true });
+  const deliveryHealth = reader.boolean('delivery-health', { default: true });
+  const service = reader.string('service', SERVICE_INPUT);
+  const environment = reader.string('environment', ENVIRONMENT_INPUT);
 
   let argocd: ArgoCdInputs | undefined;
   if (rollback === 'auto') {
@@ -137,5 +145,8 @@ export function getInputs(reader = new InputReader()): Inputs {
     failOnRollback,
     githubDeploymentId: reader.integer('github-deployment-id', { min: 1 }),
     githubToken: reader.secret('github-token', maskSecret),
+    deliveryHealth,
+    service: service ?? app,
+    environment,
   };
 }

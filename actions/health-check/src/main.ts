@@ -8,11 +8,13 @@
  * rollback. Outputs and the summary are written before the step fails.
  */
 import { runAction } from '../../../shared/action.js';
-import { PavedError } from '../../../shared/errors.js';
+import { PavedError, messageOf } from '../../../shared/errors.js';
 import { formatDuration } from '../../../shared/duration.js';
 import { group, info, warning } from '../../../shared/log.js';
 import { setOutput } from '../../../shared/outputs.js';
 import type { ArgoCdClient } from '../../../shared/argocd/client.js';
+import type { Application } from '../../../shared/argocd/types.js';
+import type { DeliveryHealth } from './record.js';
 import type { HealthReport } from '../../../shared/health/report.js';
 import { getInputs, type Inputs } from './inputs.js';
 
@@ -59,6 +61,8 @@ export async function healthCheck(inputs: Inputs): Promise<HealthCheckResult> {
   const analysis = analysisReport(inputs.checks, result);
   const phase = result.state.phase;
   const reason = result.state.reason ?? phase;
+  // The verdict's time, for Paved-Health-Time: before any rollback, which is what time to restore measures from.
+  const verdictAt = new Date();
   info(`Verdict: ${phase} — ${reason}`);
 
   const report: HealthReport = {
@@ -145,13 +149,20 @@ export async function healthCheck(inputs: Inputs): Promise<HealthCheckResult> {
     }
   }
 
+  const delivery = inputs.deliveryHealth
+    ? await recordAndMeasure(inputs, report, verdictAt, argocd?.application)
+    : undefined;
+
   setOutput('healthy', report.healthy);
   setOutput('rolled-back', report.rolledBack);
   setOutput('rollback-revision', report.rollback?.revision ?? '');
   setOutput('recovered', report.recovery ? report.recovery.confirmed : '');
   setOutput('reason', report.reason);
   setOutput('report', report as unknown as Record<string, unknown>);
-  await healthSummary(`Health check${inputs.argocd ? ` of ${inputs.argocd.app}` : ''}`, report).write();
+  setOutput('delivery-health', delivery?.line ?? '');
+  const summary = healthSummary(`Health check${inputs.argocd ? ` of ${inputs.argocd.app}` : ''}`, report);
+  if (delivery) summary.add(delivery.markdown);
+  await summary.write();
   if (failure) throw failure;
   return { report, failure };
 }
@@ -165,8 +176,70 @@ function describeRollbackTarget(report: HealthReport): string {
   return `the revert ${r.revision.slice(0, 7)} of ${(r.revertedCommit ?? '').slice(0, 7)}${images}${r.fallbackReason ? ' (git-revert fallback: auto-sync is on)' : ''}`;
 }
 
+/**
+ * The verdict as a note on the deploy commit, then the last 30 days of delivery health. Neither fails the
+ * step: the release's health is the step's result, the record is a by-product.
+ */
+async function recordAndMeasure(
+  inputs: Inputs,
+  report: HealthReport,
+  verdictAt: Date,
+  application: Application | undefined,
+): Promise<DeliveryHealth | undefined> {
+  const source = application?.spec?.source;
+  const target = inputs.gitops
+    ? { repo: inputs.gitops.repo, branch: inputs.gitops.branch, token: inputs.gitops.token }
+    : source?.repoURL
+      ? {
+          repo: source.repoURL,
+          branch:
+            source.targetRevision &&
+            source.targetRevision !== 'HEAD' &&
+            !/^[0-9a-f]{40}$/.test(source.targetRevision)
+              ? source.targetRevision
+              : 'main',
+          token: undefined,
+        }
+      : undefined;
+  if (!target) {
+    info('Delivery health: no gitops-repo (and no Argo CD app to read it from); nothing recorded');
+    return undefined;
+  }
+  const { deliveryHealth, recordVerdict } = await import('./record.js');
+  const where = {
+    repo: target.repo,
+    branch: target.branch,
+    auth: target.token ? { token: target.token } : undefined,
+  };
+  const verdict =
+    report.verdict === 'healthy'
+      ? 'healthy'
+      : ['unhealthy', 'rolled-back', 'rollback-failed'].includes(report.verdict)
+        ? 'unhealthy'
+        : undefined;
+  if (verdict && inputs.revision) {
+    const problem = await recordVerdict(where, inputs.revision, verdict, verdictAt);
+    if (problem) warning(problem);
+    else info(`Recorded Paved-Health: ${verdict} on ${inputs.revision.slice(0, 7)} (refs/notes/paved)`);
+  } else if (verdict) {
+    info('The verdict is not recorded: gitops-commit (the deploy commit) was not given');
+  }
+  try {
+    return await deliveryHealth(
+      where,
+      { service: inputs.service, environment: inputs.environment },
+      new Date(),
+    );
+  } catch (error) {
+    warning(`Delivery health is not shown: reading the GitOps repository failed: ${messageOf(error)}`);
+    return undefined;
+  }
+}
+
 /** Connect to Argo CD before the window: a wrong token or app name must fail now, not after five minutes. */
-async function connectArgoCd(inputs: Inputs): Promise<{ client: ArgoCdClient; app: string }> {
+async function connectArgoCd(
+  inputs: Inputs,
+): Promise<{ client: ArgoCdClient; app: string; application: Application }> {
   const argocd = inputs.argocd as NonNullable<Inputs['argocd']>;
   const { clientForTarget } = await import('../../../shared/argocd/client.js');
   const client = clientForTarget(argocd);
@@ -179,7 +252,7 @@ async function connectArgoCd(inputs: Inputs): Promise<{ client: ArgoCdClient; ap
       );
     }
   }
-  return { client, app: argocd.app };
+  return { client, app: argocd.app, application: app };
 }
 
 /** Mirror a rollback in GitHub's deployment records (warns, never fails the step). */

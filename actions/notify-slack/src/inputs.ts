@@ -30,6 +30,7 @@ export interface Inputs {
   readonly reason: string | undefined;
   /** Where the test results were published; linked from the message. */
   readonly detailsUrl: string | undefined;
+  readonly deliveryHealth: string | undefined;
   readonly tests: TestCounts;
   /** Epoch ms. */
   readonly startedAt: number | undefined;
@@ -218,6 +219,7 @@ export function getInputs(reader = new InputReader()): Inputs {
     image: reader.string('image'),
     reason: reader.string('reason', { trim: false })?.trim(),
     detailsUrl,
+    deliveryHealth: reader.string('delivery-health'),
     tests: {
       total: reader.integer('tests-total', { min: 0 }),
       passed: reader.integer('tests-passed', { min: 0 }),

@@ -9,7 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import * as core from '@actions/core';
+// The runner's commands without @actions/core (and the undici it loads): see shared/workflow-commands.ts.
+import * as core from '../../../shared/workflow-commands.js';
 import { runAction } from '../../../shared/action.js';
 import { InputError, messageOf, PavedError } from '../../../shared/errors.js';
 import { getGitHubContext } from '../../../shared/github-context.js';

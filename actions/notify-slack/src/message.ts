@@ -93,6 +93,23 @@ function reasonBlock(facts: PipelineFacts): unknown | undefined {
   return { type: 'section', text: mrkdwn(`*${label}*\n\`\`\`${body}\`\`\``) };
 }
 
+/** Delivery health in one line, linking to the run whose summary carries the full section and chart. */
+function deliveryHealthBlock(facts: PipelineFacts): unknown | undefined {
+  if (!facts.deliveryHealth) return undefined;
+  const where = facts.runUrl ? ` · ${link(facts.runUrl, 'delivery health in the run summary')}` : '';
+  return {
+    type: 'context',
+    elements: [
+      mrkdwn(
+        truncate(
+          `:bar_chart: ${escapeMrkdwn(truncate(facts.deliveryHealth, 1000))}${where}`,
+          SLACK_LIMITS.sectionText,
+        ),
+      ),
+    ],
+  };
+}
+
 function progressLine(facts: PipelineFacts): string | undefined {
   // "Pipeline started" is the message itself; the line lists the stages.
   const stages = facts.progress.filter((p) => p.stage !== 'pipeline');
@@ -175,6 +192,7 @@ export function runMessage(facts: PipelineFacts): SlackMessage {
       : undefined,
     { type: 'section', fields: factFields(facts) },
     reasonBlock(facts),
+    deliveryHealthBlock(facts),
     mentionBlock(facts),
     runButton(facts),
     contextBlock(facts),

@@ -75,6 +75,8 @@ export interface PipelineFacts {
   reason: string | undefined;
   /** Where the test results were published (PR comment or the run behind the commit status). */
   detailsUrl: string | undefined;
+  /** One line of DORA measures from the health-check; the run's summary has the full section. */
+  deliveryHealth?: string | undefined;
   mentions: string[];
   progress: ProgressEntry[];
 }
@@ -103,16 +105,9 @@ export function matrixJobName(job: string, matrix: Record<string, unknown> | und
 /** What the action supplies on top of the GitHub context. */
 export type FactInputs = Pick<
   PipelineFacts,
-  | 'stage'
-  | 'status'
-  | 'tests'
-  | 'image'
-  | 'environment'
-  | 'reason'
-  | 'detailsUrl'
-  | 'mentions'
-  | 'progress'
+  'stage' | 'status' | 'tests' | 'image' | 'environment' | 'reason' | 'detailsUrl' | 'mentions' | 'progress'
 > & {
+  deliveryHealth?: string | undefined;
   jobName: string | undefined;
   matrix: Record<string, unknown> | undefined;
   startedAt: number | undefined;
@@ -163,6 +158,7 @@ export function pipelineFacts(context: GitHubContext, inputs: FactInputs, now: n
     environment: inputs.environment,
     reason: inputs.reason,
     detailsUrl: inputs.detailsUrl,
+    deliveryHealth: inputs.deliveryHealth,
     mentions: inputs.mentions,
     progress: inputs.progress,
   };

@@ -5,7 +5,8 @@
  * (backoff with jitter, Retry-After honoured on 429, a total time budget), and requests go through the
  * proxy-aware dispatcher of shared/http.ts.
  */
-import * as core from '@actions/core';
+// The runner's commands without @actions/core (and the undici it loads): see shared/workflow-commands.ts.
+import * as core from '../../../shared/workflow-commands.js';
 import { RemoteError } from '../../../shared/errors.js';
 import { isRetryableStatus, proxyAwareFetch } from '../../../shared/http.js';
 import { parseRetryAfter, retry, type RetryOptions } from '../../../shared/retry.js';

@@ -7,7 +7,12 @@
  * Retries: Surefire, Failsafe and nextest record them inside one <testcase> as <flakyFailure>/<flakyError>
  * (failed, then passed on a rerun) or <rerunFailure>/<rerunError> (failed every time). gotestsum
  * `--rerun-fails` and others write the same test again; a test that failed and then appears passing is
- * flaky, and a retry is never counted as a second test.
+ * flaky, and a retry is never counted as a second test. A test case without a name has no identity to
+ * match a retry by (r-lib/testthat writes one nameless <testcase> per expectation), so each is its own test.
+ *
+ * Count-only suites: some tools (TcUnit, summaries written by hand-rolled reporters) write a <testsuite>
+ * with tests/failures/errors/skipped attributes and no <testcase>. Such a suite is counted from its
+ * attributes, and a notice says that it has no per-test details.
  */
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -59,6 +64,10 @@ export interface JUnitResults {
   /** The slowest test cases, slowest first. */
   slowest: TestCase[];
   reports: string[];
+  /** Failed tests counted from count-only suites' attributes: there is no test case to show for them. */
+  failedWithoutDetails: number;
+  /** Things a reader should know about the reports, e.g. suites counted without per-test details. */
+  notices: string[];
 }
 
 export interface CollectorLimits {
@@ -133,6 +142,8 @@ export class JUnitCollector {
   /** Identity → the failing case, to recognise a later passing attempt (bounded by the failure count). */
   private readonly failedByIdentity = new Map<string, TestCase | null>();
   private readonly reportFiles: string[] = [];
+  private readonly noticeList: string[] = [];
+  private failedWithoutDetailsCount = 0;
   private readonly maxKept: number;
   private readonly maxMessage: number;
   private readonly maxDetails: number;
@@ -145,9 +156,12 @@ export class JUnitCollector {
     this.slowestCount = limits.slowest ?? 10;
   }
 
-  /** Stream one report file into the results. Throws ReportError for unreadable or non-JUnit files. */
-  async addFile(path: string): Promise<void> {
-    const scanner = new XmlScanner(this.handlerFor(path));
+  /**
+   * Stream one report file into the results. Throws ReportError for unreadable or non-JUnit files.
+   * `label` names the file in notices (e.g. relative to the working directory).
+   */
+  async addFile(path: string, label = path): Promise<void> {
+    const scanner = new XmlScanner(this.handlerFor(path, label));
     const decoder = new StringDecoder('utf8');
     try {
       const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
@@ -202,11 +216,21 @@ export class JUnitCollector {
       flakyTests: [...this.flakyKept],
       slowest: [...this.slow],
       reports: [...this.reportFiles],
+      failedWithoutDetails: this.failedWithoutDetailsCount,
+      notices: [...this.noticeList],
     };
   }
 
-  private handlerFor(report: string): XmlHandler {
-    const suites: { name: string; file: string | undefined }[] = [];
+  private handlerFor(report: string, label = report): XmlHandler {
+    interface OpenSuite {
+      name: string;
+      file: string | undefined;
+      /** Its own attributes, read only if it turns out to hold no test case and no suite. */
+      attrs: Record<string, string>;
+      /** A <testcase>, a nested <testsuite> or a suite-level <failure>/<error> was seen inside. */
+      hasContent: boolean;
+    }
+    const suites: OpenSuite[] = [];
     /** Open element names, to know what an element sits in. */
     const open: string[] = [];
     let current: TestCase | undefined;
@@ -254,7 +278,8 @@ export class JUnitCollector {
 
     const closeElement = (name: string): void => {
       if (name === 'testsuite') {
-        suites.pop();
+        const suite = suites.pop();
+        if (suite && !suite.hasContent) this.addCountOnlySuite(suite.name, suite.attrs, label);
         updateSuitePath();
       } else if (name === 'testcase') finishCurrent();
       else if (suiteFailure && FAILURE_ELEMENTS.has(name)) {
@@ -274,12 +299,18 @@ export class JUnitCollector {
         }
         if (!selfClosing) open.push(name);
         if (name === 'testsuite') {
+          const outer = suites[suites.length - 1];
+          if (outer) outer.hasContent = true;
           suites.push({
             name: attrs['name'] ?? '',
-            file: attrs['file'] ?? attrs['filepath'] ?? suites[suites.length - 1]?.file,
+            file: attrs['file'] ?? attrs['filepath'] ?? outer?.file,
+            attrs,
+            hasContent: false,
           });
           updateSuitePath();
         } else if (name === 'testcase') {
+          const suite = suites[suites.length - 1];
+          if (suite) suite.hasContent = true;
           current = newCase(attrs, attrs['name'] ?? '', attrs['classname'] ?? attrs['class'] ?? '');
           failureElements = 0;
           failedAttempts = 0;
@@ -312,7 +343,8 @@ export class JUnitCollector {
           }
         } else if (!current && parent === 'testsuite' && FAILURE_ELEMENTS.has(name)) {
           // An <error> directly in a <testsuite>: the suite crashed before (or instead of) its tests.
-          const suite = suites[suites.length - 1] as { name: string };
+          const suite = suites[suites.length - 1] as OpenSuite;
+          suite.hasContent = true;
           suiteFailure = newCase(attrs, `${suite.name || 'suite'} (suite ${name})`, suite.name);
           suiteFailure.outcome = name === 'error' ? 'error' : 'failed';
           suiteFailure.message = (attrs['message'] ?? '').slice(0, this.maxMessage);
@@ -337,10 +369,35 @@ export class JUnitCollector {
     };
   }
 
+  /** A suite with counts and no test case: trust its attributes, and say that details are missing. */
+  private addCountOnlySuite(name: string, attrs: Record<string, string>, report: string): void {
+    const count = (value: string | undefined): number =>
+      value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) : 0;
+    const total = count(attrs['tests']);
+    if (total === 0) return;
+    // Never more failed, errored or skipped tests than tests: a malformed report must not go negative.
+    const errors = Math.min(count(attrs['errors']), total);
+    const failures = Math.min(count(attrs['failures']), total - errors);
+    const skipped = Math.min(
+      count(attrs['skipped'] ?? attrs['skip'] ?? attrs['disabled']),
+      total - errors - failures,
+    );
+    this.totalCount += total;
+    this.failedCount += failures + errors;
+    this.errorCount += errors;
+    this.failedWithoutDetailsCount += failures + errors;
+    this.skippedCount += skipped;
+    this.duration += parseSeconds(attrs['time']);
+    this.noticeList.push(
+      `${report}: suite ${name ? `"${detach(name)}"` : '(unnamed)'} has no <testcase> elements; counted ${total} test(s) from its attributes (${failures} failed, ${errors} errors, ${skipped} skipped), without per-test details`,
+    );
+  }
+
   private finishCase(test: TestCase): void {
     const failed = test.outcome === 'failed' || test.outcome === 'error';
-    const identity = `${test.file ?? ''}\u0000${test.classname}\u0000${test.name}`;
-    const earlier = this.failedByIdentity.get(identity);
+    // A nameless case has no identity: it is never a retry of another one, and nothing retries it.
+    const identity = test.name ? `${test.file ?? ''}\u0000${test.classname}\u0000${test.name}` : undefined;
+    const earlier = identity === undefined ? undefined : this.failedByIdentity.get(identity);
     if (earlier !== undefined) {
       // A second attempt of a test that failed: not a new test.
       this.duration += test.timeMs;
@@ -358,7 +415,7 @@ export class JUnitCollector {
         return;
       }
       if (test.outcome === 'passed') {
-        this.failedByIdentity.delete(identity);
+        this.failedByIdentity.delete(identity as string);
         this.failedCount--;
         if (earlier?.outcome === 'error') this.errorCount--;
         if (earlier) {
@@ -385,7 +442,7 @@ export class JUnitCollector {
       const keep = this.kept.length < this.maxKept;
       if (keep) this.kept.push(detachCase(test));
       // A detached copy: the key would otherwise be a rope over substrings that pin the report's chunks.
-      this.failedByIdentity.set(detach(identity), keep ? test : null);
+      if (identity !== undefined) this.failedByIdentity.set(detach(identity), keep ? test : null);
     } else if (test.outcome === 'skipped') {
       this.skippedCount++;
     } else if (test.flaky) {

@@ -67,6 +67,12 @@ const PATH_LINE =
 /** Finds files in one workspace; the file index is built on first need and shared across failures. */
 export class WorkspaceLocator {
   private byName: Map<string, string[]> | undefined;
+  /**
+   * Answers already found: thousands of failures name the same few files and classes (every frame of a
+   * shared helper), and the workspace does not change while the action reads the reports.
+   */
+  private readonly resolved = new Map<string, string | undefined>();
+  private readonly classnames = new Map<string, string | undefined>();
 
   constructor(private readonly workspace: string) {}
 
@@ -130,6 +136,13 @@ export class WorkspaceLocator {
 
   /** A path as written in a report → a workspace-relative path that exists, or undefined. */
   resolve(written: string): string | undefined {
+    if (this.resolved.has(written)) return this.resolved.get(written);
+    const found = this.resolveUncached(written);
+    this.resolved.set(written, found);
+    return found;
+  }
+
+  private resolveUncached(written: string): string | undefined {
     const path = written.replace(/\\/g, '/').replace(/^file:\/\//, '');
     if (FOREIGN.test(path)) return undefined;
     if (isAbsolute(path)) {
@@ -162,6 +175,13 @@ export class WorkspaceLocator {
   /** pytest `tests.test_cart.TestCart` → tests/test_cart.py; a classname that is a path is tried as one. */
   private resolveClassname(classname: string): string | undefined {
     if (!classname) return undefined;
+    if (this.classnames.has(classname)) return this.classnames.get(classname);
+    const found = this.resolveClassnameUncached(classname);
+    this.classnames.set(classname, found);
+    return found;
+  }
+
+  private resolveClassnameUncached(classname: string): string | undefined {
     if (/[/\\]/.test(classname) || /\.[cm]?[jt]sx?$/.test(classname)) return this.resolve(classname);
     const parts = classname.split('.');
     for (let n = parts.length; n > 0; n--) {

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import * as core from '@actions/core';
 import { runAction } from '../../../shared/action.js';
 import { CommandError, InputError, PavedError, quote } from '../../../shared/errors.js';
-import { group, info, warning } from '../../../shared/log.js';
+import { group, info, notice, warning } from '../../../shared/log.js';
+import { appendStepSummary, error as annotateError } from '../../../shared/workflow-commands.js';
 import { setOutput } from '../../../shared/outputs.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { findFiles } from './files.js';
@@ -47,11 +47,14 @@ export async function run(): Promise<void> {
     const collector = new JUnitCollector();
     await group(`Read ${reports.length} test report(s)`, async () => {
       for (const file of reports) {
-        await collector.addFile(file);
-        info(relative(inputs.workingDirectory, file) || file);
+        const label = relative(inputs.workingDirectory, file) || file;
+        await collector.addFile(file, label);
+        info(label);
       }
     });
     const results = collector.results();
+    for (const text of results.notices.slice(0, 10)) notice(text);
+    if (results.notices.length > 10) notice(`…and ${results.notices.length - 10} more such notices`);
     const coverage = inputs.coverage.length > 0 ? await readCoverageFiles(inputs) : undefined;
 
     const workspace = process.env['GITHUB_WORKSPACE'] ?? process.cwd();
@@ -65,8 +68,8 @@ export async function run(): Promise<void> {
     const { annotations, notAnnotated } = selectAnnotations(failures, flaky, inputs.maxAnnotations);
     for (const a of annotations) {
       const properties = { title: a.title, file: a.file, startLine: a.line };
-      if (a.level === 'error') core.error(a.message, properties);
-      else core.warning(a.message, properties);
+      if (a.level === 'error') annotateError(a.message, properties);
+      else warning(a.message, properties);
     }
     const summaryInput: SummaryInput = {
       results,
@@ -75,16 +78,10 @@ export async function run(): Promise<void> {
       notAnnotated,
       coverage,
       minCoverage: inputs.minCoverage,
-      uncountedFailures: results.failed - results.failures.length,
+      uncountedFailures: results.failed - results.failures.length - results.failedWithoutDetails,
     };
-    if (inputs.summary) {
-      await core.summary
-        .addRaw(buildSummary(summaryInput))
-        .write()
-        .catch((error: unknown) => {
-          if (process.env['GITHUB_STEP_SUMMARY']) throw error;
-        });
-    }
+    // Outside a runner (no GITHUB_STEP_SUMMARY) there is no summary to write to.
+    if (inputs.summary && process.env['GITHUB_STEP_SUMMARY']) appendStepSummary(buildSummary(summaryInput));
     const reportPath = writeResults(summaryInput);
     setOutput('total', results.total);
     setOutput('passed', results.passed);
@@ -117,7 +114,7 @@ export async function run(): Promise<void> {
           state: verdict ? 'failure' : 'success',
           description: `${results.total} tests: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${coverage !== undefined ? `; ${coverage}% coverage` : ''}`,
         },
-        { info, warning: (message) => core.warning(message) },
+        { info, warning },
       );
     }
     setOutput('feedback-url', feedbackUrl ?? '');
@@ -176,17 +173,23 @@ export function enforcePolicy(
   exitCode: number | undefined,
 ): void {
   const problems: string[] = [];
-  const names = (list: typeof results.failures): string => {
+  /** Up to three names of `count` failed tests, of which `list` are known by name. */
+  const names = (list: typeof results.failures, count: number): string => {
     const shown = list.slice(0, 3).map(testTitle).join(', ');
-    return list.length > 3 ? `${shown} and ${results.failed - 3} more` : shown;
+    if (!shown) return "no per-test details (counted from the suites' attributes)";
+    const more = count - Math.min(3, list.length);
+    return more > 0 ? `${shown} and ${more} more` : shown;
   };
   if (inputs.failOn === 'failures' && results.failed > 0) {
     problems.push(
-      `${results.failed} test(s) failed${results.errors ? ` (${results.errors} with errors)` : ''}: ${names(results.failures)}`,
+      `${results.failed} test(s) failed${results.errors ? ` (${results.errors} with errors)` : ''}: ${names(results.failures, results.failed)}`,
     );
   } else if (inputs.failOn === 'errors' && results.errors > 0) {
     problems.push(
-      `${results.errors} test(s) errored: ${names(results.failures.filter((t) => t.outcome === 'error'))}`,
+      `${results.errors} test(s) errored: ${names(
+        results.failures.filter((t) => t.outcome === 'error'),
+        results.errors,
+      )}`,
     );
   }
   if (inputs.failOnEmpty && results.reports.length > 0 && results.total === 0) {

@@ -31,6 +31,8 @@ export interface Annotation {
 }
 
 export function testTitle(test: TestCase): string {
+  // Some tools (r-lib/testthat) write test cases without a name; the class (or suite) still says where.
+  if (!test.name) return `${test.classname || test.suite || 'a test'} › (unnamed test)`;
   const scope =
     test.classname && !test.name.startsWith(test.classname) && test.classname !== test.name
       ? `${test.classname} › `
@@ -127,6 +129,12 @@ export function buildSummary(input: SummaryInput, limitBytes = SUMMARY_LIMIT_BYT
     parts.push(`📊 ${input.coverage}% line coverage${gate}`);
   }
   summary.add(parts.join(' · '));
+  if (results.notices.length > 0) {
+    const shown = results.notices.slice(0, 20).map((n) => `> ${escapeHtml(n)}`);
+    if (results.notices.length > shown.length)
+      shown.push(`> …and ${results.notices.length - shown.length} more.`);
+    summary.add(`> [!NOTE]\n${shown.join('\n>\n')}`);
+  }
 
   if (input.failures.length > 0) {
     // Failures get most of the budget but not all of it: flaky and slowest tests must still fit.

@@ -6,7 +6,8 @@
  * at all is exported, so a later step never runs with half its credentials). With ignoreNotFound, a path
  * or key that does not exist only warns. The post step only warns: the token expires with its TTL anyway.
  */
-import * as core from '@actions/core';
+import { info, warning } from '../../../shared/log.js';
+import { exportVariable } from '../../../shared/workflow-commands.js';
 import { runAction } from '../../../shared/action.js';
 import { PavedError, messageOf } from '../../../shared/errors.js';
 import { setSecretOutput } from '../../../shared/outputs.js';
@@ -33,13 +34,13 @@ function plural(n: number, word: string): string {
 
 async function main(inputs: Inputs): Promise<void> {
   if (inputs.tlsSkipVerify)
-    core.warning(
+    warning(
       "tlsSkipVerify is on: Vault's certificate is not verified, so anyone on the path can read these secrets",
     );
   const vault = await client(inputs);
   const { login } = await import('./auth.js');
   const session = await login(vault, inputs.auth);
-  core.info(
+  info(
     `Logged in to ${vault.service} as ${session.identity}${session.policies.length ? `; policies: ${session.policies.join(', ')}` : ''}${session.ttlSeconds ? `; token TTL ${session.ttlSeconds}s` : ''}`,
   );
   // Saved before reading anything, so the post step revokes the token even when a read fails below.
@@ -58,20 +59,18 @@ async function main(inputs: Inputs): Promise<void> {
     );
   }
   for (const failure of failures)
-    core.warning(
-      `Skipped ${JSON.stringify(failure.request.text.trim())} (ignoreNotFound): ${failure.message}`,
-    );
+    warning(`Skipped ${JSON.stringify(failure.request.text.trim())} (ignoreNotFound): ${failure.message}`);
 
   for (const secret of secrets) {
     setSecretOutput(secret.outputName, secret.value);
-    if (inputs.exportEnv) core.exportVariable(secret.envName, secret.value);
-    core.info(
+    if (inputs.exportEnv) exportVariable(secret.envName, secret.value);
+    info(
       `✔ ${secret.request.path} → outputs.${secret.outputName}${inputs.exportEnv ? ` and env.${secret.envName}` : ''}`,
     );
   }
-  if (inputs.exportToken) core.exportVariable('VAULT_TOKEN', session.token);
+  if (inputs.exportToken) exportVariable('VAULT_TOKEN', session.token);
   if (inputs.outputToken) setSecretOutput('vault_token', session.token);
-  core.info(
+  info(
     `Read ${plural(secrets.length, 'secret')} from ${plural(new Set(inputs.requests.map((r) => r.path)).size, 'path')}${
       session.obtained
         ? inputs.exportToken
@@ -85,7 +84,7 @@ async function main(inputs: Inputs): Promise<void> {
 async function post(): Promise<void> {
   const token = readSecretState(TOKEN_STATE);
   if (!token) {
-    core.info('No Vault token to revoke (none was obtained, or exportToken keeps it)');
+    info('No Vault token to revoke (none was obtained, or exportToken keeps it)');
     return;
   }
   const inputs = getInputs();
@@ -93,9 +92,9 @@ async function post(): Promise<void> {
   const { revoke } = await import('./auth.js');
   try {
     await revoke(vault, token);
-    core.info(`Revoked the Vault token (auth/token/revoke-self at ${vault.service})`);
+    info(`Revoked the Vault token (auth/token/revoke-self at ${vault.service})`);
   } catch (error) {
-    core.warning(
+    warning(
       `Could not revoke the Vault token; it stays valid until its TTL ends: ${redact(messageOf(error))}`,
     );
   }

@@ -29,14 +29,12 @@ afterAll(async () => {
 });
 
 test('v1 goes staging → production by digest; v2 fails staging, is rolled back and never reaches production', async () => {
-  for (const [command, pkg] of [
-    ['docker-registry', 'docker-registry'],
-    ['prometheus', 'prometheus'],
-    ['skopeo', 'skopeo'],
-    ['umoci', 'umoci'],
-    ['git', 'git'],
-  ])
-    requireCommand(command as string, pkg as string);
+  // One literal call each: test/unit/test-deps.test.ts reads them to keep ensure-test-deps.sh in step.
+  requireCommand('docker-registry', 'docker-registry');
+  requireCommand('prometheus', 'prometheus');
+  requireCommand('skopeo', 'skopeo');
+  requireCommand('umoci', 'umoci');
+  requireCommand('git', 'git');
   const lines: string[] = [];
   const io: CliIo = {
     cwd: root,
@@ -184,6 +182,10 @@ test('v1 goes staging → production by digest; v2 fails staging, is rolled back
   expect(output).toContain('v2 failed staging, was rolled back there and never reached production');
   expect(output).toMatch(/Timings: sandbox up .*, v1 pipeline .*, v2 pipeline .*; total /);
   expect(output).toContain('paved sandbox github --show');
+  // The demo's own delivery record, per environment, as paved metrics reads it from the GitOps history.
+  expect(output).toContain('delivery metrics of staging');
+  expect(output).toContain('delivery metrics of production');
+  expect(output).not.toContain('delivery metrics could not be read');
   // Nothing of the sandbox (serve, registry, Prometheus, the apps' pods) is left running.
   expect(result.sandboxStopped).toBe(true);
   // serve, docker-registry, prometheus and the two v1 pods at least.

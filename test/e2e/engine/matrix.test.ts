@@ -9,9 +9,10 @@ describe('matrix', () => {
     const r = await run(repo, 'matrix.yml', { concurrency: 4 });
     const expand = r.result.jobs.filter((j) => j.id === 'expand');
     expect(expand.map((j) => j.name)).toEqual([
-      'expand (apple, cat, pink, circle)',
-      'expand (apple, dog, green, circle)',
-      'expand (pear, cat, pink)',
+      // MatrixBuilder names a leg from its matrix values; what include adds is not in the name.
+      'expand (apple, cat)',
+      'expand (apple, dog)',
+      'expand (pear, cat)',
       'expand (banana)',
       'expand (banana, cat)',
     ]);

@@ -6,7 +6,8 @@ afterAll(removeFixtureRepos);
 describe('status functions, skipping and timeouts', () => {
   it('follows GitHub status rules for steps and jobs', async () => {
     const repo = fixtureRepo('status');
-    const r = await run(repo, 'status.yml', { concurrency: 4 });
+    // timeout-minutes is whole minutes; a test minute lasts 1.2 s.
+    const r = await run(repo, 'status.yml', { concurrency: 4, minuteMs: 1200 });
     expect(r.lines('fails')).toEqual(['one', 'failure handler saw failure', 'always']);
     expect(r.result.annotations.find((a) => a.job === 'fails')?.message).toBe(
       'Process completed with exit code 4.',

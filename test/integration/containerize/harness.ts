@@ -4,8 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inputEnvName } from '../../../shared/inputs.js';
-import { readOutputFile } from '../../support/runner-io.js';
+import { readOutputFile, runnerInputEnv } from '../../support/runner-io.js';
 import { ensureSampleServiceDependencies } from '../../../examples/sample-service/test/dependencies.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..', '..');
@@ -111,9 +110,7 @@ export async function runContainerize(
 ): Promise<ActionRun> {
   const outputFile = join(mkdtempSync(join(tmpdir(), 'paved-out-')), 'output');
   writeFileSync(outputFile, '');
-  const inputEnv = Object.fromEntries(
-    Object.entries(inputs).map(([name, value]) => [inputEnvName(name), value]),
-  );
+  const inputEnv = runnerInputEnv(join(repoRoot, 'actions/containerize'), inputs);
   const [command, args] = bundle
     ? [bundle.node, [join(repoRoot, 'dist/containerize/index.js')]]
     : [

@@ -54,9 +54,9 @@ async function show(path: string): Promise<string> {
 
 function baseInputs(app: string, image: string): Record<string, string> {
   return {
-    server: env.standIn.url,
+    'argocd-server': env.standIn.url,
     insecure: 'true',
-    token: env.standIn.adminToken,
+    'argocd-token': env.standIn.adminToken,
     app,
     image,
     'gitops-token': env.git.token,
@@ -102,7 +102,11 @@ describe('deploy-argocd against the stand-in', () => {
   it('deploys a new image through git: commit, sync, the process serves it, outputs are right', async () => {
     expect(await serving('demo')).toBe('version 1');
     const before = await client.getApplication('demo');
-    const run = await runDeployAction(baseInputs('demo', v2));
+    const run = await runDeployAction({
+      ...baseInputs('demo', v2),
+      environment: 'staging',
+      'source-time': '2026-03-01T10:00:00+01:00',
+    });
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
     const pushed = await head();
@@ -129,6 +133,18 @@ describe('deploy-argocd against the stand-in', () => {
     expect(message).toContain(`deploy(demo): ${v2}`);
     expect(message).toContain('Source: acme/shop@0123456789abcdef0123456789abcdef01234567');
     expect(message).toContain('Run: https://github.com/acme/shop/actions/runs/4242');
+    // The record paved metrics reads, as git's own trailer parser sees it (service defaults to the app).
+    const trailers = (
+      await runGit(['--git-dir', env.gitopsBare, 'log', '-1', '--format=%(trailers:only,unfold)', pushed])
+    ).stdout;
+    expect(trailers.trim().split('\n')).toEqual([
+      'Paved-Service: demo',
+      'Paved-Environment: staging',
+      `Paved-Image: ${v2}`,
+      'Paved-Source-Commit: 0123456789abcdef0123456789abcdef01234567',
+      'Paved-Source-Time: 2026-03-01T10:00:00+01:00',
+      'Paved-Run: https://github.com/acme/shop/actions/runs/4242',
+    ]);
     expect(run.summary).toContain('[demo](');
     expect(run.stdout).toContain('Synced/Healthy');
     // Secrets appear only in the runner's ::add-mask:: commands, which the runner swallows.
@@ -261,7 +277,7 @@ describe('stable-for', () => {
 describe('deploy-argocd failures: one clear error, exit 1', () => {
   it('a wrong token fails before any commit', async () => {
     const count = await commitCount();
-    const run = await runDeployAction({ ...baseInputs('demo', v1), token: 'a.b.c' });
+    const run = await runDeployAction({ ...baseInputs('demo', v1), 'argocd-token': 'a.b.c' });
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain('rejected the token');
@@ -311,9 +327,12 @@ describe('deploy-argocd failures: one clear error, exit 1', () => {
   it.each([
     [{ image: `${'x'}/app` }, "Input 'image' must be an image reference with a tag or digest"],
     [{ image: 'Not An Image:1' }, "Input 'image' must be an image reference"],
-    [{ server: 'http://argocd.example.com', insecure: 'false' }, "Input 'server' must be an https URL"],
+    [
+      { 'argocd-server': 'http://argocd.example.com', insecure: 'false' },
+      "Input 'argocd-server' must be an https URL",
+    ],
     [{ timeout: 'soon' }, "Input 'timeout' must be a duration"],
-    [{ token: '' }, "Input 'token' is required"],
+    [{ 'argocd-token': '' }, "Input 'argocd-token' is required"],
     [{ path: '../etc' }, "Input 'path' must be a path inside the GitOps repository"],
     [
       { mode: 'api', file: 'values.yaml', 'gitops-token': '' },

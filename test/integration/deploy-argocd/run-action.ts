@@ -7,7 +7,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inputEnvName } from '../../../shared/inputs.js';
 import { REPO_ROOT } from '../argocd-standin/support.js';
 
 export interface ActionRun {
@@ -23,7 +22,7 @@ export interface ActionRun {
   exitedAt: number;
 }
 
-import { readOutputFile } from '../../support/runner-io.js';
+import { readOutputFile, runnerInputEnv } from '../../support/runner-io.js';
 
 export async function runDeployAction(
   inputs: Record<string, string>,
@@ -48,7 +47,7 @@ export async function runDeployAction(
     NODE_NO_WARNINGS: '1',
     ...options.env,
   };
-  for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
+  Object.assign(env, runnerInputEnv(join(REPO_ROOT, 'actions', 'deploy-argocd'), inputs));
   const args = options.bundle
     ? [join(REPO_ROOT, 'dist', 'deploy-argocd', 'index.js')]
     : ['--import', 'tsx', join(REPO_ROOT, 'actions', 'deploy-argocd', 'src', 'index.ts')];

@@ -26,9 +26,9 @@ it('deploys the containerized sample service in gitops mode and the process serv
   expect(await env.servedVersion('sample')).toBe('1.0.0');
   const before = await env.client.getApplication('sample');
   const run = await runDeployAction({
-    server: env.standIn.url,
+    'argocd-server': env.standIn.url,
     insecure: 'true',
-    token: env.standIn.adminToken,
+    'argocd-token': env.standIn.adminToken,
     app: 'sample',
     image: `${env.imageName}:${second.tag}`,
     'gitops-token': env.git.token,

@@ -6,8 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inputEnvName } from '../../../shared/inputs.js';
-import { readOutputFile } from '../../support/runner-io.js';
+import { readOutputFile, runnerInputEnv } from '../../support/runner-io.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
@@ -22,7 +21,6 @@ export interface StepRun {
   elapsedMs: number;
 }
 
-
 export async function runStep(
   action: 'health-check' | 'rollback',
   inputs: Record<string, string>,
@@ -33,9 +31,7 @@ export async function runStep(
   const summaryFile = join(dir, 'summary');
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
-  const inputEnv = Object.fromEntries(
-    Object.entries(inputs).map(([name, value]) => [inputEnvName(name), value]),
-  );
+  const inputEnv = runnerInputEnv(join(repoRoot, 'actions', action), inputs);
   const started = Date.now();
   const child = spawn(
     process.execPath,

@@ -57,6 +57,11 @@ describe('health-check refuses bad input before anything happens', () => {
       `::error::Input 'interval' must not be longer than 'duration'; got interval "1m" with duration "10s"`,
     ],
     [
+      'an environment that would not be one trailer line',
+      { rollback: 'off', environment: 'prod\nPaved-Service: evil' },
+      `::error::Input 'environment' must be an environment name (letters, digits, space . _ / -), like production; got "prod`,
+    ],
+    [
       'a checks list that is not YAML',
       { rollback: 'off', checks: '- url: [' },
       "::error::Input 'checks' must be a JSON or YAML object",

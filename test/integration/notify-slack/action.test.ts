@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startSlackStandIn, type SlackStandIn } from '../../../sandbox/slack/server.js';
 import { topLevelMessages, threadReplies } from '../../../sandbox/slack/conversation.js';
+import { runnerInputEnv } from '../../support/runner-io.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bundle = join(root, 'dist/notify-slack/index.js');
@@ -67,7 +68,7 @@ async function runAction(
     NODE_NO_WARNINGS: '1',
     ...options.env,
   };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  Object.assign(env, runnerInputEnv(join(root, 'actions/notify-slack'), inputs));
   const child = spawn(options.node ?? process.execPath, [bundle], { env, cwd: work });
   let log = '';
   child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HealthReport } from '../../../shared/health/report.js';
+import { fetchHistory } from '../../../shared/gitops/notes.js';
+import { classifyHistory, readHistory, type Deploy } from '../../../shared/metrics/index.js';
 import { startFakeService } from '../health-check/fake-service.js';
 import { runStep } from '../health-check/harness.js';
 import { startLoopEnvironment, type Deployed, type LoopEnvironment, type Variant } from './environment.js';
@@ -24,6 +26,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 });
+
+/** What paved metrics would read from the GitOps repository now. */
+async function recordedDeploys(): Promise<Deploy[]> {
+  const scratch = await fetchHistory({ url: env.gitopsUrl, auth: { token: env.git.token } }, 'main');
+  try {
+    return classifyHistory(await readHistory(scratch.gitDir, { ref: 'refs/heads/main' }));
+  } finally {
+    scratch.dispose();
+  }
+}
 
 function reportOf(outputs: Record<string, string>): HealthReport {
   return JSON.parse(outputs['report'] as string) as HealthReport;
@@ -53,6 +65,8 @@ describe('strategy argocd (auto-sync off)', () => {
       ...argocdInputs('alpha'),
       'previous-history-id': String(bad.previousHistoryId),
       'gitops-commit': bad.revision,
+      'gitops-repo': env.gitopsUrl,
+      'gitops-token': env.git.token,
       'recovery-timeout': '30s',
     });
     const report = reportOf(run.outputs);
@@ -84,6 +98,16 @@ describe('strategy argocd (auto-sync off)', () => {
     expect(app.status?.summary?.images).toEqual([`${env.imageName}:good`]);
     expect(run.summary).toContain('↩️ Rolled back');
     expect(run.summary).toContain(`Rolled back with **argocd** to history id ${first.historyId}`);
+    // The record for paved metrics: the verdict and the Argo CD rollback as notes on the bad deploy.
+    const deploys = await recordedDeploys();
+    const record = deploys.find((d) => d.commit === bad.revision);
+    expect(record?.health.map((h) => h.verdict)).toEqual(['unhealthy']);
+    expect(record?.rollbacks).toMatchObject([
+      { how: 'argocd', reason: expect.stringContaining('health-check failed') },
+    ]);
+    expect(record?.rollbacks[0]?.time).toBeGreaterThanOrEqual(record?.health[0]?.time as number);
+    expect(run.summary).toContain('### Delivery health: alpha, last 30 days');
+    expect(run.outputs['delivery-health']).toMatch(/^\d+ deploys in 30 days/);
   }, 240_000);
 
   test('one failed probe under the failure limit does not roll back (flapping)', async () => {
@@ -203,6 +227,12 @@ describe('strategy git-revert (auto-sync off)', () => {
       strategy: 'git-revert',
       revertedCommit: bad.revision,
     });
+    // The revert commit is the rollback record: Paved-Rollback-Of names the deploy it undid.
+    const record = (await recordedDeploys()).find((d) => d.commit === bad.revision);
+    expect(record?.rollbacks).toMatchObject([
+      { how: 'git-revert', commit: run.outputs['rollback-revision'] },
+    ]);
+    expect(record?.health.map((h) => h.verdict)).toEqual(['unhealthy']);
     expect(await env.servedVersion('gamma')).toBe('1.0.0');
   }, 240_000);
 });

@@ -7,8 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { inputEnvName } from '../../../shared/inputs.js';
-import { readOutputFile } from '../../support/runner-io.js';
+import { readOutputFile, runnerInputEnv } from '../../support/runner-io.js';
 
 const repo = join(import.meta.dirname, '../../..');
 const fixtures = join(repo, 'test/fixtures/junit');
@@ -50,7 +49,7 @@ function runTestAction(dir: string, inputs: Record<string, string>): ActionRun {
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: join(dir, '.runner-temp'),
   };
-  for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
+  Object.assign(env, runnerInputEnv(join(repo, 'actions/test'), inputs));
   const result = spawnSync(
     process.execPath,
     [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'actions/test/src/index.ts')],
@@ -124,6 +123,23 @@ describe('test action', () => {
     const errorsOnly = runTestAction(dir, { 'fail-on': 'errors' });
     expect(errorsOnly.status).toBe(0);
     expect(errorsOnly.outputs['failed']).toBe('1');
+  });
+
+  test('count-only suites (TcUnit) are counted with a notice; nameless cases (testthat) stay separate tests', () => {
+    const dir = workspace({
+      'reports/tcunit.xml': 'fixture:tcunit-count-only.xml',
+      'reports/testthat.xml': 'fixture:testthat-nameless.xml',
+    });
+    const run = runTestAction(dir, { reports: 'reports/*.xml' });
+    expect(run.outputs).toMatchObject({ total: '16', passed: '10', failed: '5', errors: '1', skipped: '1' });
+    expect(run.stdout).toContain(
+      '::notice::reports/tcunit.xml: suite "PRG_TEST.fbDiagnosticParser_Test" has no <testcase> elements; counted 5 test(s) from its attributes (2 failed, 0 errors, 1 skipped), without per-test details',
+    );
+    expect(run.summary).toContain('> [!NOTE]');
+    expect(run.summary).toContain('suite &quot;PRG_TEST.fbCreateDisabledTest&quot; has no &lt;testcase&gt;');
+    expect(run.errors[run.errors.length - 1]).toBe(
+      '::error::5 test(s) failed (1 with errors): PRG_TEST.fbAnyPrimitiveTypes_Test › Test_ANY_WORD_Differ, cart_totals › (unnamed test) and 3 more. See the annotations and the job summary.',
+    );
   });
 
   test('a command runs first; lcov coverage below min-coverage fails with both numbers', () => {

@@ -71,9 +71,58 @@ describe('Masker', () => {
     masker.add('  ');
     expect(masker.mask('a top-secret b')).toBe('a *** b');
     expect(masker.mask('line-secret alone')).toBe('*** alone');
-    expect(masker.mask(Buffer.from('top-secret').toString('base64'))).toBe('***');
+    // The runner leaves base64 padding out of the masked form.
+    expect(masker.mask(Buffer.from('top-secret').toString('base64'))).toBe('***==');
     expect(masker.mask('nothing here')).toBe('nothing here');
     expect(masker.contains('xx top-secret')).toBe(true);
+  });
+
+  // actions/runner src/Sdk/DTLogging/Logging/ValueEncoders.cs (EnumerateBase64Variations): base64 of
+  // the secret at each of the 3 byte alignments, without padding, standard and URL-safe alphabets.
+  it.each([
+    ['aligned', ''],
+    ['after one byte', 'x'],
+    ['after two bytes', 'xy'],
+    ['after three bytes', 'xyz'],
+  ])('masks a secret base64-encoded inside a longer text (%s)', (_name, prefix) => {
+    const masker = new Masker();
+    masker.add('p4ss>word?');
+    const encoded = Buffer.from(`user:${prefix}p4ss>word?`).toString('base64');
+    expect(masker.mask(encoded)).not.toContain(encoded.slice(-8, -2));
+    expect(masker.mask(encoded)).toContain('***');
+    const urlSafe = Buffer.from(`${prefix}p4ss>word?`).toString('base64url');
+    expect(masker.mask(urlSafe)).toContain('***');
+  });
+
+  // The other encoders HostContext registers: ExpressionStringEscape, JsonStringEscape,
+  // UriDataEscape (Uri.EscapeDataString), XmlDataEscape (SecurityElement.Escape), TrimDoubleQuotes.
+  it.each([
+    ['expression string escape', "it's a secret", "'it''s a secret'", "'***'"],
+    ['JSON string escape', 'say "hi"\\now', '{"v":"say \\"hi\\"\\\\now"}', '{"v":"***"}'],
+    ['URI data escape', "a b/c!d'(e)", 'q=a%20b%2Fc%21d%27%28e%29&x', 'q=***&x'],
+    ['XML data escape', '<tag a="1">&', '<v>&lt;tag a=&quot;1&quot;&gt;&amp;</v>', '<v>***</v>'],
+    ['trimmed double quotes', '"quoted-secret"', 'value=quoted-secret;', 'value=***;'],
+  ])('masks the %s form', (_name, secret, text, masked) => {
+    const masker = new Masker();
+    masker.add(secret);
+    expect(masker.mask(text)).toBe(masked);
+  });
+
+  // SecretMasker.MaskSecrets merges overlapping and adjacent replacement positions into one ***.
+  it('merges overlapping matches of different values into one mask', () => {
+    const masker = new Masker();
+    masker.add('abcdef');
+    masker.add('defghi');
+    expect(masker.mask('x abcdefghi y')).toBe('x *** y');
+    expect(masker.mask('abcdefdefghi')).toBe('***');
+  });
+
+  // A multi-line value is masked line by line (each trimmed), since output is read line by line.
+  it('masks each line of a multi-line value, trimmed, and CR-separated lines too', () => {
+    const masker = new Masker();
+    masker.add('-----BEGIN KEY-----\r\n  MIIBsecretline  \r\n-----END KEY-----\n');
+    expect(masker.mask('  MIIBsecretline')).toBe('  ***');
+    expect(masker.mask('-----END KEY-----')).toBe('***');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandMatrix, legLabel, MatrixError } from '../../../engine/matrix.js';
+import { expandMatrix, expandMatrixLegs, legLabel, MatrixError } from '../../../engine/matrix.js';
 
 describe('expandMatrix', () => {
   it('builds the product with the first key varying slowest', () => {
@@ -62,6 +62,9 @@ describe('expandMatrix', () => {
     [{ os: [] }, "Matrix vector 'os' does not contain any values"],
     [{ os: 'linux' }, "Matrix vector 'os' must be a sequence"],
     [{ v: [1], exclude: [{ v: 1 }] }, 'no combinations left'],
+    [{ v: [1, 2], exclude: [{ w: 1 }] }, "Matrix exclude key 'w' does not match any key within the matrix"],
+    [{ v: [1, 2], exclude: [{}] }, 'Matrix exclude filter must not be empty'],
+    [{ v: [1, 2], include: [{}] }, 'Matrix include mapping does not contain any values'],
     [
       { a: Array.from({ length: 17 }, (_, i) => i), b: Array.from({ length: 16 }, (_, i) => i) },
       'at most 256',
@@ -71,7 +74,63 @@ describe('expandMatrix', () => {
     expect(() => expandMatrix(matrix as never)).toThrow(message);
   });
 
-  it('labels legs with their values in order', () => {
-    expect(legLabel({ os: 'ubuntu', node: 20, cfg: { a: 1 } })).toBe('ubuntu, 20, {"a":1}');
+  // MatrixBuilder.CreateConfiguration names a leg from every scalar leaf (nested ones too), skipping
+  // empty values.
+  it('labels legs with the scalar leaves of their values in order', () => {
+    expect(legLabel({ os: 'ubuntu', node: 20, cfg: { a: 1, b: [true, null, ''] } })).toBe(
+      'ubuntu, 20, 1, true',
+    );
+  });
+
+  // actions/runner src/Sdk/WorkflowParser/Conversion/MatrixBuilder.cs: MatrixFilter turns each leaf of
+  // an include/exclude entry into `matrix.<path> == <literal>` and a combination matches when all hold.
+  it.each([
+    [
+      'an object exclude matches partially inside the object',
+      {
+        cfg: [
+          { std: 20, opt: 'O2' },
+          { std: 17, opt: 'O2' },
+          { std: 20, opt: 'O0' },
+        ],
+        exclude: [{ cfg: { std: 20 } }],
+      },
+      [{ cfg: { std: 17, opt: 'O2' } }],
+    ],
+    [
+      'an array exclude compares element by element',
+      { args: [['-a', '-b'], ['-c']], exclude: [{ args: ['-a'] }] },
+      [{ args: ['-c'] }],
+    ],
+    [
+      'exclude compares with the expression == (case-insensitive, numbers equal numeric strings)',
+      { os: ['Ubuntu', 'macos'], node: ['18', '20'], exclude: [{ os: 'ubuntu', node: 20 }] },
+      [
+        { os: 'Ubuntu', node: '18' },
+        { os: 'macos', node: '18' },
+        { os: 'macos', node: '20' },
+      ],
+    ],
+    [
+      'an include matches partially inside an object and adds its extras',
+      { cfg: [{ std: 20, opt: 'O2' }, { std: 17 }], include: [{ cfg: { std: 20 }, big: true }] },
+      [{ cfg: { std: 20, opt: 'O2' }, big: true }, { cfg: { std: 17 } }],
+    ],
+    [
+      'an unmatched include is appended with its matrix keys first',
+      { os: ['linux'], include: [{ extra: 1, os: 'bsd' }] },
+      [{ os: 'linux' }, { os: 'bsd', extra: 1 }],
+    ],
+  ])('%s', (_name, matrix, expected) => {
+    expect(expandMatrix(matrix as never)).toEqual(expected);
+  });
+
+  it('names legs after their matrix values, not the values include adds', () => {
+    const legs = expandMatrixLegs({
+      os: ['linux', 'mac'],
+      include: [{ os: 'linux', experimental: true }, { os: 'bsd' }],
+    });
+    expect(legs.map((leg) => legLabel(leg.nameValues))).toEqual(['linux', 'mac', 'bsd']);
+    expect(legs[0]?.values).toEqual({ os: 'linux', experimental: true });
   });
 });

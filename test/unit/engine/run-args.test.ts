@@ -67,4 +67,47 @@ describe('paved run arguments', () => {
     );
     expect(parsePair('--var', 'k=')).toEqual(['k', '']);
   });
+
+  // act's --secret-file is read with joho/godotenv (parser.go): the same file must load the same here.
+  it('reads secret files in the dotenv format act uses', () => {
+    const text = [
+      '# deploy secrets',
+      'PLAIN=value with spaces   # a trailing comment',
+      'HASH=abc#def',
+      "SINGLE='literal \\n $PLAIN # kept'",
+      'DOUBLE="line1\\nline2 \\"quoted\\" ${PLAIN}"',
+      'export EXPORTED=yes',
+      'YAML_STYLE: colon',
+      '  INDENTED = spaced  ',
+      'EMPTY=',
+      'KEY="-----BEGIN KEY-----',
+      'MIIBsecret',
+      '-----END KEY-----"',
+      'CRLF=windows\r',
+      'dotted.name=ok',
+      'AFTER_QUOTE="v" # comment after a quoted value',
+      'ESCAPED_DOLLAR="cost \\$PLAIN"',
+    ].join('\n');
+    expect(parseSecretFile('s.env', text)).toEqual({
+      PLAIN: 'value with spaces',
+      HASH: 'abc#def',
+      SINGLE: 'literal \\n $PLAIN # kept',
+      DOUBLE: 'line1\nline2 "quoted" value with spaces',
+      EXPORTED: 'yes',
+      YAML_STYLE: 'colon',
+      INDENTED: 'spaced',
+      EMPTY: '',
+      KEY: '-----BEGIN KEY-----\nMIIBsecret\n-----END KEY-----',
+      CRLF: 'windows',
+      'dotted.name': 'ok',
+      AFTER_QUOTE: 'v',
+      ESCAPED_DOLLAR: 'cost $PLAIN',
+    });
+    expect(() => parseSecretFile('s.env', 'A=1\nB="never closed\n')).toThrow(
+      's.env:2: unterminated quoted value for B',
+    );
+    expect(() => parseSecretFile('s.env', 'A=1\nBAD-NAME=1')).toThrow(
+      's.env:2: unexpected character "-" in a variable name',
+    );
+  });
 });

@@ -118,6 +118,19 @@ describe('built-in messages', () => {
     expect(message.text).toBe('❌ Deploy to production failed · acme/api · fix/login · feedfac <@U0123ABCD>');
   });
 
+  test('delivery health is one line linking to the run summary, and only when given', () => {
+    const line = '14 deploys in 30 days · lead time median 2h (elite) · change failure rate 7.1% (high)';
+    const text = JSON.stringify(
+      runMessage(facts({ stage: 'health-check', status: 'success', deliveryHealth: line })),
+    );
+    expect(text).toContain(line);
+    expect(text).toContain(
+      '<https://github.com/acme/api/actions/runs/99/attempts/2|delivery health in the run summary>',
+    );
+    expect(validateMessage(runMessage(facts({ deliveryHealth: 'x'.repeat(5000) })))).toEqual([]);
+    expect(JSON.stringify(runMessage(facts()))).not.toContain('delivery health');
+  });
+
   test('mentions only on failure', () => {
     expect(JSON.stringify(runMessage(facts({ status: 'success' })))).not.toContain('U0123ABCD');
     expect(JSON.stringify(stageReply(facts({ status: 'success' })))).not.toContain('U0123ABCD');

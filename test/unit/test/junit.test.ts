@@ -33,6 +33,10 @@ describe('dialects written by real tools', () => {
     ['gradle.xml', { total: 3, passed: 2, failed: 1, errors: 1, skipped: 0, flaky: 0 }],
     ['go-junit-report.xml', { total: 3, passed: 1, failed: 1, errors: 0, skipped: 1, flaky: 0 }],
     ['suite-error.xml', { total: 2, passed: 1, failed: 1, errors: 1, skipped: 0, flaky: 0 }],
+    // r-lib/testthat: nameless test cases, one per expectation; the root says tests="4" failures="1"
+    ['testthat-nameless.xml', { total: 4, passed: 3, failed: 1, errors: 0, skipped: 0, flaky: 0 }],
+    // TcUnit: suites with counts and no <testcase>; the root says tests="12" failures="3" errors="1"
+    ['tcunit-count-only.xml', { total: 12, passed: 7, failed: 4, errors: 1, skipped: 1, flaky: 0 }],
   ])('%s', async (file, expected) => {
     expect(counts(await parse(file))).toEqual(expected);
   });
@@ -91,6 +95,24 @@ describe('dialects written by real tools', () => {
     });
   });
 
+  test('testthat: nameless test cases are separate tests, never retries of each other', async () => {
+    const r = await parse('testthat-nameless.xml');
+    expect(r.failures.map((t) => [t.classname, t.name, t.retries])).toEqual([['cart_totals', '', 0]]);
+    expect(r.flakyTests).toEqual([]);
+  });
+
+  test('TcUnit: count-only suites are counted from their attributes, with a notice per suite', async () => {
+    const r = await parse('tcunit-count-only.xml');
+    // Only the one failure that has a <testcase> has details.
+    expect(r.failures.map((t) => t.name)).toEqual(['Test_ANY_WORD_Differ']);
+    expect(r.failedWithoutDetails).toBe(3);
+    expect(r.notices).toHaveLength(3);
+    expect(r.notices[0]).toMatch(
+      /tcunit-count-only\.xml: suite "PRG_TEST\.fbDiagnosticParser_Test" has no <testcase> elements; counted 5 test\(s\) from its attributes \(2 failed, 0 errors, 1 skipped\), without per-test details$/,
+    );
+    expect(r.notices[2]).toContain('"PRG_TEST.fbStringUtils_Test"');
+  });
+
   test('several files add up', async () => {
     expect(counts(await parse('catch2.xml', 'gradle.xml'))).toEqual({
       total: 7,
@@ -133,6 +155,32 @@ describe('edge cases', () => {
       skipped: 0,
       flaky: 1,
     });
+  });
+
+  test('four nameless test cases are four tests, whatever their outcomes', () => {
+    const r = parseText(
+      '<testsuite><testcase classname="c"><failure/></testcase><testcase classname="c"/><testcase classname="c"><failure/></testcase><testcase classname="c"><error/></testcase></testsuite>',
+    );
+    expect(counts(r as never)).toEqual({ total: 4, passed: 1, failed: 3, errors: 1, skipped: 0, flaky: 0 });
+    expect(r.failures.map((t) => t.retries)).toEqual([0, 0, 0]);
+  });
+
+  test('a count-only suite: nested suites that hold test cases are not counted twice; no counts means no tests', () => {
+    const r = parseText(
+      '<testsuites tests="9"><testsuite name="outer" tests="3" failures="1"><testsuite name="inner" tests="3" failures="1"/></testsuite>' +
+        '<testsuite name="cases" tests="2"><testcase name="a"/><testcase name="b"/></testsuite><testsuite name="blank"/>' +
+        '<testsuite name="broken" tests="2" errors="1"><error message="setup failed"/></testsuite></testsuites>',
+    );
+    // inner: 3 from attributes; cases: 2 test cases; blank: nothing; broken: its suite-level error only.
+    expect(counts(r as never)).toEqual({ total: 6, passed: 4, failed: 2, errors: 1, skipped: 0, flaky: 0 });
+    expect(r.notices).toEqual([
+      'inline.xml: suite "inner" has no <testcase> elements; counted 3 test(s) from its attributes (1 failed, 0 errors, 0 skipped), without per-test details',
+    ]);
+  });
+
+  test('a count-only suite with more failures than tests does not count below zero', () => {
+    const r = parseText('<testsuite name="odd" tests="2" failures="5" errors="1" skipped="4"/>');
+    expect(counts(r as never)).toEqual({ total: 2, passed: 0, failed: 2, errors: 1, skipped: 0, flaky: 0 });
   });
 
   test('a pass then a failure of the same name is a failure (not flaky)', () => {

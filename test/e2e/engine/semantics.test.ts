@@ -1,0 +1,132 @@
+/**
+ * Places where `paved run` must behave exactly as GitHub does, each checked against the actions/runner
+ * source or GitHub's documentation named in the test.
+ */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixtureRepo, removeFixtureRepos, run } from './helpers.js';
+
+afterAll(removeFixtureRepos);
+
+describe('GitHub semantics', () => {
+  // actions/runner src/Sdk/WorkflowParser/Conversion/MatrixBuilder.cs, with the matrix only known once
+  // the job it needs has produced its outputs.
+  it('expands matrices built with fromJSON(needs.<job>.outputs.<x>) as GitHub does', async () => {
+    const r = await run(fixtureRepo('semantics'), 'matrix-needs.yml');
+    const lines = (id: string): string[] =>
+      r.result.jobs.filter((j) => j.id === id).flatMap((j) => r.lines(j.name));
+    // Whole-matrix object: `exclude: {cfg: {std: 20}, os: mac}` matches inside the cfg object.
+    expect(r.result.jobs.filter((j) => j.id === 'whole').map((j) => j.name)).toEqual([
+      'whole (linux, 20, O2)',
+      'whole (linux, 17, O2)',
+      'whole (mac, 17, O2)',
+    ]);
+    expect(lines('whole')).toEqual([
+      'whole linux 20 big=true',
+      'whole linux 17 big=true',
+      'whole mac 17 big=',
+    ]);
+    // A vector and `include` from outputs, merged with literal vectors.
+    expect(r.result.jobs.filter((j) => j.id === 'merged').map((j) => j.name)).toEqual([
+      'merged (linux, 20)',
+      'merged (bsd, 20)',
+      'merged (win)',
+    ]);
+    expect(lines('merged')).toEqual([
+      'merged linux 20 note=',
+      'merged bsd 20 note=port',
+      'merged win  note=',
+    ]);
+    expect(lines('entries')).toEqual(['entries linux cc=clang', 'entries mac cc=']);
+    expect(r.result.exitCode).toBe(0);
+  });
+
+  // docs.github.com "Using jobs > Defining prerequisite jobs": a skipped or failed job skips every job
+  // that needs it, directly or not, unless a status function says otherwise; the implicit success()
+  // of a job's `if:` covers all its ancestors (actions/runner#491).
+  it('skips the dependents of a skipped job through every generation; always() jobs run and see skipped', async () => {
+    const r = await run(fixtureRepo('semantics'), 'needs.yml', { concurrency: 4 });
+    expect(r.job('off').conclusion).toBe('skipped');
+    expect(r.lines('after-off')).toEqual(['after-off sees skipped']);
+    expect(r.job('after-off').conclusion).toBe('success');
+    // Its direct need succeeded, but an ancestor was skipped: the implicit success() is false.
+    expect(r.job('grandchild').conclusion).toBe('skipped');
+    expect(r.lines('grandchild')).toEqual([]);
+    expect(r.lines('grandchild-always')).toEqual(['grandchild-always sees success']);
+    // Nothing upstream failed, so !failure() holds.
+    expect(r.lines('grandchild-not-failure')).toEqual(['not-failure ran']);
+    expect(r.lines('great-grandchild')).toEqual(['great-grandchild sees skipped']);
+    expect(r.result.exitCode).toBe(0);
+  });
+
+  // actions/runner src/Runner.Worker/ActionManager.cs: "`pre` execution is not supported for local
+  // action" (the action is not in the workspace before the job's steps run); its post runs, in
+  // reverse order of the main steps.
+  it("does not run a local action's pre:, runs its post: in reverse order", async () => {
+    const repo = fixtureRepo('semantics');
+    const r = await run(repo, 'local-action.yml', {
+      actionMap: { 'acme/hooks@v1': join(repo, 'actions', 'hooks') },
+    });
+    expect(r.lines('hooks')).toEqual([
+      'main first',
+      'main second',
+      'main steps done',
+      'post second state=second',
+      'post first state=first',
+    ]);
+    expect(r.all).toContain("`pre` execution is not supported for local action from './actions/hooks'");
+    expect(r.job('hooks').conclusion).toBe('success');
+    // The same action used from another repository (here mapped to a directory) runs its pre.
+    expect(r.lines('remote')).toEqual(['pre mapped', 'main mapped', 'post mapped state=mapped']);
+  });
+
+  // docs.github.com "Reusing workflows": in a called workflow the github context is the caller's.
+  it("gives a called workflow the caller's github context", async () => {
+    const r = await run(fixtureRepo('semantics'), 'caller.yml', { eventName: 'workflow_dispatch' });
+    expect(r.lines('call / inner')).toEqual([
+      'workflow=the caller env=the caller',
+      'event=workflow_dispatch ref=refs/heads/main',
+      'workflow_ref=acme/widgets/.github/workflows/caller.yml@refs/heads/main',
+    ]);
+  });
+
+  // actions/runner PipelineTemplateConverter.ConvertToStepTimeout: `(Int32)numberToken.Value`, and
+  // StepsRunner sets a timeout only when it is > 0; a job's timeout-minutes of 0 is no limit.
+  it('truncates fractional timeout-minutes and treats 0 as no limit', async () => {
+    const r = await run(fixtureRepo('semantics'), 'timeouts.yml');
+    expect(r.lines('zero')).toEqual(['zero means no limit']);
+    expect(r.lines('fraction-step')).toEqual([
+      'a fraction of a minute truncates to no limit',
+      'fraction above one runs',
+    ]);
+    expect(r.result.exitCode).toBe(0);
+  });
+
+  // actions/runner src/Runner.Worker/StepsRunner.cs merges the step's env block into the env context
+  // before it evaluates the step's condition.
+  it("lets a step's if: see the step's own env", async () => {
+    const r = await run(fixtureRepo('semantics'), 'step-env.yml');
+    expect(r.lines('check')).toEqual(['own env seen by if', 'step env overrides in if']);
+    expect(r.job('check').steps.map((s) => s.conclusion)).toEqual(['success', 'success', 'skipped']);
+  });
+
+  // actions/runner ValueEncoders.cs (registered in HostContext) and the line-by-line masking of
+  // multi-line secrets: encoded forms of secrets and of ::add-mask:: values never reach the log.
+  it('masks secrets and add-mask values in every encoded form the runner masks', async () => {
+    const token = 'tok:en/with+odd?chars';
+    const key = '-----BEGIN KEY-----\nMIIBsecretkeyline\n-----END KEY-----';
+    const r = await run(fixtureRepo('semantics'), 'masking.yml', { secrets: { TOKEN: token, KEY: key } });
+    const lines = r.lines('leak');
+    expect(lines[0]).toBe('plain ***');
+    expect(lines[1]).toMatch(/^basic \S*\*\*\*\S*$/);
+    expect(lines[2]).toMatch(/^urlsafe \S*\*\*\*\S*$/);
+    expect(lines[3]).toBe('json {"t":"***"}');
+    expect(lines[4]).toBe('uri ***');
+    expect(lines[5]).toBe('***');
+    expect(lines[6]).toBe('added ***');
+    expect(lines[7]).toMatch(/^added-b64 \*\*\*=*$/);
+    const all = r.all;
+    for (const leaked of [token, 'MIIBsecretkeyline', encodeURIComponent(token), 'generated-'])
+      expect(all).not.toContain(leaked);
+  });
+});
