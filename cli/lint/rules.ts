@@ -124,28 +124,45 @@ const permissions: Rule = {
   },
 };
 
-const writeAllPermissions: Rule = {
-  id: 'write-all-permissions',
-  summary: 'permissions: write-all on the workflow or a job',
-  check(target) {
-    if (target.kind !== 'workflow') return [];
-    const owners: Array<{ map: YAMLMap | undefined; what: string }> = [
-      { map: target.source.root(), what: 'every job of this workflow' },
-      ...jobsOf(target).map((job) => ({ map: job.map, what: `job "${job.id}"` })),
-    ];
-    const findings: RawFinding[] = [];
-    for (const owner of owners) {
-      const value = valueOf(owner.map, 'permissions');
-      if (stringOf(value) !== 'write-all') continue;
-      findings.push({
-        offset: target.source.offsetOf(value),
-        rule: this.id,
-        message: `permissions: write-all gives ${owner.what} a GITHUB_TOKEN that can push code, edit releases and change settings; list only the scopes it needs (e.g. contents: read, packages: write)`,
-      });
-    }
-    return findings;
-  },
-};
+/** A rule reporting `permissions: <shorthand>` on the workflow or a job; `what` names who gets it. */
+function blanketPermissions(
+  id: string,
+  shorthand: 'write-all' | 'read-all',
+  message: (what: string) => string,
+): Rule {
+  return {
+    id,
+    summary: `permissions: ${shorthand} on the workflow or a job`,
+    check(target) {
+      if (target.kind !== 'workflow') return [];
+      const owners: Array<{ map: YAMLMap | undefined; what: string }> = [
+        { map: target.source.root(), what: 'every job of this workflow' },
+        ...jobsOf(target).map((job) => ({ map: job.map, what: `job "${job.id}"` })),
+      ];
+      const findings: RawFinding[] = [];
+      for (const owner of owners) {
+        const value = valueOf(owner.map, 'permissions');
+        if (stringOf(value) !== shorthand) continue;
+        findings.push({ offset: target.source.offsetOf(value), rule: id, message: message(owner.what) });
+      }
+      return findings;
+    },
+  };
+}
+
+const writeAllPermissions = blanketPermissions(
+  'write-all-permissions',
+  'write-all',
+  (what) =>
+    `permissions: write-all gives ${what} a GITHUB_TOKEN that can push code, edit releases and change settings; list only the scopes it needs (e.g. contents: read, packages: write)`,
+);
+
+const readAllPermissions = blanketPermissions(
+  'read-all-permissions',
+  'read-all',
+  (what) =>
+    `permissions: read-all lets ${what} read every scope (actions logs, security alerts, private packages …); list only the scopes it needs (e.g. contents: read)`,
+);
 
 /** Expressions that name the pull request's head: its branch, commit, number or fork. */
 function namesPullRequestHead(path: ContextPath): boolean {
@@ -512,30 +529,6 @@ const permissionNotUsed: Rule = {
         inheriting.flatMap((analysis) => analysis.needs),
       );
     return findings;
-  },
-};
-
-const readAllPermissions: Rule = {
-  id: 'read-all-permissions',
-  summary: 'permissions: read-all on the workflow or a job',
-  check(target) {
-    if (target.kind !== 'workflow') return [];
-    const owners = [
-      { map: target.source.root(), what: 'every job of this workflow' },
-      ...jobsOf(target).map((job) => ({ map: job.map, what: `job "${job.id}"` })),
-    ];
-    return owners.flatMap((owner) => {
-      const value = valueOf(owner.map, 'permissions');
-      return stringOf(value) === 'read-all'
-        ? [
-            {
-              offset: target.source.offsetOf(value),
-              rule: this.id,
-              message: `permissions: read-all lets ${owner.what} read every scope (actions logs, security alerts, private packages …); list only the scopes it needs (e.g. contents: read)`,
-            },
-          ]
-        : [];
-    });
   },
 };
 

@@ -257,27 +257,35 @@ describe('paved init', () => {
     expect(readFileSync(join(root, '.github/dependabot.yml'), 'utf8')).toBe(theirs);
   });
 
-  test('on a terminal, missing values are asked for with suggestions', async () => {
-    const root = gitRepo({ 'go.mod': 'module x\n' });
+  /** paved init on a terminal typing `answers`; what it asked, and its exit code. */
+  async function onTerminal(root: string, answers: string): Promise<{ code: number; asked: string }> {
     const input = new PassThrough();
     const output = new PassThrough();
     let asked = '';
     output.on('data', (chunk: Buffer) => (asked += chunk.toString()));
-    // service, argocd-app (suggested), gitops-repo, gitops-path (suggested), registry, slack channel;
-    // the Paved owner comes from package.json's repository; an empty Vault URL keeps repository secrets
-    input.end('orders\n\nacme/gitops\n\nghcr.io/acme\n#deploys\n\n');
-    const out: string[] = [];
+    input.end(answers);
     const io: CliIo = {
       cwd: root,
       env: {},
-      out: (l) => out.push(l),
+      out: () => undefined,
       err: () => undefined,
       usageError: () => 2,
       interactive: true,
     };
-    expect(
-      await runInit({ dir: '.', flags: {}, dryRun: false, force: false }, io, terminalAsker(input, output)),
-    ).toBe(0);
+    const code = await runInit(
+      { dir: '.', flags: {}, dryRun: false, force: false },
+      io,
+      terminalAsker(input, output),
+    );
+    return { code, asked };
+  }
+
+  test('on a terminal, missing values are asked for with suggestions', async () => {
+    const root = gitRepo({ 'go.mod': 'module x\n' });
+    // service, argocd-app (suggested), gitops-repo, gitops-path (suggested), registry, slack channel;
+    // the Paved owner comes from package.json's repository; an empty Vault URL keeps repository secrets
+    const { code, asked } = await onTerminal(root, 'orders\n\nacme/gitops\n\nghcr.io/acme\n#deploys\n\n');
+    expect(code).toBe(0);
     expect(asked).toContain('Argo CD application [orders]: ');
     expect(asked).toContain('Path in the GitOps repository [apps/orders]: ');
     expect(parse(readFileSync(join(root, '.github/paved.yml'), 'utf8'))).toMatchObject({
@@ -297,25 +305,12 @@ describe('paved init', () => {
 
   test('on a terminal, a Vault URL is followed by its role and both land in the settings', async () => {
     const root = gitRepo({ 'go.mod': 'module x\n' });
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let asked = '';
-    output.on('data', (chunk: Buffer) => (asked += chunk.toString()));
     // the first role is refused (a '/'), the second taken
-    input.end(
+    const { code, asked } = await onTerminal(
+      root,
       'orders\n\nacme/gitops\n\nghcr.io/acme\n#deploys\nhttps://vault.example.com\nteam/deploy\npaved-deploy\n',
     );
-    const io: CliIo = {
-      cwd: root,
-      env: {},
-      out: () => undefined,
-      err: () => undefined,
-      usageError: () => 2,
-      interactive: true,
-    };
-    expect(
-      await runInit({ dir: '.', flags: {}, dryRun: false, force: false }, io, terminalAsker(input, output)),
-    ).toBe(0);
+    expect(code).toBe(0);
     expect(asked).toContain(`invalid --vault-role "team/deploy"`);
     expect(parse(readFileSync(join(root, '.github/paved.yml'), 'utf8'))).toMatchObject({
       'vault-url': 'https://vault.example.com',

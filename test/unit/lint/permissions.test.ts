@@ -42,13 +42,13 @@ describe('the permission table covers every action', () => {
   );
 });
 
+/** A workflow on `on:` with `permissions: { contents: read }`, up to `jobs:`. */
+const head = (on: string): string[] => [`on: ${on}`, 'permissions:', '  contents: read', 'jobs:'];
+
 /** One job on `on:` granting `grants`, running `steps`. */
 function job(on: string, grants: string[], ...steps: string[]): string {
   return yaml(
-    `on: ${on}`,
-    'permissions:',
-    '  contents: read',
-    'jobs:',
+    ...head(on),
     '  deploy:',
     '    runs-on: ubuntu-latest',
     '    permissions:',
@@ -251,10 +251,7 @@ describe('a job calling a local reusable workflow', () => {
   );
   const caller = (grants: string[]): string => {
     const text = yaml(
-      'on: push',
-      'permissions:',
-      '  contents: read',
-      'jobs:',
+      ...head('push'),
       '  ship:',
       '    permissions:',
       ...grants.map((g) => `      ${g}`),
