@@ -9,6 +9,7 @@ import {
   type Scalar,
   type YAMLMap,
 } from 'yaml';
+import { PavedError } from '../../shared/errors.js';
 import { SETTINGS_FILE, type SettingKey } from '../settings.js';
 import {
   PIPELINE_SECRETS,
@@ -99,14 +100,14 @@ export function useVault(workflow: string, vault: { url: string; role: string })
         )
     : [];
   if (calls.length !== 1)
-    throw new Error(
+    throw new PavedError(
       `the template must have exactly one job calling ${PIPELINE_WORKFLOW}; found ${calls.length}`,
     );
   const job = calls[0] as YAMLMap;
   const inputs = job.get('with');
   const permissions = job.get('permissions');
   if (!isMap(inputs) || !isMap(permissions))
-    throw new Error(
+    throw new PavedError(
       `the ${PIPELINE_WORKFLOW} call in the template must have with: and permissions: mappings`,
     );
   const [urlInput, roleInput] = PIPELINE_VAULT_INPUTS;
