@@ -57,12 +57,21 @@ export function mentionsGitHubToken(text: string): boolean {
   return /\bgithub\.token\b|\bsecrets\.GITHUB_TOKEN\b/i.test(text);
 }
 
+/**
+ * Whether a `github-token` input is the job's own GITHUB_TOKEN (its default, or an expression naming
+ * it). Another token (a PAT or an app's from secrets) carries its own rights, not the job's grant.
+ */
+function jobToken(value: InputValue): boolean {
+  if (value.kind === 'unset') return true;
+  return value.kind === 'expression' && mentionsGitHubToken(value.text);
+}
+
 /** deploy-argocd, health-check and rollback write GitHub deployment records with `github-token`. */
 function deploymentRecords(action: string, trigger: string, doing: string) {
   return {
     inputs: [trigger, 'github-token'] as const,
     needs(step: StepInputs): ScopeNeed[] {
-      return mayBeSet(step.input(trigger), false) && mayBeSet(step.input('github-token'), true)
+      return mayBeSet(step.input(trigger), false) && jobToken(step.input('github-token'))
         ? [{ scope: 'deployments', level: 'write', because: `${action} ${doing}` }]
         : [];
     },
@@ -81,7 +90,7 @@ export const PAVED_ACTION_PERMISSIONS: Record<
   test: {
     inputs: ['feedback', 'github-token'],
     needs(step) {
-      if (!mayEqual(step.input('feedback'), 'auto', 'auto') || !mayBeSet(step.input('github-token'), true))
+      if (!mayEqual(step.input('feedback'), 'auto', 'auto') || !jobToken(step.input('github-token')))
         return [];
       const kinds = eventKinds(step.events);
       const needs: ScopeNeed[] = [];

@@ -123,6 +123,14 @@ describe('permission-not-granted', () => {
       job('push', ['contents: read'], ...deploy('environment: staging', "github-token: ''")),
     ],
     [
+      "another token than the job's: its own rights, not the job's grant",
+      job(
+        'push',
+        ['contents: read'],
+        ...deploy('environment: staging', 'github-token: ${{ secrets.DEPLOY_PAT }}'),
+      ),
+    ],
+    [
       'test with feedback off',
       job(
         'push',
