@@ -30,6 +30,9 @@ export const SETTING_KEYS = [
   'gitops-path',
   'registry',
   'slack-channel',
+  // Optional, and only together: the pipeline reads its Argo CD, GitOps and Slack secrets from Vault.
+  'vault-url',
+  'vault-role',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 

@@ -6,7 +6,7 @@
  * result.exitCode; result.jobs[0].outputs;
  * ```
  */
-export { runWorkflow } from './run.js';
+export { runWorkflow, SYNTHETIC_PULL_REQUEST_NUMBER } from './run.js';
 export { EngineUsageError } from './actions.js';
 export { WorkflowSyntaxError, loadWorkflow } from './workflow.js';
 export type {

@@ -690,6 +690,9 @@ function listWorkflowFiles(dir: string): string[] {
     .map((file) => join(dir, file));
 }
 
+/** The pull request a `pull_request` run without `--eventpath` is for (the sandbox makes it exist). */
+export const SYNTHETIC_PULL_REQUEST_NUMBER = 1;
+
 function synthesizePayload(
   eventName: string,
   repo: RepoInfo,
@@ -718,9 +721,9 @@ function synthesizePayload(
     case 'pull_request_target':
       return {
         action: 'opened',
-        number: 1,
+        number: SYNTHETIC_PULL_REQUEST_NUMBER,
         pull_request: {
-          number: 1,
+          number: SYNTHETIC_PULL_REQUEST_NUMBER,
           head: { ref: repo.branch || 'HEAD', sha: repo.sha, repo: repository },
           base: { ref: repo.defaultBranch, sha: repo.sha, repo: repository },
         },
@@ -746,7 +749,7 @@ function refsFor(
     return {
       ref:
         eventName === 'pull_request'
-          ? `refs/pull/${pr.number ?? payload['number'] ?? 1}/merge`
+          ? `refs/pull/${pr.number ?? payload['number'] ?? SYNTHETIC_PULL_REQUEST_NUMBER}/merge`
           : `refs/heads/${pr.base?.ref ?? repo.defaultBranch}`,
       sha: repo.sha,
       headRef: pr.head?.ref ?? '',

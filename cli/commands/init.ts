@@ -11,13 +11,15 @@ const VALUE_FLAGS: Record<string, SettingKey> = {
   '--registry': 'registry',
   '--slack-channel': 'slack-channel',
   '--paved-org': 'org',
+  '--vault-url': 'vault-url',
+  '--vault-role': 'vault-role',
 };
 
 export const command: Command = {
   name: 'init',
   summary: 'add the Paved pipeline, Dependabot config and docs/DEPLOY.md to a repository',
   usage:
-    'paved init [DIR] [--service NAME] [--argocd-app APP] [--gitops-repo REPO] [--gitops-path PATH] [--registry HOST/NS] [--slack-channel #CH] [--template NAME] [--paved-org ORG] [--dry-run] [--force]',
+    'paved init [DIR] [--service NAME] [--argocd-app APP] [--gitops-repo REPO] [--gitops-path PATH] [--registry HOST/NS] [--slack-channel #CH] [--template NAME] [--paved-org ORG] [--vault-url URL --vault-role ROLE] [--dry-run] [--force]',
   async run(args, io) {
     // Input errors are one line and exit 2, with nothing written.
     const fail = (message: string): number => {

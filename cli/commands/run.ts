@@ -464,8 +464,11 @@ export const command: Command = {
         oidc = remoteOidcIssuer(issuer.details?.['issuer'] ?? issuer.url, adminToken);
       }
       // Each job's GITHUB_TOKEN is minted by the GitHub API stand-in with exactly the job's permissions.
-      const { sandboxGitHubToken } = await import('../sandbox-github-token.js');
-      githubToken = sandboxGitHubToken(state);
+      // A pull_request run's PR is made to exist there, so the test results comment has somewhere to go.
+      const { pullRequestNumber, sandboxGitHubToken } = await import('../sandbox-github-token.js');
+      githubToken = sandboxGitHubToken(state, {
+        pullRequest: pullRequestNumber(parsed.event, eventPayload, engine.SYNTHETIC_PULL_REQUEST_NUMBER),
+      });
     }
     // GitHub serves every job its cache service; here a local one does, from a directory that outlives
     // the run (the sandbox's own when --sandbox), unless the caller already points steps at one.

@@ -55,6 +55,18 @@ export const CALLER_PERMISSIONS = {
   'id-token': 'write',
 } as const;
 
+/**
+ * With `paved init --vault-url/--vault-role`, the caller passes these inputs too; the reusable workflow
+ * logs in to Vault with the job's OIDC token and reads the secrets above there, so the caller passes no
+ * `secrets:` and grants `id-token: write` on top of {@link CALLER_PERMISSIONS}.
+ */
+export const PIPELINE_VAULT_INPUTS = [
+  { name: 'vault-url', description: 'Vault address, e.g. https://vault.example.com:8200' },
+  { name: 'vault-role', description: "Vault JWT auth role bound to the pipeline's workflow" },
+] as const;
+
+export const VAULT_CALLER_PERMISSIONS = { ...CALLER_PERMISSIONS, 'id-token': 'write' } as const;
+
 /** The starter templates, with the toolchain each passes. */
 export const TEMPLATES = {
   'node-service': { toolchain: 'node', label: 'Node.js' },

@@ -24,7 +24,7 @@ import {
   type Answers,
 } from './render.js';
 import { defaultBranch, detectTemplate, githubOwner, workTreeRoot } from './repo.js';
-import { specFor, suggestion, VALUE_SPECS } from './values.js';
+import { checkVaultPair, checkVaultRole, checkVaultUrl, specFor, suggestion, VALUE_SPECS } from './values.js';
 
 /** Bad input: printed as one line, exit code 2, nothing written. */
 export class InitInputError extends PavedError {
@@ -40,7 +40,9 @@ export interface InitOptions {
 }
 
 /** The keys asked for when missing, in prompt order (template and org have their own sources). */
-const ASKED: SettingKey[] = SETTING_KEYS.filter((key) => key !== 'org' && key !== 'template');
+const ASKED: SettingKey[] = SETTING_KEYS.filter(
+  (key) => key !== 'org' && key !== 'template' && !specFor(key).optional,
+);
 
 export async function runInit(options: InitOptions, io: CliIo, asker: Asker | undefined): Promise<number> {
   for (const [key, value] of Object.entries(options.flags) as Array<[SettingKey, string]>) {
@@ -94,6 +96,14 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
         const spec = specFor(key);
         values[key] = await asker.ask(spec.prompt, suggestion(key, values, context), spec.check);
       }
+      // Vault is optional: an empty URL keeps the repository secrets, a URL needs its role.
+      if (values['vault-url'] === undefined && values['vault-role'] === undefined) {
+        const url = await asker.ask(specFor('vault-url').prompt, undefined, checkVaultUrl, true);
+        if (url !== '') {
+          values['vault-url'] = url;
+          values['vault-role'] = await asker.ask(specFor('vault-role').prompt, undefined, checkVaultRole);
+        }
+      }
     } catch (error) {
       throw new InitInputError((error as Error).message);
     } finally {
@@ -102,12 +112,15 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
   }
   for (const spec of VALUE_SPECS) {
     const value = values[spec.key];
+    if (value === undefined && spec.optional) continue;
     const problem = value === undefined ? `missing ${spec.flag}` : spec.check(value);
     if (problem)
       throw new InitInputError(
         settings.values[spec.key] === value ? `${SETTINGS_FILE}: ${problem}` : problem,
       );
   }
+  const unpaired = checkVaultPair(values);
+  if (unpaired) throw new InitInputError(unpaired);
 
   if (!pkg)
     throw new PavedError(
@@ -131,6 +144,9 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
     versionTag: `v${pkg.version}`,
     defaultBranch: defaultBranch(root),
     runnerLabels: settings.runnerLabels,
+    ...(values['vault-url'] && values['vault-role']
+      ? { vault: { url: values['vault-url'], role: values['vault-role'] } }
+      : {}),
   };
 
   const read = (path: string): string | undefined =>
@@ -179,7 +195,9 @@ export async function runInit(options: InitOptions, io: CliIo, asker: Asker | un
   else {
     io.out('');
     io.out(
-      `Next: set the repository secrets ${PIPELINE_SECRETS.map((s) => s.repositorySecret).join(', ')} (see ${DEPLOY_DOC}), then commit and push.`,
+      answers.vault
+        ? `Next: let the Vault role ${answers.vault.role} at ${answers.vault.url} read the pipeline's secrets (see ${DEPLOY_DOC}), then commit and push.`
+        : `Next: set the repository secrets ${PIPELINE_SECRETS.map((s) => s.repositorySecret).join(', ')} (see ${DEPLOY_DOC}), then commit and push.`,
     );
   }
   return 0;

@@ -7,6 +7,8 @@ export interface Asker {
     question: string,
     suggested: string | undefined,
     check: (value: string) => string | undefined,
+    /** An empty answer (with no suggestion) is accepted and returned as ''. */
+    optional?: boolean,
   ): Promise<string>;
   close(): void;
 }
@@ -16,13 +18,14 @@ export function terminalAsker(input: Readable, output: Writable): Asker {
   const rl = createInterface({ input, output, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   return {
-    async ask(question, suggested, check) {
+    async ask(question, suggested, check, optional = false) {
       let problem = '';
       for (let attempt = 0; attempt < 3; attempt++) {
         output.write(`${question}${suggested ? ` [${suggested}]` : ''}: `);
         const next = await lines.next();
         if (next.done) throw new Error(`no answer for "${question}" (input ended)`);
         const value = String(next.value).trim() || suggested || '';
+        if (value === '' && optional) return '';
         problem = value === '' ? 'a value is required' : (check(value) ?? '');
         if (!problem) return value;
         output.write(`  ${problem}\n`);

@@ -1,8 +1,20 @@
 /** The content of each file `paved init` writes, as pure functions of the answers. */
-import { isMap, isScalar, isSeq, parseDocument, YAMLSeq, type Document, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  YAMLSeq,
+  type Document,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
+import { PavedError } from '../../shared/errors.js';
 import { SETTINGS_FILE, type SettingKey } from '../settings.js';
 import {
   PIPELINE_SECRETS,
+  PIPELINE_VAULT_INPUTS,
+  PIPELINE_WORKFLOW,
   PLACEHOLDERS,
   TEMPLATES,
   type Placeholder,
@@ -29,6 +41,8 @@ export interface Answers {
   defaultBranch: string;
   /** Kept from an existing .github/paved.yml: labels people added for paved lint. */
   runnerLabels: string[];
+  /** When set, the pipeline reads its secrets from Vault instead of repository secrets. */
+  vault?: { url: string; role: string };
 }
 
 function writtenBy(answers: Answers): string {
@@ -66,7 +80,50 @@ export function pinOwnRefs(text: string, answers: Pick<Answers, 'org' | 'version
 }
 
 export function renderWorkflow(template: string, answers: Answers): string {
-  return withHeader(fillTemplate(template, answers), 'yaml', writtenBy(answers));
+  const filled = fillTemplate(template, answers);
+  return withHeader(answers.vault ? useVault(filled, answers.vault) : filled, 'yaml', writtenBy(answers));
+}
+
+/**
+ * Turn a filled template's pipeline call into the Vault variant: `vault-url`/`vault-role` in `with:`,
+ * `id-token: write` (the OIDC token Vault's JWT login checks) and no `secrets:`. Edits the parsed
+ * document so the template's comments and layout stay.
+ */
+export function useVault(workflow: string, vault: { url: string; role: string }): string {
+  const doc = parseDocument(workflow);
+  const jobs = isMap(doc.contents) ? doc.contents.get('jobs') : undefined;
+  const calls = isMap(jobs)
+    ? jobs.items
+        .map((pair) => pair.value as unknown)
+        .filter(
+          (job): job is YAMLMap => isMap(job) && String(job.get('uses') ?? '').includes(PIPELINE_WORKFLOW),
+        )
+    : [];
+  if (calls.length !== 1)
+    throw new PavedError(
+      `the template must have exactly one job calling ${PIPELINE_WORKFLOW}; found ${calls.length}`,
+    );
+  const job = calls[0] as YAMLMap;
+  const inputs = job.get('with');
+  const permissions = job.get('permissions');
+  if (!isMap(inputs) || !isMap(permissions))
+    throw new PavedError(
+      `the ${PIPELINE_WORKFLOW} call in the template must have with: and permissions: mappings`,
+    );
+  const [urlInput, roleInput] = PIPELINE_VAULT_INPUTS;
+  inputs.set(urlInput.name, quotedScalar(doc, vault.url));
+  inputs.set(roleInput.name, quotedScalar(doc, vault.role));
+  const idToken = doc.createPair('id-token', 'write');
+  (idToken.value as Scalar).comment = " the job's OIDC token, for the Vault login";
+  permissions.items.push(idToken as never);
+  job.delete('secrets');
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+function quotedScalar(doc: Document, value: string): Scalar {
+  const node = doc.createNode(value) as Scalar;
+  node.type = 'QUOTE_SINGLE';
+  return node;
 }
 
 const DEPENDABOT_ENTRY = {
@@ -138,6 +195,12 @@ export function renderSettings(answers: Answers): string {
     ['gitops-path', answers.gitopsPath],
     ['registry', answers.registry],
     ['slack-channel', answers.slackChannel],
+    ...(answers.vault
+      ? ([
+          ['vault-url', answers.vault.url],
+          ['vault-role', answers.vault.role],
+        ] as Array<[SettingKey, string]>)
+      : []),
   ];
   const body = [
     `# Paved settings for this repository. paved init reads them on a re-run (flags override them);`,
@@ -149,6 +212,31 @@ export function renderSettings(answers: Answers): string {
     '',
   ].join('\n');
   return withHeader(body, 'yaml', writtenBy(answers));
+}
+
+function repositorySecretsSection(): string {
+  return `## Secrets to set once
+
+In *Settings → Secrets and variables → Actions*:
+
+| secret | what it is |
+|---|---|
+${PIPELINE_SECRETS.map((s) => `| \`${s.repositorySecret}\` | ${s.description} |`).join('\n')}
+`;
+}
+
+function vaultSecretsSection(vault: { url: string; role: string }): string {
+  return `## Secrets
+
+The pipeline keeps no repository secrets: its deploy job logs in to Vault at ${vault.url} with the job's GitHub
+OIDC token (the workflow grants \`id-token: write\`) as the role \`${vault.role}\`, and reads these there:
+
+| secret | what it is |
+|---|---|
+${PIPELINE_SECRETS.map((s) => `| \`${s.name}\` | ${s.description} |`).join('\n')}
+
+The role must be bound to this repository and to Paved's pipeline workflow (see Paved's docs/vault.md).
+`;
 }
 
 export function renderDeployDoc(answers: Answers): string {
@@ -174,14 +262,7 @@ This repository deploys with [Paved](https://github.com/${answers.org}/paved) ${
   previous version and checks that it recovered. Every outcome, rollback included, is posted to
   Slack ${answers.slackChannel}.
 
-## Secrets to set once
-
-In *Settings → Secrets and variables → Actions*:
-
-| secret | what it is |
-|---|---|
-${PIPELINE_SECRETS.map((s) => `| \`${s.repositorySecret}\` | ${s.description} |`).join('\n')}
-
+${answers.vault ? vaultSecretsSection(answers.vault) : repositorySecretsSection()}
 To require an approval before production deploys, add required reviewers to the environment in
 *Settings → Environments*.
 

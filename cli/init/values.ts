@@ -9,6 +9,8 @@ export interface ValueSpec {
   key: SettingKey;
   flag: string;
   prompt: string;
+  /** Optional values may stay unset; the Vault pair is optional, and both-or-neither. */
+  optional?: boolean;
   /** Undefined when valid, else what is wrong and what is accepted. */
   check(value: string): string | undefined;
 }
@@ -23,6 +25,37 @@ function quoted(value: string): string {
 export function checkServiceName(value: string): string | undefined {
   if (value.length <= 63 && DNS_LABEL.test(value)) return undefined;
   return `invalid service name ${quoted(value)}: use a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), e.g. orders or billing-api`;
+}
+
+/** A Vault address the reusable workflow logs in to: http(s), no credentials, query or fragment. */
+export function checkVaultUrl(value: string): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const ok =
+    url !== undefined &&
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    !url.username &&
+    !url.password &&
+    !url.search &&
+    !url.hash &&
+    !/\s/.test(value);
+  return ok
+    ? undefined
+    : `invalid --vault-url ${quoted(value)}: use the http(s) address of Vault without credentials, query or fragment, e.g. https://vault.example.com:8200`;
+}
+
+/**
+ * A Vault JWT auth role. Vault itself only refuses whitespace and '/', and lower-cases the name; the
+ * narrower set here is what shows up unchanged in Vault's CLI, policies and audit log.
+ */
+export function checkVaultRole(value: string): string | undefined {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value)
+    ? undefined
+    : `invalid --vault-role ${quoted(value)}: use a Vault role name (letters, digits, '.', '_' and '-', at most 128 characters, no spaces or '/'), e.g. paved-deploy`;
 }
 
 export const VALUE_SPECS: readonly ValueSpec[] = [
@@ -99,7 +132,31 @@ export const VALUE_SPECS: readonly ValueSpec[] = [
         ? undefined
         : `unknown template ${quoted(value)}: choose one of ${Object.keys(TEMPLATES).join(', ')}`,
   },
+  {
+    key: 'vault-url',
+    flag: '--vault-url',
+    prompt: 'Vault URL for the deploy secrets (empty: repository secrets)',
+    optional: true,
+    check: checkVaultUrl,
+  },
+  {
+    key: 'vault-role',
+    flag: '--vault-role',
+    prompt: 'Vault role',
+    optional: true,
+    check: checkVaultRole,
+  },
 ];
+
+/** Undefined when the Vault values are both set or both unset; else the message naming the missing flag. */
+export function checkVaultPair(values: Partial<Record<SettingKey, string>>): string | undefined {
+  const url = values['vault-url'];
+  const role = values['vault-role'];
+  if ((url === undefined) === (role === undefined)) return undefined;
+  const [given, missing] =
+    url === undefined ? ['--vault-role', '--vault-url'] : ['--vault-url', '--vault-role'];
+  return `${given} ${quoted((url ?? role) as string)} needs ${missing} too: pass both (the pipeline reads the Argo CD, GitOps and Slack secrets from Vault) or neither (repository secrets)`;
+}
 
 export function specFor(key: SettingKey): ValueSpec {
   const spec = VALUE_SPECS.find((s) => s.key === key);

@@ -3,8 +3,9 @@
  * composite `action.yml` files, reported as `file:line:col: rule: message`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PavedError } from '../../shared/errors.js';
+import { repositoryRoot } from '../settings.js';
 import { runActionlint } from './actionlint.js';
 import type { LintConfig } from './config.js';
 import { compareFindings, type Finding } from './findings.js';
@@ -28,6 +29,7 @@ export async function lintText(
   file: string,
   kind: FileKind,
   config: LintConfig,
+  readLocal?: LintTarget['readLocal'],
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   const schema = await checkSchema(text, file, kind);
@@ -50,7 +52,7 @@ export async function lintText(
         });
       }
     }
-    const target: LintTarget = { file, kind, source, config };
+    const target: LintTarget = { file, kind, source, config, ...(readLocal ? { readLocal } : {}) };
     for (const rule of PAVED_RULES) {
       for (const raw of rule.check(target))
         findings.push({ file, ...source.position(raw.offset), rule: raw.rule, message: raw.message });
@@ -139,6 +141,13 @@ export class LintUsageError extends PavedError {
   override name = 'LintUsageError';
 }
 
+/** The repository a file in `<repo>/.github/workflows/` belongs to; local `uses: ./…` resolve there. */
+function workflowRepositoryRoot(path: string): string | undefined {
+  const dir = dirname(resolve(path));
+  if (basename(dir) === 'workflows' && basename(dirname(dir)) === '.github') return dirname(dirname(dir));
+  return repositoryRoot(dir);
+}
+
 /** Lint files from disk; findings name files relative to `cwd` when they are below it. */
 export async function lintFiles(
   files: string[],
@@ -149,7 +158,18 @@ export async function lintFiles(
   for (const path of files) {
     const shown = relative(cwd, path);
     const display = shown.startsWith('..') || isAbsolute(shown) ? path : shown;
-    findings.push(...(await lintText(readFileSync(path, 'utf8'), display, kindOf(path), configFor(path))));
+    const root = workflowRepositoryRoot(path);
+    const readLocal = root
+      ? (local: string): string | undefined => {
+          const file = resolve(root, local);
+          return file.startsWith(`${root}/`) && existsSync(file) && statSync(file).isFile()
+            ? readFileSync(file, 'utf8')
+            : undefined;
+        }
+      : undefined;
+    findings.push(
+      ...(await lintText(readFileSync(path, 'utf8'), display, kindOf(path), configFor(path), readLocal)),
+    );
   }
   return findings;
 }

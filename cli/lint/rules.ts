@@ -5,8 +5,22 @@
  */
 import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { contextPaths, isSecretPath, untrustedMatch, type ContextPath } from './expressions.js';
-import { entries, pairOf, stringOf, valueOf } from './source.js';
-import { eventsOf, jobsOf, stepsOf, type LintTarget, type RawFinding, type StepSite } from './target.js';
+import { entries, pairOf, stringOf, valueOf, YamlSource } from './source.js';
+import {
+  isPermissionScope,
+  PERMISSION_SCOPES,
+  type PermissionScope,
+} from '../../shared/github-permissions.js';
+import { analyzeStep, satisfies, type InputValue, type ScopeNeed, type StepInputs } from './permissions.js';
+import {
+  eventsOf,
+  jobsOf,
+  stepsOf,
+  type JobSite,
+  type LintTarget,
+  type RawFinding,
+  type StepSite,
+} from './target.js';
 import { classifyUses, isUnpinned } from './uses.js';
 
 export interface Rule {
@@ -110,28 +124,45 @@ const permissions: Rule = {
   },
 };
 
-const writeAllPermissions: Rule = {
-  id: 'write-all-permissions',
-  summary: 'permissions: write-all on the workflow or a job',
-  check(target) {
-    if (target.kind !== 'workflow') return [];
-    const owners: Array<{ map: YAMLMap | undefined; what: string }> = [
-      { map: target.source.root(), what: 'every job of this workflow' },
-      ...jobsOf(target).map((job) => ({ map: job.map, what: `job "${job.id}"` })),
-    ];
-    const findings: RawFinding[] = [];
-    for (const owner of owners) {
-      const value = valueOf(owner.map, 'permissions');
-      if (stringOf(value) !== 'write-all') continue;
-      findings.push({
-        offset: target.source.offsetOf(value),
-        rule: this.id,
-        message: `permissions: write-all gives ${owner.what} a GITHUB_TOKEN that can push code, edit releases and change settings; list only the scopes it needs (e.g. contents: read, packages: write)`,
-      });
-    }
-    return findings;
-  },
-};
+/** A rule reporting `permissions: <shorthand>` on the workflow or a job; `what` names who gets it. */
+function blanketPermissions(
+  id: string,
+  shorthand: 'write-all' | 'read-all',
+  message: (what: string) => string,
+): Rule {
+  return {
+    id,
+    summary: `permissions: ${shorthand} on the workflow or a job`,
+    check(target) {
+      if (target.kind !== 'workflow') return [];
+      const owners: Array<{ map: YAMLMap | undefined; what: string }> = [
+        { map: target.source.root(), what: 'every job of this workflow' },
+        ...jobsOf(target).map((job) => ({ map: job.map, what: `job "${job.id}"` })),
+      ];
+      const findings: RawFinding[] = [];
+      for (const owner of owners) {
+        const value = valueOf(owner.map, 'permissions');
+        if (stringOf(value) !== shorthand) continue;
+        findings.push({ offset: target.source.offsetOf(value), rule: id, message: message(owner.what) });
+      }
+      return findings;
+    },
+  };
+}
+
+const writeAllPermissions = blanketPermissions(
+  'write-all-permissions',
+  'write-all',
+  (what) =>
+    `permissions: write-all gives ${what} a GITHUB_TOKEN that can push code, edit releases and change settings; list only the scopes it needs (e.g. contents: read, packages: write)`,
+);
+
+const readAllPermissions = blanketPermissions(
+  'read-all-permissions',
+  'read-all',
+  (what) =>
+    `permissions: read-all lets ${what} read every scope (actions logs, security alerts, private packages …); list only the scopes it needs (e.g. contents: read)`,
+);
 
 /** Expressions that name the pull request's head: its branch, commit, number or fork. */
 function namesPullRequestHead(path: ContextPath): boolean {
@@ -323,12 +354,193 @@ const secretToUnpinnedAction: Rule = {
   },
 };
 
+/** The `with:` of a step as {@link StepInputs}: literal text, or an expression known only at run time. */
+function stepInputs(map: YAMLMap, events: ReadonlySet<string>): StepInputs {
+  const inputs = valueOf(map, 'with');
+  return {
+    events,
+    input(name): InputValue {
+      const node = valueOf(inputs, name);
+      if (node === undefined) return { kind: 'unset' };
+      const text = stringOf(node) ?? '';
+      return text.includes('${{') ? { kind: 'expression', text } : { kind: 'literal', value: text };
+    },
+  };
+}
+
+/** A need located at the step (or called job) that has it. */
+interface LocatedNeed extends ScopeNeed {
+  offset: number;
+  /** The step or called workflow job, for the message. */
+  who: string;
+}
+
+/** What a job needs: its steps' needs, or those of the jobs of the local workflow it calls. */
+function jobNeeds(
+  target: LintTarget,
+  job: JobSite,
+  events: ReadonlySet<string>,
+  depth = 0,
+): { needs: LocatedNeed[]; opaque: string | undefined } {
+  const needs: LocatedNeed[] = [];
+  let opaque: string | undefined;
+  const called = valueOf(job.map, 'uses');
+  if (called) {
+    const path = stringOf(called) ?? '';
+    const text = path.startsWith('./') && depth === 0 ? target.readLocal?.(path) : undefined;
+    if (text === undefined)
+      return { needs, opaque: `the workflow ${path}, which paved lint cannot read here` };
+    const callee: LintTarget = {
+      file: path,
+      kind: 'workflow',
+      source: new YamlSource(text),
+      config: target.config,
+    };
+    const calleeDefaults = valueOf(callee.source.root(), 'permissions');
+    for (const calleeJob of jobsOf(callee)) {
+      const inner = jobNeeds(callee, calleeJob, events, depth + 1);
+      opaque ??= inner.opaque;
+      const at = target.source.offsetOf(called);
+      for (const need of inner.needs)
+        needs.push({ ...need, offset: at, who: `${path} job "${calleeJob.id}"` });
+      // GitHub refuses to start a called job that asks for more than its caller holds.
+      const asked = permissionMap(valueOf(calleeJob.map, 'permissions') ?? calleeDefaults);
+      for (const [scope, level] of Object.entries(asked ?? {}))
+        if (level === 'write' && isPermissionScope(scope))
+          needs.push({
+            scope,
+            level: 'write',
+            because: `${path} job "${calleeJob.id}" asks for it, and GitHub refuses to start a called job that asks for more than its caller grants`,
+            offset: at,
+            who: `${path} job "${calleeJob.id}"`,
+          });
+    }
+    return { needs, opaque };
+  }
+  for (const step of stepsOf(target).filter((s) => s.job?.id === job.id)) {
+    const usesNode = valueOf(step.map, 'uses');
+    const uses = stringOf(usesNode);
+    const envText = step.envs
+      .flatMap((env) => entries(env).map(([, value]) => stringOf(value) ?? ''))
+      .join('\n');
+    const analysis = analyzeStep(
+      {
+        ...(uses !== undefined ? { uses } : {}),
+        script: stringOf(valueOf(step.map, 'run')) ?? '',
+        envText,
+        inputs: stepInputs(step.map, events),
+      },
+      target.config,
+    );
+    if ('opaque' in analysis) {
+      opaque ??= analysis.opaque;
+      continue;
+    }
+    const name = stringOf(valueOf(step.map, 'name')) ?? stringOf(valueOf(step.map, 'id')) ?? uses ?? 'run';
+    for (const need of analysis.needs)
+      needs.push({ ...need, offset: target.source.offsetOf(usesNode ?? step.map), who: `step "${name}"` });
+  }
+  return { needs, opaque };
+}
+
+/** A `permissions:` node as scope -> level; 'read-all'/'write-all' expanded; undefined when absent. */
+function permissionMap(node: Node | undefined): Record<string, string> | undefined {
+  if (!node) return undefined;
+  const value = stringOf(node);
+  if (value === 'read-all' || value === 'write-all') {
+    const level = value === 'read-all' ? 'read' : 'write';
+    return Object.fromEntries(PERMISSION_SCOPES.map((scope) => [scope, level]));
+  }
+  if (!isMap(node)) return {};
+  return Object.fromEntries(entries(node).map(([scope, level]) => [scope, stringOf(level) ?? 'none']));
+}
+
+function covers(need: ScopeNeed, scope: string): boolean {
+  return need.scope === scope || (need.alternatives ?? []).includes(scope as PermissionScope);
+}
+
+const permissionNotGranted: Rule = {
+  id: 'permission-not-granted',
+  summary:
+    "a step (or a called workflow's job) needs a GITHUB_TOKEN scope its job does not grant: the API call gets 403",
+  check(target) {
+    if (target.kind !== 'workflow') return [];
+    const events = eventsOf(target);
+    const workflowPermissions = valueOf(target.source.root(), 'permissions');
+    const findings: RawFinding[] = [];
+    for (const job of jobsOf(target)) {
+      const own = valueOf(job.map, 'permissions');
+      const granted = permissionMap(own ?? workflowPermissions);
+      // No permissions anywhere: the repository's default decides (missing-permissions says so).
+      if (!granted) continue;
+      const where = own ? `job "${job.id}"` : `the workflow's permissions (job "${job.id}" sets none)`;
+      const seen = new Set<string>();
+      for (const need of jobNeeds(target, job, events).needs) {
+        if (satisfies(granted, need) || seen.has(`${need.offset}:${need.scope}`)) continue;
+        seen.add(`${need.offset}:${need.scope}`);
+        const alternatives = need.alternatives?.length
+          ? ` (or ${need.alternatives.map((a) => `${a}: ${need.level}`).join(', ')})`
+          : '';
+        findings.push({
+          offset: need.offset,
+          rule: this.id,
+          message: `${need.who} needs ${need.scope}: ${need.level}${alternatives} because ${need.because}, but ${where} does not grant it, so its GitHub API call fails with 403 "Resource not accessible by integration"; add ${need.scope}: ${need.level} to the job's permissions:`,
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+const permissionNotUsed: Rule = {
+  id: 'permission-not-used',
+  summary: 'a job or workflow grants write on a GITHUB_TOKEN scope none of its steps needs',
+  check(target) {
+    if (target.kind !== 'workflow') return [];
+    const events = eventsOf(target);
+    const findings: RawFinding[] = [];
+    const report = (map: Node | undefined, what: string, needs: ScopeNeed[]): void => {
+      if (!isMap(map)) return;
+      for (const [scope, level, pair] of entries(map)) {
+        if (stringOf(level) !== 'write') continue;
+        const wanted = needs.filter((need) => covers(need, scope));
+        if (wanted.some((need) => need.level === 'write')) continue;
+        findings.push({
+          offset: target.source.offsetOf(pair),
+          rule: this.id,
+          message:
+            wanted.length > 0
+              ? `${what} grants ${scope}: write but its steps only read (${wanted[0]?.because}); use ${scope}: read`
+              : `${what} grants ${scope}: write but no step uses it; a leaked token could still write there, so remove it`,
+        });
+      }
+    };
+    const inheriting: Array<ReturnType<typeof jobNeeds>> = [];
+    for (const job of jobsOf(target)) {
+      const analysis = jobNeeds(target, job, events);
+      const own = valueOf(job.map, 'permissions');
+      if (!own) inheriting.push(analysis);
+      else if (!analysis.opaque) report(own, `job "${job.id}"`, analysis.needs);
+    }
+    if (inheriting.every((analysis) => !analysis.opaque))
+      report(
+        valueOf(target.source.root(), 'permissions'),
+        inheriting.length > 0 ? 'the workflow' : 'the workflow (every job sets its own permissions:)',
+        inheriting.flatMap((analysis) => analysis.needs),
+      );
+    return findings;
+  },
+};
+
 /** Paved's rules, in the order `paved lint --rules` lists them. */
 export const PAVED_RULES: readonly Rule[] = [
   untrustedInput,
   unpinnedAction,
   permissions,
   writeAllPermissions,
+  readAllPermissions,
+  permissionNotGranted,
+  permissionNotUsed,
   pullRequestTargetCheckout,
   secretEcho,
   secretToUnpinnedAction,

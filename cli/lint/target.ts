@@ -18,6 +18,11 @@ export interface LintTarget {
   kind: FileKind;
   source: YamlSource;
   config: LintConfig;
+  /**
+   * The text of a file named by a local `uses: ./path` (relative to the repository root), or undefined
+   * when it cannot be read; absent when the linted text has no repository around it.
+   */
+  readLocal?: (path: string) => string | undefined;
 }
 
 export interface JobSite {

@@ -257,27 +257,35 @@ describe('paved init', () => {
     expect(readFileSync(join(root, '.github/dependabot.yml'), 'utf8')).toBe(theirs);
   });
 
-  test('on a terminal, missing values are asked for with suggestions', async () => {
-    const root = gitRepo({ 'go.mod': 'module x\n' });
+  /** paved init on a terminal typing `answers`; what it asked, and its exit code. */
+  async function onTerminal(root: string, answers: string): Promise<{ code: number; asked: string }> {
     const input = new PassThrough();
     const output = new PassThrough();
     let asked = '';
     output.on('data', (chunk: Buffer) => (asked += chunk.toString()));
-    // service, argocd-app (suggested), gitops-repo, gitops-path (suggested), registry, slack channel;
-    // the Paved owner comes from package.json's repository
-    input.end('orders\n\nacme/gitops\n\nghcr.io/acme\n#deploys\n');
-    const out: string[] = [];
+    input.end(answers);
     const io: CliIo = {
       cwd: root,
       env: {},
-      out: (l) => out.push(l),
+      out: () => undefined,
       err: () => undefined,
       usageError: () => 2,
       interactive: true,
     };
-    expect(
-      await runInit({ dir: '.', flags: {}, dryRun: false, force: false }, io, terminalAsker(input, output)),
-    ).toBe(0);
+    const code = await runInit(
+      { dir: '.', flags: {}, dryRun: false, force: false },
+      io,
+      terminalAsker(input, output),
+    );
+    return { code, asked };
+  }
+
+  test('on a terminal, missing values are asked for with suggestions', async () => {
+    const root = gitRepo({ 'go.mod': 'module x\n' });
+    // service, argocd-app (suggested), gitops-repo, gitops-path (suggested), registry, slack channel;
+    // the Paved owner comes from package.json's repository; an empty Vault URL keeps repository secrets
+    const { code, asked } = await onTerminal(root, 'orders\n\nacme/gitops\n\nghcr.io/acme\n#deploys\n\n');
+    expect(code).toBe(0);
     expect(asked).toContain('Argo CD application [orders]: ');
     expect(asked).toContain('Path in the GitOps repository [apps/orders]: ');
     expect(parse(readFileSync(join(root, '.github/paved.yml'), 'utf8'))).toMatchObject({
@@ -290,6 +298,62 @@ describe('paved init', () => {
       registry: 'ghcr.io/acme',
       'slack-channel': '#deploys',
     });
+    expect(asked).toContain('Vault URL for the deploy secrets (empty: repository secrets): ');
+    expect(asked).not.toContain('Vault role');
+    expect(parse(readFileSync(join(root, '.github/paved.yml'), 'utf8'))).not.toHaveProperty('vault-url');
+  });
+
+  test('on a terminal, a Vault URL is followed by its role and both land in the settings', async () => {
+    const root = gitRepo({ 'go.mod': 'module x\n' });
+    // the first role is refused (a '/'), the second taken
+    const { code, asked } = await onTerminal(
+      root,
+      'orders\n\nacme/gitops\n\nghcr.io/acme\n#deploys\nhttps://vault.example.com\nteam/deploy\npaved-deploy\n',
+    );
+    expect(code).toBe(0);
+    expect(asked).toContain(`invalid --vault-role "team/deploy"`);
+    expect(parse(readFileSync(join(root, '.github/paved.yml'), 'utf8'))).toMatchObject({
+      'vault-url': 'https://vault.example.com',
+      'vault-role': 'paved-deploy',
+    });
+  });
+
+  test('--vault-url/--vault-role: the caller passes them, grants id-token: write, passes no secrets, stays lint-clean', async () => {
+    const root = gitRepo({ 'package.json': '{}\n' });
+    const vault = ['--vault-url', 'https://vault.example.com:8200', '--vault-role', 'paved-deploy'];
+    const first = await paved(root, ['init', ...ANSWERS, ...vault]);
+    expect(first.code).toBe(0);
+    expect(first.out.at(-1)).toBe(
+      "Next: let the Vault role paved-deploy at https://vault.example.com:8200 read the pipeline's secrets (see docs/DEPLOY.md), then commit and push.",
+    );
+    const files = snapshot(root);
+    const workflow = parse(files['.github/workflows/paved.yml'] as string) as {
+      jobs: {
+        pipeline: { with: Record<string, string>; permissions: Record<string, string>; secrets?: unknown };
+      };
+    };
+    const job = workflow.jobs.pipeline;
+    expect(job.with['vault-url']).toBe('https://vault.example.com:8200');
+    expect(job.with['vault-role']).toBe('paved-deploy');
+    expect(job.with['service']).toBe('orders');
+    expect(job.permissions['id-token']).toBe('write');
+    expect(job.secrets).toBeUndefined();
+    expect(files['.github/workflows/paved.yml']).not.toContain('secrets.');
+    expect(files['docs/DEPLOY.md']).toContain('logs in to Vault at https://vault.example.com:8200');
+    expect(files['docs/DEPLOY.md']).not.toContain('ARGOCD_AUTH_TOKEN');
+    expect(parse(files['.github/paved.yml'] as string)).toMatchObject({
+      'vault-url': 'https://vault.example.com:8200',
+      'vault-role': 'paved-deploy',
+    });
+
+    expect(await paved(root, ['lint'])).toEqual({
+      code: 0,
+      out: [],
+      err: ['paved lint: 1 file checked, no findings'],
+    });
+    // The settings remember Vault: a re-run without flags changes nothing.
+    expect((await paved(root, ['init'])).out).toContain('paved init: everything is up to date');
+    expect(snapshot(root)).toEqual(files);
   });
 
   describe('bad input: one line on stderr, exit 2, nothing written', () => {
@@ -364,6 +428,39 @@ describe('paved init', () => {
           args: ['init', ...ANSWERS],
         }),
         message: /^paved init: \.github\/dependabot\.yml is not valid YAML/,
+      },
+      {
+        name: 'a Vault URL that is not http(s)',
+        setup: () => ({
+          cwd: gitRepo({ 'package.json': '{}\n' }),
+          args: ['init', ...ANSWERS, '--vault-url', 'vault.example.com:8200', '--vault-role', 'paved-deploy'],
+        }),
+        message:
+          /^paved init: invalid --vault-url "vault\.example\.com:8200": use the http\(s\) address of Vault without credentials, query or fragment, e\.g\. https:\/\/vault\.example\.com:8200$/,
+      },
+      {
+        name: 'a Vault role with a slash',
+        setup: () => ({
+          cwd: gitRepo({ 'package.json': '{}\n' }),
+          args: [
+            'init',
+            ...ANSWERS,
+            '--vault-url',
+            'https://vault.example.com',
+            '--vault-role',
+            'team/deploy',
+          ],
+        }),
+        message: /^paved init: invalid --vault-role "team\/deploy": use a Vault role name \(letters, digits/,
+      },
+      {
+        name: 'a Vault URL without its role',
+        setup: () => ({
+          cwd: gitRepo({ 'package.json': '{}\n' }),
+          args: ['init', ...ANSWERS, '--vault-url', 'https://vault.example.com'],
+        }),
+        message:
+          /^paved init: --vault-url "https:\/\/vault\.example\.com" needs --vault-role too: pass both \(the pipeline reads the Argo CD, GitOps and Slack secrets from Vault\) or neither \(repository secrets\)$/,
       },
       {
         name: 'unknown option',

@@ -4,7 +4,7 @@
  * credential (401).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sandboxGitHubToken } from '../../../cli/sandbox-github-token.js';
+import { pullRequestNumber, sandboxGitHubToken } from '../../../cli/sandbox-github-token.js';
 import { resolvePermissions, defaultPermissions } from '../../../shared/github-permissions.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../../sandbox/github/server.js';
 import type { StackState } from '../../../sandbox/stack.js';
@@ -85,5 +85,19 @@ describe('sandboxGitHubToken', () => {
     expect(afterRevoke.status).toBe(401);
     expect(afterRevoke.body.message).toBe('Bad credentials');
     expect(standIn.violations()).toEqual([]);
+  });
+});
+
+describe('pullRequestNumber: which pull request a sandbox run makes exist', () => {
+  test.each([
+    ['pull_request', { pull_request: { number: 7 } }, 7],
+    ['pull_request_target', { number: 12, pull_request: {} }, 12],
+    ['pull_request', undefined, 1],
+    ['pull_request', { pull_request: { number: 'seven' } }, undefined],
+    ['pull_request', { pull_request: { number: 0 } }, undefined],
+    ['push', { pull_request: { number: 7 } }, undefined],
+    [undefined, undefined, undefined],
+  ] as const)('%s with %j: %s', (event, payload, expected) => {
+    expect(pullRequestNumber(event, payload as Record<string, unknown> | undefined, 1)).toBe(expected);
   });
 });

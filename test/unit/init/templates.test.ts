@@ -6,12 +6,15 @@ import {
   CALLER_PERMISSIONS,
   PIPELINE_INPUTS,
   PIPELINE_SECRETS,
+  PIPELINE_VAULT_INPUTS,
   PIPELINE_WORKFLOW,
   PLACEHOLDERS,
   TEMPLATES,
+  VAULT_CALLER_PERMISSIONS,
 } from '../../../cli/init/contract.js';
+import { useVault } from '../../../cli/init/render.js';
 import { defaultConfig } from '../../../cli/lint/config.js';
-import { lintFiles } from '../../../cli/lint/lint.js';
+import { lintFiles, lintText } from '../../../cli/lint/lint.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const templatesDir = join(root, 'workflows-templates');
@@ -76,6 +79,26 @@ describe('starter templates', () => {
     expect(patterns.length).toBeGreaterThan(0);
     for (const pattern of patterns) expect(() => new RegExp(pattern)).not.toThrow();
   });
+
+  test.each(names)(
+    '%s with Vault: vault-url/vault-role, id-token: write, no secrets, and lint-clean',
+    async (name) => {
+      const text = useVault(readFileSync(join(templatesDir, `${name}.yml`), 'utf8'), {
+        url: 'https://vault.example.com',
+        role: 'paved-deploy',
+      });
+      const job = Object.values(
+        (parse(text) as { jobs: Record<string, Record<string, unknown>> }).jobs,
+      )[0] as Record<string, unknown>;
+      expect(Object.keys(job['with'] as object)).toEqual([
+        ...PIPELINE_INPUTS.map((input) => input.name),
+        ...PIPELINE_VAULT_INPUTS.map((input) => input.name),
+      ]);
+      expect(job['permissions']).toEqual(VAULT_CALLER_PERMISSIONS);
+      expect(job).not.toHaveProperty('secrets');
+      expect(await lintText(text, `${name}.yml`, 'workflow', defaultConfig())).toEqual([]);
+    },
+  );
 
   test('every template passes paved lint with zero findings', async () => {
     const files = names.map((name) => join(templatesDir, `${name}.yml`));

@@ -237,8 +237,21 @@ describe('missing-permissions and write-all-permissions', () => {
     {
       rule: 'missing-permissions',
       name: 'every job',
-      text: twoJobs([], ['    permissions: {}'], ['    permissions: read-all']),
+      text: twoJobs([], ['    permissions: {}'], ['    permissions:', '      contents: read']),
       at: [],
+    },
+    {
+      // read-all counts as set for missing-permissions, but is reported by read-all-permissions
+      rule: 'read-all-permissions',
+      name: 'job read-all',
+      text: twoJobs([], ['    permissions: {}'], ['    permissions: read-all']),
+      at: ['read-all'],
+    },
+    {
+      rule: 'read-all-permissions',
+      name: 'workflow read-all',
+      text: twoJobs(['permissions: read-all'], [], []),
+      at: ['read-all'],
     },
     {
       rule: 'write-all-permissions',
@@ -334,7 +347,8 @@ describe('pull-request-target-checkout', () => {
       name: 'pull_request may check out the head',
       text: yaml(
         'on: pull_request',
-        'permissions: {}',
+        'permissions:',
+        '  contents: read',
         'jobs:',
         '  a:',
         '    runs-on: ubuntu-latest',
@@ -566,7 +580,7 @@ describe('actionlint', () => {
     const text = yaml(
       'on: push',
       'permissions:',
-      '  attestations: write',
+      '  attestations: read',
       'jobs:',
       '  a:',
       '    runs-on: ubuntu-24.04-arm',
