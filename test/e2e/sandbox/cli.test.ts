@@ -100,8 +100,8 @@ describe('paved sandbox', () => {
     );
     // One Argo CD application per environment, each with its own Service.
     const argocd = state?.services.find((s) => s.name === 'argocd');
-    expect(up.out).toMatch(/^  PAVED_STAGING_ARGOCD_APP=sample-service-staging$/m);
-    expect(up.out).toMatch(/^  PAVED_PRODUCTION_ARGOCD_APP=sample-service-production$/m);
+    expect(up.out).toMatch(/^ {2}PAVED_STAGING_ARGOCD_APP=sample-service-staging$/m);
+    expect(up.out).toMatch(/^ {2}PAVED_PRODUCTION_ARGOCD_APP=sample-service-production$/m);
     expect(argocd?.details?.['staging-url']).not.toBe(argocd?.details?.['production-url']);
     for (const app of ['sample-service-staging', 'sample-service-production']) {
       const response = await fetch(`${argocd?.url}/api/v1/applications/${app}`, {
