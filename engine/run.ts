@@ -26,7 +26,8 @@ import {
   type ExpressionScope,
   type Value,
 } from './expressions.js';
-import { runJob, writeSummary } from './job.js';
+import { runJob } from './job.js';
+import { writeSummary } from './job-outputs.js';
 import {
   admitJob,
   admitWorkflow,
