@@ -12,6 +12,9 @@ export function defaultEvent(model: WorkflowModel): string {
   return model.events[0] ?? 'push';
 }
 
+/** The pull request a `pull_request` run without `--eventpath` is for (the sandbox makes it exist). */
+export const SYNTHETIC_PULL_REQUEST_NUMBER = 1;
+
 /** The payload GitHub would send for `eventName`, from the local repository. */
 export function synthesizePayload(
   eventName: string,
@@ -41,9 +44,9 @@ export function synthesizePayload(
     case 'pull_request_target':
       return {
         action: 'opened',
-        number: 1,
+        number: SYNTHETIC_PULL_REQUEST_NUMBER,
         pull_request: {
-          number: 1,
+          number: SYNTHETIC_PULL_REQUEST_NUMBER,
           head: { ref: repo.branch || 'HEAD', sha: repo.sha, repo: repository },
           base: { ref: repo.defaultBranch, sha: repo.sha, repo: repository },
         },
@@ -69,7 +72,7 @@ export function refsFor(
     return {
       ref:
         eventName === 'pull_request'
-          ? `refs/pull/${pr.number ?? payload['number'] ?? 1}/merge`
+          ? `refs/pull/${pr.number ?? payload['number'] ?? SYNTHETIC_PULL_REQUEST_NUMBER}/merge`
           : `refs/heads/${pr.base?.ref ?? repo.defaultBranch}`,
       sha: repo.sha,
       headRef: pr.head?.ref ?? '',

@@ -24,6 +24,9 @@ import type { RunOptions, RunResult, WorkflowRunResult } from './types.js';
 import { resolveInputs } from './workflow-inputs.js';
 import { loadWorkflow, orderJobs, type WorkflowModel } from './workflow.js';
 
+// Public through engine/index.ts, which re-exports it from this module.
+export { SYNTHETIC_PULL_REQUEST_NUMBER } from './event-payload.js';
+
 interface PlannedWorkflow {
   model: WorkflowModel;
   path: string;
