@@ -268,6 +268,8 @@ async function rollbackWithGitRevert(
   const waitOptions = { log, mode: plan.mode, pollIntervalMs: plan.pollIntervalMs, signal: plan.signal };
   const autoSync = app.spec ? isAutoSyncEnabled(app.spec) : false;
   const previousOperationStartedAt = app.status?.operationState?.startedAt;
+  // A sync of the revert that starts in the same second as the last one is still told apart by its history entry.
+  const previousHistoryId = newestHistoryId(app);
   let live: Application;
   let callMs = 0;
   try {
@@ -279,7 +281,7 @@ async function rollbackWithGitRevert(
       live = await waitForDeployment(
         client,
         plan.app,
-        { revision: revertSha, requireOperation: false, previousOperationStartedAt },
+        { revision: revertSha, requireOperation: false, previousOperationStartedAt, previousHistoryId },
         { ...waitOptions, timeoutMs: plan.timeoutMs },
       );
     } else {
@@ -291,7 +293,7 @@ async function rollbackWithGitRevert(
       live = await waitForDeployment(
         client,
         plan.app,
-        { revision: revertSha, requireOperation: true, previousOperationStartedAt },
+        { revision: revertSha, requireOperation: true, previousOperationStartedAt, previousHistoryId },
         { ...waitOptions, timeoutMs: plan.timeoutMs },
       );
     }
