@@ -44,7 +44,7 @@ export function createRunFeatures(options: RunOptions, repo: RepoInfo): RunFeatu
   };
 }
 
-/** What a job gets from admission, read by engine/job.ts instead of the workflow-wide values. */
+/** What a job gets from admission, read by the job (engine/job-run.ts) instead of the workflow-wide values. */
 export interface JobExtras {
   /** `vars`: the repository's with the environment's over them. */
   vars: Record<string, string>;

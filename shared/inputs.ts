@@ -223,26 +223,71 @@ export class InputReader {
       if (options.required) throw InputError.missing(name);
       return undefined;
     }
-    const accepted = options.parseYaml ? 'a JSON or YAML object' : 'a JSON object';
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch (jsonError) {
-      if (!options.parseYaml) {
-        throw InputError.invalid(name, value, `${accepted} (${(jsonError as Error).message})`);
-      }
-      try {
-        parsed = options.parseYaml(value);
-      } catch (yamlError) {
-        throw InputError.invalid(name, value, `${accepted} (${firstLine((yamlError as Error).message)})`);
-      }
-    }
-    const isArray = Array.isArray(parsed);
-    if (parsed === null || typeof parsed !== 'object' || (isArray && !options.arrayAllowed)) {
-      throw InputError.invalid(name, value, accepted);
-    }
-    return parsed as Record<string, unknown> | unknown[];
+    return parseObject(name, value, options);
   }
+
+  /**
+   * {@link object} for an input that may be JSON or YAML, calling `loadYaml` only for a value that is set
+   * and is not JSON: a YAML parser costs start-up time, so runs without it (and runs whose input is
+   * missing) never load one.
+   */
+  async yamlObject(
+    name: string,
+    options: {
+      required?: boolean;
+      arrayAllowed?: boolean;
+      loadYaml: () => Promise<(text: string) => unknown>;
+    },
+  ): Promise<Record<string, unknown> | unknown[] | undefined> {
+    const value = this.raw(name, false);
+    if (value === undefined) {
+      if (options.required) throw InputError.missing(name);
+      return undefined;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(value);
+    } catch {
+      return parseObject(name, value, { ...options, parseYaml: await options.loadYaml() });
+    }
+    return checkObject(name, value, json, 'a JSON or YAML object', options.arrayAllowed);
+  }
+}
+
+function parseObject(
+  name: string,
+  value: string,
+  options: { parseYaml?: (text: string) => unknown; arrayAllowed?: boolean },
+): Record<string, unknown> | unknown[] {
+  const accepted = options.parseYaml ? 'a JSON or YAML object' : 'a JSON object';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (jsonError) {
+    if (!options.parseYaml) {
+      throw InputError.invalid(name, value, `${accepted} (${(jsonError as Error).message})`);
+    }
+    try {
+      parsed = options.parseYaml(value);
+    } catch (yamlError) {
+      throw InputError.invalid(name, value, `${accepted} (${firstLine((yamlError as Error).message)})`);
+    }
+  }
+  return checkObject(name, value, parsed, accepted, options.arrayAllowed);
+}
+
+function checkObject(
+  name: string,
+  value: string,
+  parsed: unknown,
+  accepted: string,
+  arrayAllowed: boolean | undefined,
+): Record<string, unknown> | unknown[] {
+  const isArray = Array.isArray(parsed);
+  if (parsed === null || typeof parsed !== 'object' || (isArray && !arrayAllowed)) {
+    throw InputError.invalid(name, value, accepted);
+  }
+  return parsed as Record<string, unknown> | unknown[];
 }
 
 /** Split a list input: newline-separated, or comma-separated when it is one line and `commas` is on. */

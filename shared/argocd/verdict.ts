@@ -20,7 +20,7 @@ export interface DeployTarget {
   previousOperationStartedAt?: string;
   /**
    * The newest history id before we started. A newer entry marks a later successful operation even when
-   * both started within the same second (rollback requests cannot carry {@link DeployTarget.operationNonce}).
+   * both started within the same second (an auto-sync carries no {@link DeployTarget.operationNonce}).
    */
   previousHistoryId?: number;
   /**
@@ -28,12 +28,6 @@ export interface DeployTarget {
    * carrying it counts: timestamps have one-second precision, so two operations can share a `startedAt`.
    */
   operationNonce?: string;
-  /**
-   * For rollbacks: the operation deploys an older revision, so the app stays OutOfSync against git and
-   * `status.sync.revision` keeps naming the branch head (API-NOTES §5). Done then means: our operation
-   * for `revision` succeeded, the controller reconciled after it, and health is Healthy.
-   */
-  rollback?: boolean;
   /** Require an operation for `revision` (true when we started a sync; false for auto-sync, which may have run already). */
   requireOperation: boolean;
 }
@@ -58,7 +52,8 @@ export function describeApplicationState(app: Application): string {
   return `${sync}/${health}${revision}${operation}`;
 }
 
-function newestHistoryId(app: Application): number {
+/** The newest history id of `app`, -1 when it has none (ids grow; truncation drops the oldest). */
+export function newestHistoryId(app: Application): number {
   return Math.max(-1, ...(app.status?.history ?? []).map((h) => h.id));
 }
 
@@ -115,15 +110,6 @@ export function evaluateDeployment(app: Application, target: DeployTarget): Depl
   if (op?.finishedAt && !status.reconciledAt) {
     return { state: 'waiting', reason: 'the application has not been reconciled yet' };
   }
-  if (target.rollback && fresh && forTarget && op?.phase === 'Succeeded') {
-    const health = status.health?.status ?? 'Unknown';
-    if (health === 'Degraded')
-      return {
-        state: 'failed',
-        reason: `health is Degraded${status.health?.message ? `: ${status.health.message}` : ''}`,
-      };
-    return health === 'Healthy' ? { state: 'done' } : { state: 'waiting', reason: `health is ${health}` };
-  }
   const revision = status.sync?.revision;
   // The branch may have moved on (another app's bump) by the time the controller reconciles: our operation
   // applied the target and the app is Synced to a later commit, so the target's content is what runs.
@@ -152,6 +138,83 @@ export function evaluateDeployment(app: Application, target: DeployTarget): Depl
     return {
       state: 'failed',
       reason: `health is Degraded${status.health?.message ? `: ${status.health.message}` : ''}`,
+    };
+  }
+  if (health !== 'Healthy') return { state: 'waiting', reason: `health is ${health}` };
+  return { state: 'done' };
+}
+
+export interface RollbackTarget {
+  /** The revision of the history entry rolled back to. */
+  revision: string;
+  /** {@link newestHistoryId} before the rollback was requested: our rollback's entry gets a higher id. */
+  previousHistoryId: number;
+  /**
+   * Whether this state was read after a refresh asked for once the rollback operation had finished (or
+   * later). Until then health may be the previous pods' (API-NOTES §12.6), and `reconciledAt`/`finishedAt`
+   * have one-second precision, so they cannot say which came first.
+   */
+  reconciledAfterOperation: boolean;
+}
+
+export type RollbackVerdict =
+  | { state: 'waiting'; reason: string; needsReconcile?: true }
+  | { state: 'done' }
+  | { state: 'failed'; reason: string };
+
+/**
+ * Whether a rollback (`POST …/rollback`, an operation for an older revision) is done. The rollback request
+ * clears `status.operationState` (API-NOTES §4, §12.1), and no other operation can start while ours is
+ * requested or running, so the first completed operation seen after the request is ours when it is for
+ * `target.revision`. A succeeded rollback always appends a history entry (§12.5): an entry newer than
+ * `previousHistoryId` for the revision confirms it without comparing timestamps. The app then stays
+ * OutOfSync against git (the spec still names the branch head, §5), so sync status does not matter; once
+ * a reconcile after the operation is known (`needsReconcile` asks the caller for one), health decides.
+ */
+export function evaluateRollback(app: Application, target: RollbackTarget): RollbackVerdict {
+  const status = app.status ?? {};
+  const op = status.operationState;
+  if (app.operation && (!op || isCompletedPhase(op.phase))) {
+    return { state: 'waiting', reason: 'the rollback operation has not started yet' };
+  }
+  if (!op) return { state: 'waiting', reason: 'the rollback operation has not started yet' };
+  if (!isCompletedPhase(op.phase)) {
+    const retrying = op.retryCount ? ` (retry ${op.retryCount}: ${op.message ?? ''})` : '';
+    return { state: 'waiting', reason: `the rollback operation is ${op.phase}${retrying}` };
+  }
+  const revision = operationRevision(app);
+  if (revision !== target.revision) {
+    return {
+      state: 'failed',
+      reason: `another operation (to ${(revision ?? 'an unknown revision').slice(0, 7)}) ran instead of the rollback to ${target.revision.slice(0, 7)}`,
+    };
+  }
+  if (op.phase !== 'Succeeded') {
+    const failed = failedSyncResources(app);
+    return {
+      state: 'failed',
+      reason: `the rollback operation ${op.phase === 'Error' ? 'errored' : 'failed'}: ${op.message ?? 'no message'}${failed.length ? `; ${failed.join('; ')}` : ''}`,
+    };
+  }
+  const entry = (status.history ?? []).find((e) => e.id === newestHistoryId(app));
+  if (!entry || entry.id <= target.previousHistoryId || entry.revision !== target.revision) {
+    return {
+      state: 'failed',
+      reason: `the operation to ${target.revision.slice(0, 7)} succeeded but recorded no new history entry after id ${target.previousHistoryId}, so it was not the rollback`,
+    };
+  }
+  if (!target.reconciledAfterOperation) {
+    return {
+      state: 'waiting',
+      reason: 'the controller has not reconciled since the rollback finished',
+      needsReconcile: true,
+    };
+  }
+  const health = status.health?.status ?? 'Unknown';
+  if (health === 'Degraded') {
+    return {
+      state: 'failed',
+      reason: `health is Degraded after the rollback${status.health?.message ? `: ${status.health.message}` : ''}`,
     };
   }
   if (health !== 'Healthy') return { state: 'waiting', reason: `health is ${health}` };

@@ -7,7 +7,13 @@ import { PavedError, TimeoutError, messageOf } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import { isOperationInProgress, type ArgoCdClient } from './client.js';
 import { observeApplication } from './observe.js';
-import { describeApplicationState, evaluateDeployment, type DeployTarget } from './verdict.js';
+import {
+  describeApplicationState,
+  evaluateDeployment,
+  evaluateRollback,
+  type DeployTarget,
+  type RollbackTarget,
+} from './verdict.js';
 import { isCompletedPhase, type Application, type ApplicationTree, type ResourceNode } from './types.js';
 
 export interface WaitLogger {
@@ -175,6 +181,40 @@ export async function waitForDeployment(
     throw error;
   }
   return final;
+}
+
+/**
+ * Wait until a requested rollback is live and Healthy (see {@link evaluateRollback}). Once the operation has
+ * succeeded, a `?refresh` GET makes the controller reconcile and blocks until it has (API-NOTES §3): every
+ * state from then on reflects the rolled-back pods. Waiting for the controller's own post-operation refresh
+ * instead would need timestamps to tell it apart from the reconcile before, and one that lands before the
+ * watch starts produces no later event to wait for.
+ */
+export async function waitForRollback(
+  client: ArgoCdClient,
+  name: string,
+  target: Omit<RollbackTarget, 'reconciledAfterOperation'>,
+  options: WaitOptions,
+): Promise<Application> {
+  const deadline = Date.now() + options.timeoutMs;
+  const what = `the rollback to ${target.revision.slice(0, 7)} to be live and Healthy`;
+  const remaining = (): number => Math.max(1000, deadline - Date.now());
+  await waitForApplication(
+    client,
+    name,
+    (app) => {
+      const verdict = evaluateRollback(app, { ...target, reconciledAfterOperation: false });
+      return verdict.state === 'waiting' && verdict.needsReconcile ? { state: 'done' } : verdict;
+    },
+    { ...options, timeoutMs: remaining(), what },
+  );
+  await client.getApplication(name, { refresh: 'normal' });
+  return waitForApplication(
+    client,
+    name,
+    (app) => evaluateRollback(app, { ...target, reconciledAfterOperation: true }),
+    { ...options, timeoutMs: remaining(), what },
+  );
 }
 
 /**

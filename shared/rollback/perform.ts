@@ -14,23 +14,19 @@ import { PavedError, messageOf } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import {
   ArgoCdError,
-  describeApplicationState,
   isAutoSyncEnabled,
+  newestHistoryId,
   startOperationWhenFree,
-  waitForApplication,
   waitForDeployment,
+  waitForRollback,
   type Application,
   type ArgoCdClient,
   type WaitLogger,
 } from '../argocd/index.js';
 import { GitOpsCheckout, appendNoteAndPush, type GitAuth } from '../gitops/index.js';
 import { argocdRollbackNote, rollbackTrailerBlock, withTrailers } from '../metrics/records.js';
-import { abortableSleep } from '../retry.js';
 import { redactUrl } from '../secrets.js';
-
-/** How long after a rollback looks done to look once more (see rollbackWithArgoCd). */
-const ROLLBACK_SETTLE_MS = 1500;
-import { describeHistory, evaluateRollback, manualRecoverySteps, type ManualStepsContext } from './target.js';
+import { describeHistory, manualRecoverySteps, type ManualStepsContext } from './target.js';
 
 export type RollbackStrategy = 'argocd' | 'git-revert';
 
@@ -184,48 +180,25 @@ async function rollbackWithArgoCd(
     );
   }
   const revision = entry.revision;
-  const previousOperationStartedAt = app.status?.operationState?.startedAt;
   const waitOptions = { log, mode: plan.mode, pollIntervalMs: plan.pollIntervalMs, signal: plan.signal };
   log.info(
     `Rolling '${plan.app}' back to history id ${entry.id} (revision ${revision.slice(0, 7)}, deployed ${entry.deployedAt})`,
   );
   const callStarted = Date.now();
+  // A lower bound is enough: an operation we wait out below only adds entries older than our rollback's.
+  const previousHistoryId = newestHistoryId(app);
   await startOperationWhenFree(client, plan.app, () => client.rollback(plan.app, { id: entry.id }), {
     ...waitOptions,
     timeoutMs: plan.timeoutMs,
   });
   const callMs = Date.now() - callStarted;
   const syncStarted = Date.now();
-  const deadline = syncStarted + plan.timeoutMs;
-  let live: Application;
-  for (;;) {
-    const seen = await waitForApplication(
-      client,
-      plan.app,
-      (a) => evaluateRollback(a, { revision, previousOperationStartedAt }),
-      {
-        ...waitOptions,
-        timeoutMs: Math.max(1000, deadline - Date.now()),
-        what: `the rollback to ${revision.slice(0, 7)} to be live and Healthy`,
-      },
-    );
-    // Timestamps have second precision: the reconcile from *before* the operation can carry the same second
-    // as its finishedAt and show the old pods' Healthy. A moment later the refresh that follows the
-    // operation has landed (Progressing while the previous pods start), so look again before believing it.
-    await abortableSleep(ROLLBACK_SETTLE_MS, plan.signal);
-    const again = await client.getApplication(plan.app);
-    if (evaluateRollback(again, { revision, previousOperationStartedAt }).state === 'done') {
-      live = again;
-      break;
-    }
-    if (Date.now() >= deadline) {
-      live = seen;
-      break;
-    }
-    log.info(
-      `'${plan.app}': ${describeApplicationState(again)} after the rollback finished; waiting until it is Healthy`,
-    );
-  }
+  const live = await waitForRollback(
+    client,
+    plan.app,
+    { revision, previousHistoryId },
+    { ...waitOptions, timeoutMs: plan.timeoutMs },
+  );
   const syncMs = Date.now() - syncStarted;
   log.info(
     `'${plan.app}' is back on ${revision.slice(0, 7)} and Healthy (${formatDuration(callMs + syncMs)})`,
@@ -295,6 +268,8 @@ async function rollbackWithGitRevert(
   const waitOptions = { log, mode: plan.mode, pollIntervalMs: plan.pollIntervalMs, signal: plan.signal };
   const autoSync = app.spec ? isAutoSyncEnabled(app.spec) : false;
   const previousOperationStartedAt = app.status?.operationState?.startedAt;
+  // A sync of the revert that starts in the same second as the last one is still told apart by its history entry.
+  const previousHistoryId = newestHistoryId(app);
   let live: Application;
   let callMs = 0;
   try {
@@ -306,7 +281,7 @@ async function rollbackWithGitRevert(
       live = await waitForDeployment(
         client,
         plan.app,
-        { revision: revertSha, requireOperation: false, previousOperationStartedAt },
+        { revision: revertSha, requireOperation: false, previousOperationStartedAt, previousHistoryId },
         { ...waitOptions, timeoutMs: plan.timeoutMs },
       );
     } else {
@@ -318,7 +293,7 @@ async function rollbackWithGitRevert(
       live = await waitForDeployment(
         client,
         plan.app,
-        { revision: revertSha, requireOperation: true, previousOperationStartedAt },
+        { revision: revertSha, requireOperation: true, previousOperationStartedAt, previousHistoryId },
         { ...waitOptions, timeoutMs: plan.timeoutMs },
       );
     }

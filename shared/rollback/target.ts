@@ -1,13 +1,10 @@
 /**
- * Pure decisions of a rollback: which history entry to go back to, when a rollback counts as done, and
- * what a person must do by hand when it could not be done automatically.
+ * Pure decisions of a rollback: which history entry to go back to, and what a person must do by hand when
+ * it could not be done automatically. When a rollback counts as done is the Argo CD verdict's
+ * (shared/argocd/verdict.ts evaluateRollback).
  */
-import { isCompletedPhase, type Application, type RevisionHistory } from '../argocd/index.js';
+import type { Application, RevisionHistory } from '../argocd/index.js';
 import { redactUrl } from '../secrets.js';
-
-/** The verdict of a rollback wait, like the deploy wait's. */
-export type RollbackVerdict =
-  { state: 'waiting'; reason: string } | { state: 'done' } | { state: 'failed'; reason: string };
 
 /** The history entry deployed last: the highest id (ids keep growing after truncation; never use the index). */
 export function currentHistoryEntry(app: Application): RevisionHistory | undefined {
@@ -54,52 +51,6 @@ export function describeHistory(app: Application): string {
   const history = [...(app.status?.history ?? [])].sort((a, b) => a.id - b.id);
   if (history.length === 0) return 'the application has no deployment history';
   return history.map((e) => `${e.id} (${(e.revision ?? '?').slice(0, 7)}, ${e.deployedAt})`).join(', ');
-}
-
-/**
- * Whether an Argo CD rollback to `revision` is done. After a rollback the app is OutOfSync with its spec
- * (the spec still points at the branch whose tip is the bad version), so unlike a deploy this does not
- * wait for Synced: it waits for our operation to succeed on `revision`, for the controller to reconcile
- * after it, and for health to be Healthy.
- */
-export function evaluateRollback(
-  app: Application,
-  target: { revision: string; previousOperationStartedAt?: string },
-): RollbackVerdict {
-  const op = app.status?.operationState;
-  const fresh = op !== undefined && op.startedAt !== target.previousOperationStartedAt;
-  if (app.operation && (!op || !fresh || isCompletedPhase(op.phase))) {
-    return { state: 'waiting', reason: 'the rollback operation has not started yet' };
-  }
-  if (!op || !fresh) return { state: 'waiting', reason: 'the rollback operation has not started yet' };
-  if (!isCompletedPhase(op.phase))
-    return { state: 'waiting', reason: `the rollback operation is ${op.phase}` };
-  const revision = op.syncResult?.revision ?? op.operation.sync?.revision;
-  if (op.phase !== 'Succeeded') {
-    return {
-      state: 'failed',
-      reason: `the rollback operation ${op.phase === 'Error' ? 'errored' : 'failed'}: ${op.message ?? 'no message'}`,
-    };
-  }
-  if (revision !== target.revision) {
-    return {
-      state: 'failed',
-      reason: `another operation (to ${(revision ?? 'an unknown revision').slice(0, 7)}) ran instead of the rollback to ${target.revision.slice(0, 7)}`,
-    };
-  }
-  const reconciledAt = app.status?.reconciledAt;
-  if (op.finishedAt && (!reconciledAt || Date.parse(reconciledAt) < Date.parse(op.finishedAt))) {
-    return { state: 'waiting', reason: 'the controller has not reconciled since the rollback finished' };
-  }
-  const health = app.status?.health?.status ?? 'Unknown';
-  if (health === 'Degraded') {
-    return {
-      state: 'failed',
-      reason: `health is Degraded after the rollback${app.status?.health?.message ? `: ${app.status.health.message}` : ''}`,
-    };
-  }
-  if (health !== 'Healthy') return { state: 'waiting', reason: `health is ${health}` };
-  return { state: 'done' };
 }
 
 export interface ManualStepsContext {

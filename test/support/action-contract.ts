@@ -25,8 +25,9 @@ const READERS: Record<string, number> = {
   map: 1,
   url: 1,
   object: 1,
+  yamlObject: 1,
 };
-const NO_DEFAULT_SUPPORT = new Set(['list', 'map', 'object', 'secret']);
+const NO_DEFAULT_SUPPORT = new Set(['list', 'map', 'object', 'yamlObject', 'secret']);
 const FORBIDDEN_CORE = new Set(['getInput', 'getBooleanInput', 'getMultilineInput', 'setOutput']);
 
 export interface InputRead {

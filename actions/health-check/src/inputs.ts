@@ -1,5 +1,4 @@
 /** Every input of health-check, read and validated before anything is measured or rolled back. */
-import { parse as parseYaml } from 'yaml';
 import { InputError, quote } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
 import { ENVIRONMENT_INPUT, SERVICE_INPUT } from '../../../shared/metrics/inputs.js';
@@ -40,7 +39,7 @@ export interface Inputs {
 
 const SHA = /^[0-9a-f]{7,64}$/i;
 
-export function getInputs(reader = new InputReader()): Inputs {
+export async function getInputs(reader = new InputReader()): Promise<Inputs> {
   const prometheusUrl = reader.url('prometheus-url');
   const prometheusToken = reader.secret('prometheus-token', maskSecret);
   const policy = {
@@ -51,7 +50,11 @@ export function getInputs(reader = new InputReader()): Inputs {
   };
   const checks = checksFromInputs(
     {
-      checks: reader.object('checks', { parseYaml, arrayAllowed: true }),
+      checks: await reader.yamlObject('checks', {
+        arrayAllowed: true,
+        // Loaded only for a YAML value: the no-input and JSON paths start without it (see yamlObject).
+        loadYaml: async () => (await import('yaml')).parse,
+      }),
       urls: reader.list('urls'),
       method: reader.string('method', { default: 'GET' }),
       headers: reader.map('headers'),

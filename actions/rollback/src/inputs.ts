@@ -1,5 +1,4 @@
 /** Every input of rollback, read and validated before Argo CD or git is touched. */
-import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../../shared/errors.js';
 import { InputReader } from '../../../shared/inputs.js';
 import { maskSecret } from '../../../shared/secrets.js';
@@ -29,7 +28,7 @@ export interface Inputs extends ArgoCdTarget {
 const SHA = /^[0-9a-f]{7,64}$/i;
 const SHA_FORM = 'a git commit sha (7 to 64 hex digits)';
 
-export function getInputs(reader = new InputReader()): Inputs {
+export async function getInputs(reader = new InputReader()): Promise<Inputs> {
   const server = reader.url('argocd-server', { required: true });
   const token = reader.secret('argocd-token', maskSecret, { required: true });
   const insecure = reader.boolean('argocd-insecure', { default: false });
@@ -53,7 +52,11 @@ export function getInputs(reader = new InputReader()): Inputs {
   const prometheusToken = reader.secret('prometheus-token', maskSecret);
   const checks = checksFromInputs(
     {
-      checks: reader.object('checks', { parseYaml, arrayAllowed: true }),
+      checks: await reader.yamlObject('checks', {
+        arrayAllowed: true,
+        // Loaded only for a YAML value: the no-input and JSON paths start without it (see yamlObject).
+        loadYaml: async () => (await import('yaml')).parse,
+      }),
       urls: reader.list('urls'),
       method: 'GET',
       headers: {},

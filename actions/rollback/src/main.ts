@@ -12,7 +12,7 @@ import { getInputs, type Inputs } from './inputs.js';
 
 export async function run(): Promise<void> {
   await runAction(async () => {
-    const inputs = getInputs();
+    const inputs = await getInputs();
     await manualRollback(inputs);
   });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,16 @@ const bundle = join(root, 'dist', 'cli', 'index.js');
 
 beforeAll(() => {
   // The CLI runs from its ncc bundle; build it when it is missing or older than the engine source.
+  // Every engine file counts: the engine is split by concept, so a change can be in any of them.
+  const sources = [
+    ...readdirSync(join(root, 'engine'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => join('engine', file)),
+    join('cli', 'commands', 'run.ts'),
+  ];
   const stale =
     !existsSync(bundle) ||
-    statSync(bundle).mtimeMs < statSync(join(root, 'engine', 'job.ts')).mtimeMs ||
-    statSync(bundle).mtimeMs < statSync(join(root, 'cli', 'commands', 'run.ts')).mtimeMs;
+    sources.some((file) => statSync(bundle).mtimeMs < statSync(join(root, file)).mtimeMs);
   if (stale) {
     const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.js'), 'cli'], {
       cwd: root,

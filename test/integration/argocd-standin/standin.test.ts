@@ -10,7 +10,9 @@ import {
   OPERATION_NONCE_INFO,
   observeApplication,
   waitForApplication,
+  newestHistoryId,
   waitForDeployment,
+  waitForRollback,
   type Application,
 } from '../../../shared/argocd/index.js';
 import { commitToBareRepo } from '../../../sandbox/git-server.js';
@@ -246,16 +248,10 @@ describe('operations', () => {
     });
     const response = await client.rollback('hist', { id: older?.id as number });
     expect(response.operation?.sync?.revision).toBe(older?.revision);
-    const done = await waitForDeployment(
+    const done = await waitForRollback(
       client,
       'hist',
-      {
-        revision: older?.revision as string,
-        requireOperation: true,
-        rollback: true,
-        previousOperationStartedAt: app.status?.operationState?.startedAt,
-        previousHistoryId: app.status?.history?.at(-1)?.id,
-      },
+      { revision: older?.revision as string, previousHistoryId: newestHistoryId(app) },
       { timeoutMs: 30_000, log: quiet },
     );
     expect(done.status?.sync?.status).toBe('OutOfSync');

@@ -169,21 +169,13 @@ describe('evaluateDeployment', () => {
     expect(evaluateDeployment(application, deployTarget).state).toBe(state);
   });
 
-  it('accepts OutOfSync after a rollback once the rolled-back revision is Healthy', () => {
+  it('does not take OutOfSync after a rollback for a deploy (rollbacks have their own verdict)', () => {
     const rolledBack = app({
       sync: { status: 'OutOfSync', revision: NEW },
       health: { status: 'Healthy' },
       operationState: op('Succeeded', OLD),
       reconciledAt: '2026-11-23T01:00:06Z',
     });
-    expect(
-      evaluateDeployment(rolledBack, {
-        revision: OLD,
-        requireOperation: true,
-        operationNonce: 'ours',
-        rollback: true,
-      }).state,
-    ).toBe('done');
     expect(
       evaluateDeployment(rolledBack, { revision: OLD, requireOperation: true, operationNonce: 'ours' }).state,
     ).toBe('waiting');

@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { Application, RevisionHistory } from '../../../shared/argocd/index.js';
+import { evaluateRollback, type Application, type RevisionHistory } from '../../../shared/argocd/index.js';
 import {
   currentHistoryEntry,
   describeHistory,
-  evaluateRollback,
   historyEntryForRevision,
   manualRecoverySteps,
   previousHistoryEntry,
@@ -53,81 +52,148 @@ describe('history targets, by id never by index', () => {
 });
 
 describe('when a rollback is done', () => {
-  const target = { revision: sha('a'), previousOperationStartedAt: '2026-08-01T10:00:00Z' };
-  const state = (over: Record<string, unknown>, op?: Record<string, unknown>): Application =>
+  // History before the rollback: 3 deployed a (the good one), 4 deployed b (the bad one). Rolling back to a
+  // appends entry 5; its operation may share every one-second timestamp with the reconcile before it.
+  const base = [entry(3, sha('a')), entry(4, sha('b'))];
+  const target = { revision: sha('a'), previousHistoryId: 4 };
+  const same = '2026-08-01T10:05:00Z';
+  const state = (options: {
+    requested?: boolean;
+    phase?: string;
+    opRevision?: string;
+    history?: RevisionHistory[];
+    sync?: string;
+    health?: string;
+  }): Application =>
     ({
       metadata: { name: 'g' },
       spec: { project: 'default' },
-      ...over,
+      ...(options.requested ? { operation: { sync: { revision: sha('a') } } } : {}),
       status: {
-        sync: { status: 'OutOfSync', revision: sha('b') },
-        health: { status: 'Healthy' },
-        reconciledAt: '2026-08-01T10:05:00Z',
-        ...(op
+        sync: { status: options.sync ?? 'OutOfSync', revision: sha('b') },
+        health: { status: options.health ?? 'Healthy', message: 'exceeded its progress deadline' },
+        history: options.history ?? base,
+        reconciledAt: same,
+        ...(options.phase
           ? {
               operationState: {
-                operation: { sync: { revision: sha('a') } },
-                startedAt: '2026-08-01T10:04:00Z',
-                ...op,
+                operation: {
+                  sync: { revision: options.opRevision ?? sha('a') },
+                  initiatedBy: { username: 'ci' },
+                },
+                phase: options.phase,
+                message: 'one or more objects failed to apply',
+                startedAt: same,
+                ...(options.phase === 'Running' ? {} : { finishedAt: same }),
               },
             }
           : {}),
-        ...(over['status'] as object),
       },
     }) as unknown as Application;
+  const after = [...base, entry(5, sha('a'))];
 
-  test.each([
-    ['requested, not picked up', state({ operation: { sync: {} } }), 'waiting'],
+  test.each<[string, Application, boolean, 'waiting' | 'done' | 'failed']>([
     [
-      'the old operation is still shown',
-      state({}, { phase: 'Succeeded', startedAt: '2026-08-01T10:00:00Z' }),
+      'requested, not picked up (the request cleared operationState)',
+      state({ requested: true }),
+      false,
       'waiting',
     ],
-    ['running', state({}, { phase: 'Running' }), 'waiting'],
-    ['failed', state({}, { phase: 'Failed', message: 'one or more objects failed to apply' }), 'failed'],
+    ['requested, no state at all yet', state({}), false, 'waiting'],
+    ['Running', state({ requested: true, phase: 'Running' }), false, 'waiting'],
+    ['Terminating', state({ requested: true, phase: 'Terminating' }), false, 'waiting'],
+    ['Failed for the target', state({ phase: 'Failed' }), false, 'failed'],
+    ['Error for the target', state({ phase: 'Error' }), false, 'failed'],
     [
-      'succeeded but not reconciled yet',
-      state(
-        {},
-        { phase: 'Succeeded', finishedAt: '2026-08-01T10:06:00Z', syncResult: { revision: sha('a') } },
-      ),
-      'waiting',
-    ],
-    [
-      'succeeded, Progressing',
-      state(
-        { status: { health: { status: 'Progressing' } } },
-        { phase: 'Succeeded', finishedAt: '2026-08-01T10:04:30Z', syncResult: { revision: sha('a') } },
-      ),
-      'waiting',
-    ],
-    [
-      'succeeded, Degraded',
-      state(
-        { status: { health: { status: 'Degraded', message: 'exceeded its progress deadline' } } },
-        { phase: 'Succeeded', finishedAt: '2026-08-01T10:04:30Z', syncResult: { revision: sha('a') } },
-      ),
+      'Succeeded for another revision',
+      state({ phase: 'Succeeded', opRevision: sha('c'), history: [...base, entry(5, sha('c'))] }),
+      true,
       'failed',
     ],
+    ['Succeeded for the target without a new history id', state({ phase: 'Succeeded' }), true, 'failed'],
     [
-      'someone else synced another revision',
-      state(
-        {},
-        { phase: 'Succeeded', finishedAt: '2026-08-01T10:04:30Z', syncResult: { revision: sha('c') } },
-      ),
+      'Succeeded, new id, stale Healthy before the reconcile',
+      state({ phase: 'Succeeded', history: after }),
+      false,
+      'waiting',
+    ],
+    [
+      'Succeeded, new id, reconciled, Progressing',
+      state({ phase: 'Succeeded', history: after, health: 'Progressing' }),
+      true,
+      'waiting',
+    ],
+    [
+      'Succeeded, new id, reconciled, Missing',
+      state({ phase: 'Succeeded', history: after, health: 'Missing' }),
+      true,
+      'waiting',
+    ],
+    [
+      'Succeeded, new id, reconciled, Degraded',
+      state({ phase: 'Succeeded', history: after, health: 'Degraded' }),
+      true,
       'failed',
     ],
-    // OutOfSync with the spec is expected after a rollback: done.
+    // OutOfSync with the spec is what a rollback leaves behind (the branch still names the bad version).
     [
-      'succeeded, reconciled, Healthy, OutOfSync',
-      state(
-        {},
-        { phase: 'Succeeded', finishedAt: '2026-08-01T10:04:30Z', syncResult: { revision: sha('a') } },
-      ),
+      'Succeeded, new id, reconciled, OutOfSync and Healthy',
+      state({ phase: 'Succeeded', history: after }),
+      true,
       'done',
     ],
-  ])('%s → %s', (_label, app, expected) => {
-    expect(evaluateRollback(app, target).state).toBe(expected);
+    [
+      'Succeeded, new id, reconciled, Synced and Healthy',
+      state({ phase: 'Succeeded', history: after, sync: 'Synced' }),
+      true,
+      'done',
+    ],
+    // Truncated history (revisionHistoryLimit): ids keep growing, so the new entry still has the highest id.
+    [
+      'Succeeded, truncated history, new id',
+      state({ phase: 'Succeeded', history: [entry(4, sha('b')), entry(5, sha('a'))] }),
+      true,
+      'done',
+    ],
+  ])('%s (reconciled after: %s) → %s', (_label, app, reconciledAfterOperation, expected) => {
+    expect(evaluateRollback(app, { ...target, reconciledAfterOperation }).state).toBe(expected);
+  });
+
+  test('only the succeeded, not yet reconciled state asks for a reconcile', () => {
+    expect(
+      evaluateRollback(state({ phase: 'Succeeded', history: after }), {
+        ...target,
+        reconciledAfterOperation: false,
+      }),
+    ).toEqual({
+      state: 'waiting',
+      reason: 'the controller has not reconciled since the rollback finished',
+      needsReconcile: true,
+    });
+    expect(
+      evaluateRollback(state({ requested: true, phase: 'Running' }), {
+        ...target,
+        reconciledAfterOperation: false,
+      }),
+    ).not.toHaveProperty('needsReconcile');
+  });
+
+  test('failures say why', () => {
+    expect(
+      evaluateRollback(state({ phase: 'Failed' }), { ...target, reconciledAfterOperation: false }),
+    ).toEqual({
+      state: 'failed',
+      reason: 'the rollback operation failed: one or more objects failed to apply',
+    });
+    expect(
+      evaluateRollback(state({ phase: 'Succeeded', history: after, health: 'Degraded' }), {
+        ...target,
+        reconciledAfterOperation: true,
+      }),
+    ).toEqual({
+      state: 'failed',
+      reason: 'health is Degraded after the rollback: exceeded its progress deadline',
+    });
   });
 });
 

@@ -216,6 +216,43 @@ describe('object', () => {
   });
 });
 
+describe('yamlObject', () => {
+  const loader = () => {
+    const loads: string[] = [];
+    const loadYaml = async () => {
+      loads.push('yaml');
+      return (text: string): unknown => {
+        if (!text.includes(': ')) throw new Error('bad indentation\nat line 1');
+        return Object.fromEntries(text.split('\n').map((l) => l.split(': ') as [string, string]));
+      };
+    };
+    return { loads, loadYaml };
+  };
+  test('absent or JSON: the YAML parser is never loaded', async () => {
+    const { loads, loadYaml } = loader();
+    expect(await reader({}).yamlObject('o', { loadYaml })).toBeUndefined();
+    expect(await reader({ o: '[{"a":1}]' }).yamlObject('o', { loadYaml, arrayAllowed: true })).toEqual([
+      { a: 1 },
+    ]);
+    expect(loads).toEqual([]);
+  });
+  test('YAML: loaded once needed, and its errors name the input', async () => {
+    const { loads, loadYaml } = loader();
+    expect(await reader({ o: 'a: 1' }).yamlObject('o', { loadYaml })).toEqual({ a: '1' });
+    expect(loads).toEqual(['yaml']);
+    await expect(reader({ o: 'oops' }).yamlObject('o', { loadYaml })).rejects.toThrow(
+      `Input 'o' must be a JSON or YAML object (bad indentation); got "oops"`,
+    );
+  });
+  test('JSON that is not an object, and a missing required input', async () => {
+    const { loadYaml } = loader();
+    await expect(reader({ o: '[1]' }).yamlObject('o', { loadYaml })).rejects.toThrow(
+      `Input 'o' must be a JSON or YAML object; got "[1]"`,
+    );
+    await expect(reader({}).yamlObject('o', { loadYaml, required: true })).rejects.toThrow(InputError);
+  });
+});
+
 describe('secret', () => {
   test('masks before returning and records it', () => {
     const masked: string[] = [];

@@ -1,0 +1,60 @@
+/**
+ * What an action step receives as inputs and saved state: action.yml defaults overridden by `with:`,
+ * and the INPUT_<NAME> / STATE_<NAME> variables its process sees.
+ */
+import type { ActionManifest } from '../shared/action-manifest.js';
+import { asString, interpolate, type ExpressionScope } from './expressions.js';
+import type { JobRun } from './job-run.js';
+
+/** INPUT_<NAME>: upper-cased, spaces to underscores, hyphens kept (actions/runner). */
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/** The inputs an action step receives: action.yml defaults (expressions allowed) overridden by `with`. */
+export function actionInputs(
+  run: JobRun,
+  manifest: ActionManifest,
+  given: Record<string, string>,
+  scope: ExpressionScope,
+  stepName: string,
+): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  const declared = new Set(manifest.inputs.map((input) => input.name.toLowerCase()));
+  for (const input of manifest.inputs) {
+    const provided = Object.keys(given).find((key) => key.toLowerCase() === input.name.toLowerCase());
+    if (provided !== undefined) inputs[input.name] = given[provided] as string;
+    else if (input.default !== undefined) inputs[input.name] = asString(interpolate(input.default, scope));
+    else if (input.required)
+      run.annotate('warning', `Input required and not supplied: ${input.name}`, stepName);
+    else inputs[input.name] = '';
+    if (provided !== undefined && input.deprecationMessage)
+      run.annotate(
+        'warning',
+        `Input '${input.name}' has been deprecated with message: ${input.deprecationMessage}`,
+        stepName,
+      );
+  }
+  const unexpected = Object.keys(given).filter((key) => !declared.has(key.toLowerCase()));
+  if (unexpected.length) {
+    run.annotate(
+      'warning',
+      `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${manifest.inputs.map((i) => i.name).join("', '")}']`,
+      stepName,
+    );
+    for (const key of unexpected) inputs[key] = given[key] as string;
+  }
+  return inputs;
+}
+
+export function inputsEnv(inputs: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
+  return env;
+}
+
+export function stateEnv(state: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(state)) env[`STATE_${name}`] = value;
+  return env;
+}

@@ -1,0 +1,50 @@
+/** Composite actions: their steps run in a frame of their own, nested up to 9 levels, then their outputs. */
+import type { ActionSource } from './actions.js';
+import { asString, interpolate } from './expressions.js';
+import type { Frame, JobRun, StepOutcome } from './job-run.js';
+import { compositeStepSpec, type StepSpec } from './step-spec.js';
+import { runStep } from './steps.js';
+
+export async function runComposite(
+  run: JobRun,
+  parent: Frame,
+  spec: StepSpec,
+  source: ActionSource & { kind: 'action' },
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+  name: string,
+): Promise<StepOutcome> {
+  if (parent.depth >= 9) throw new Error(`${name}: composite actions are nested more than 9 levels deep`);
+  const rawSteps = source.manifest.runs['steps'] as Array<Record<string, unknown>>;
+  const frame: Frame = {
+    steps: {},
+    inputs,
+    // The calling step's own env applies to every step of the action.
+    envOverlay: Object.fromEntries(
+      Object.entries(env).filter(([key, value]) => run.envContext(parent)[key] !== value),
+    ),
+    status: parent.status === 'failure' ? 'failure' : 'success',
+    action: { path: source.dir, repository: source.repository, ref: source.ref },
+    defaults: {},
+    prefix: `${name} / `,
+    depth: parent.depth + 1,
+  };
+  const specs = rawSteps.map((raw, index) => compositeStepSpec(raw, index));
+  const preState = new Map<StepSpec, Record<string, string>>();
+  for (const child of specs) await runStep(run, frame, child, preState);
+  const outputs: Record<string, string> = {};
+  const scope = run.scope(frame, run.envContext(frame), { action_path: source.dir });
+  for (const output of source.manifest.outputs) {
+    try {
+      outputs[output.name] = asString(output.value === undefined ? '' : interpolate(output.value, scope));
+    } catch (error) {
+      run.annotate('error', `${name}: output '${output.name}': ${(error as Error).message}`, name);
+      frame.status = 'failure';
+    }
+  }
+  void spec;
+  return {
+    outcome: frame.status === 'success' ? 'success' : frame.status === 'cancelled' ? 'cancelled' : 'failure',
+    outputs,
+  };
+}

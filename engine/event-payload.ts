@@ -1,0 +1,91 @@
+/**
+ * The event a local run simulates: which one by default, the payload GitHub would send when none is
+ * given, and the github.ref/sha/head_ref/base_ref that follow from it.
+ */
+import type { RepoInfo } from './repo.js';
+import type { WorkflowModel } from './workflow.js';
+
+/** The event a workflow runs on when none is named: push, else workflow_dispatch, else its first. */
+export function defaultEvent(model: WorkflowModel): string {
+  if (model.events.includes('push')) return 'push';
+  if (model.events.includes('workflow_dispatch')) return 'workflow_dispatch';
+  return model.events[0] ?? 'push';
+}
+
+/** The pull request a `pull_request` run without `--eventpath` is for (the sandbox makes it exist). */
+export const SYNTHETIC_PULL_REQUEST_NUMBER = 1;
+
+/** The payload GitHub would send for `eventName`, from the local repository. */
+export function synthesizePayload(
+  eventName: string,
+  repo: RepoInfo,
+  inputs: Record<string, string>,
+): Record<string, unknown> {
+  const repository = {
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    owner: { login: repo.owner, name: repo.owner },
+    default_branch: repo.defaultBranch,
+    html_url: `https://github.com/${repo.owner}/${repo.name}`,
+  };
+  const sender = { login: repo.actor };
+  switch (eventName) {
+    case 'push':
+      return {
+        ref: repo.ref || `refs/heads/${repo.defaultBranch}`,
+        before: '0'.repeat(40),
+        after: repo.sha,
+        repository,
+        sender,
+        pusher: { name: repo.actor },
+        head_commit: { id: repo.sha },
+      };
+    case 'pull_request':
+    case 'pull_request_target':
+      return {
+        action: 'opened',
+        number: SYNTHETIC_PULL_REQUEST_NUMBER,
+        pull_request: {
+          number: SYNTHETIC_PULL_REQUEST_NUMBER,
+          head: { ref: repo.branch || 'HEAD', sha: repo.sha, repo: repository },
+          base: { ref: repo.defaultBranch, sha: repo.sha, repo: repository },
+        },
+        repository,
+        sender,
+      };
+    case 'workflow_dispatch':
+      return { inputs, ref: repo.ref || `refs/heads/${repo.defaultBranch}`, repository, sender };
+    default:
+      return { repository, sender };
+  }
+}
+
+/** Derive github.ref/sha/head_ref/base_ref from the event and payload, as GitHub does. */
+export function refsFor(
+  eventName: string,
+  payload: Record<string, unknown>,
+  repo: RepoInfo,
+): { ref: string; sha: string; headRef: string; baseRef: string } {
+  const pr = payload['pull_request'] as
+    { number?: number; head?: { ref?: string; sha?: string }; base?: { ref?: string } } | undefined;
+  if ((eventName === 'pull_request' || eventName === 'pull_request_target') && pr) {
+    return {
+      ref:
+        eventName === 'pull_request'
+          ? `refs/pull/${pr.number ?? payload['number'] ?? SYNTHETIC_PULL_REQUEST_NUMBER}/merge`
+          : `refs/heads/${pr.base?.ref ?? repo.defaultBranch}`,
+      sha: repo.sha,
+      headRef: pr.head?.ref ?? '',
+      baseRef: pr.base?.ref ?? '',
+    };
+  }
+  const ref =
+    typeof payload['ref'] === 'string' && (payload['ref'] as string).startsWith('refs/')
+      ? (payload['ref'] as string)
+      : repo.ref || `refs/heads/${repo.defaultBranch}`;
+  const sha =
+    typeof payload['after'] === 'string' && /^[0-9a-f]{40}$/.test(payload['after'] as string)
+      ? (payload['after'] as string)
+      : repo.sha;
+  return { ref, sha, headRef: '', baseRef: '' };
+}

@@ -1,0 +1,60 @@
+/** Checking every `uses:` of a run before anything runs, so that a bad reference runs nothing. */
+import { EngineUsageError, isCheckout, resolveAction, resolveWorkflowRef } from './actions.js';
+import type { Runner } from './job-graph.js';
+import { MAX_WORKFLOW_DEPTH } from './reusable-workflow.js';
+import { orderJobs, type WorkflowModel } from './workflow.js';
+
+/** Check every `uses:` (recursively through composite actions and called workflows) before anything runs. */
+export async function preflight(
+  runner: Runner,
+  model: WorkflowModel,
+  selected: Set<string> | undefined,
+  depth: number,
+  seen: Set<string>,
+): Promise<void> {
+  const shared = runner.shared;
+  orderJobs(model.jobs, model.file);
+  for (const job of model.jobs) {
+    if (selected && !selected.has(job.id)) continue;
+    if (job.kind === 'reusable') {
+      const where = `${model.file}: job '${job.id}'`;
+      const path = resolveWorkflowRef(job.uses as string, shared.repo.root, shared.actionMap, where);
+      if (depth + 1 > MAX_WORKFLOW_DEPTH)
+        throw new EngineUsageError(
+          `${where}: reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep`,
+        );
+      const callee = await runner.loadCached(path);
+      if (!callee.events.includes('workflow_call'))
+        throw new EngineUsageError(
+          `${where}: ${callee.file} cannot be called: it has no 'on: workflow_call'`,
+        );
+      if (!seen.has(path)) {
+        seen.add(path);
+        await preflight(runner, callee, undefined, depth + 1, seen);
+      }
+      continue;
+    }
+    // A checkout into a sub-path can bring local actions that are not in the repository itself;
+    // those are checked when their step runs.
+    let checkedOutElsewhere = false;
+    for (const step of job.steps) {
+      if (!step.uses) continue;
+      if (isCheckout(step.uses) && step.with) checkedOutElsewhere = true;
+      if (checkedOutElsewhere && step.uses.startsWith('./')) continue;
+      checkAction(runner, step.uses, `${model.file}:${step.line ?? 0}: job '${job.id}'`, 0);
+    }
+  }
+}
+
+function checkAction(runner: Runner, uses: string, where: string, depth: number): void {
+  const source = resolveAction(uses, runner.shared.repo.root, runner.shared.actionMap, where);
+  if (source.kind !== 'action' || source.manifest.runs.using.toLowerCase() !== 'composite' || depth > 8)
+    return;
+  for (const raw of source.manifest.runs['steps'] as Array<Record<string, unknown>>) {
+    if (typeof raw['uses'] === 'string') {
+      const nested = raw['uses'] as string;
+      // Inside a composite action `./` still means the workspace (the repository).
+      checkAction(runner, nested, `${source.manifest.path}: step 'uses: ${nested}'`, depth + 1);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Calling a reusable workflow (`jobs.<id>.uses:`): its inputs and secrets, the callee's jobs as a
+ * nested graph, and a workflow's conclusion and `on.workflow_call.outputs` from its jobs.
+ */
+import { relative } from 'node:path';
+import { resolveWorkflowRef } from './actions.js';
+import { callerPermissions, calledWorkflowRef } from './admission.js';
+import { workflowDisplayName, workflowPath, type WorkflowScope } from './context.js';
+import {
+  asString,
+  evaluateStringMap,
+  evaluateToken,
+  isTruthy,
+  type ExpressionScope,
+  type Value,
+} from './expressions.js';
+import type { JobOutcome, Runner } from './job-graph.js';
+import type { MatrixLeg } from './matrix.js';
+import type { Conclusion } from './types.js';
+import { resolveInputs } from './workflow-inputs.js';
+import type { JobModel } from './workflow.js';
+
+/** GitHub's limit on nested reusable workflows. */
+export const MAX_WORKFLOW_DEPTH = 4;
+
+/** Run a job that calls a reusable workflow, as one job result named after the caller's job. */
+export async function runReusable(
+  runner: Runner,
+  caller: WorkflowScope,
+  job: JobModel,
+  name: string,
+  needs: Record<string, JobOutcome>,
+  matrix: MatrixLeg | undefined,
+  strategy: Record<string, Value>,
+  signal: AbortSignal,
+): Promise<JobOutcome> {
+  const shared = runner.shared;
+  const started = Date.now();
+  shared.emit({ kind: 'job-start', job: name, text: name });
+  const exprScope = runner.jobScope(caller, needs, { matrix: matrix ?? {}, strategy });
+  let callee: WorkflowScope;
+  try {
+    const path = resolveWorkflowRef(
+      job.uses as string,
+      shared.repo.root,
+      shared.actionMap,
+      `${caller.model.file}: job '${job.id}'`,
+    );
+    const model = await runner.loadCached(path);
+    if (!model.events.includes('workflow_call'))
+      throw new Error(`${model.file} cannot be called: it has no 'on: workflow_call'`);
+    const given = job.with ? ((evaluateToken(job.with, exprScope) as Record<string, Value>) ?? {}) : {};
+    const inputs = resolveInputs(
+      model.callInputs,
+      given,
+      `job '${job.id}' calling ${job.uses}`,
+      exprScope,
+      true,
+    );
+    let secrets: Record<string, string>;
+    if (job.inheritSecrets) secrets = { ...caller.secrets };
+    else {
+      secrets = job.secrets ? evaluateStringMap(job.secrets, exprScope) : {};
+      if (caller.secrets['GITHUB_TOKEN'] !== undefined)
+        secrets['GITHUB_TOKEN'] = caller.secrets['GITHUB_TOKEN'];
+    }
+    for (const [secret, spec] of Object.entries(model.callSecrets)) {
+      if (spec.required && !Object.keys(secrets).some((key) => key.toLowerCase() === secret.toLowerCase())) {
+        throw new Error(
+          `job '${job.id}' calling ${job.uses}: secret '${secret}' is required, but not provided`,
+        );
+      }
+    }
+    callee = {
+      model,
+      relativePath: relative(shared.repo.root, path),
+      inputs,
+      secrets,
+      namePrefix: `${name} / `,
+      idPrefix: `${caller.idPrefix}${job.id}/`,
+      depth: caller.depth + 1,
+      signal,
+      permissions: callerPermissions(shared, caller, job),
+      jobWorkflowRef: calledWorkflowRef(job.uses as string, shared),
+      caller: { name: workflowDisplayName(caller), relativePath: workflowPath(caller) },
+    };
+    if (callee.depth > MAX_WORKFLOW_DEPTH)
+      throw new Error(`reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep`);
+  } catch (error) {
+    const message = shared.masker.mask((error as Error).message);
+    shared.annotations.push({ level: 'error', message, job: name });
+    shared.emit({ kind: 'command', job: name, text: `##[error]${message}` });
+    shared.emit({ kind: 'job-end', job: name, text: 'failure' });
+    runner.results.push({
+      id: `${caller.idPrefix}${job.id}`,
+      name,
+      matrix,
+      outcome: 'failure',
+      conclusion: 'failure',
+      outputs: {},
+      steps: [],
+      durationMs: Date.now() - started,
+      summary: '',
+      workspace: undefined,
+    });
+    return { result: 'failure', outputs: {} };
+  }
+  const { conclusion: outcome, outputs } = concludeWorkflow(
+    runner,
+    callee,
+    await runner.runGraph(callee, undefined),
+    name,
+  );
+  const continueOnError =
+    job.continueOnError !== undefined && isTruthy(evaluateToken(job.continueOnError, exprScope));
+  const conclusion: Conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
+  shared.emit({ kind: 'job-end', job: name, text: conclusion });
+  runner.results.push({
+    id: `${caller.idPrefix}${job.id}`,
+    name,
+    matrix,
+    outcome,
+    conclusion,
+    outputs,
+    steps: [],
+    durationMs: Date.now() - started,
+    summary: '',
+    workspace: undefined,
+  });
+  return { result: conclusion, outputs };
+}
+
+/**
+ * A workflow's conclusion from its jobs, and its `on.workflow_call.outputs` evaluated with the
+ * `jobs` context. Outputs carrying a masked value are dropped, as GitHub does.
+ */
+export function concludeWorkflow(
+  runner: Runner,
+  scope: WorkflowScope,
+  outcomes: Map<string, JobOutcome>,
+  name: string,
+): { conclusion: Exclude<Conclusion, 'skipped'>; outputs: Record<string, string> } {
+  const shared = runner.shared;
+  const results = [...outcomes.values()].map((o) => o.result);
+  const conclusion = results.includes('failure')
+    ? 'failure'
+    : results.includes('cancelled')
+      ? 'cancelled'
+      : 'success';
+  const jobsContext: Record<string, Value> = {};
+  for (const [id, o] of outcomes) jobsContext[id] = { result: o.result, outputs: o.outputs };
+  const outputs: Record<string, string> = {};
+  const outScope: ExpressionScope = {
+    contexts: {
+      github: runner.githubLite(scope),
+      inputs: scope.inputs,
+      vars: shared.options.vars ?? {},
+      jobs: jobsContext,
+    },
+  };
+  for (const [key, token] of Object.entries(scope.model.callOutputs)) {
+    try {
+      const value = token ? asString(evaluateToken(token, outScope)) : '';
+      if (shared.masker.contains(value)) {
+        shared.emit({
+          kind: 'command',
+          job: name,
+          text: `##[warning]Skip output '${key}' since it may contain secret.`,
+        });
+        continue;
+      }
+      outputs[key] = value;
+    } catch (error) {
+      shared.emit({
+        kind: 'command',
+        job: name,
+        text: `##[error]output '${key}': ${(error as Error).message}`,
+      });
+    }
+  }
+  return { conclusion, outputs };
+}

@@ -1,0 +1,239 @@
+/**
+ * Running one process for a step (a `run:` script or a JavaScript action's entry point): workflow
+ * commands as its lines arrive, file commands when it exits, the step's timeout and cancellation.
+ */
+import {
+  FileCommandError,
+  parseCommand,
+  parseKeyValueFile,
+  parsePathFile,
+  type WorkflowCommand,
+} from './commands.js';
+import type { Frame, JobRun } from './job-run.js';
+import { spawnStep } from './spawn.js';
+import type { Conclusion } from './types.js';
+
+const DEPRECATION_NOTE =
+  'For more information see: https://github.blog/changelog/2022-10-11-github-actions-deprecating-save-state-and-set-output-commands/';
+
+export interface ExecOutcome {
+  ok: boolean;
+  /** Stopped because the job was cancelled (fail-fast, timeout, Ctrl-C). */
+  cancelled?: boolean;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+}
+
+/**
+ * Run one process for a step and apply what it asked for: workflow commands as lines arrive, file
+ * commands when it exits. Returns whether it succeeded and what it set.
+ */
+export async function execProcess(
+  run: JobRun,
+  stepName: string,
+  stepId: string,
+  file: string,
+  args: string[],
+  opts: {
+    env: Record<string, string>;
+    extraEnv?: Record<string, string>;
+    cwd: string;
+    timeoutMinutes: number | undefined;
+    action: Frame['action'];
+    isScript: boolean;
+  },
+): Promise<ExecOutcome> {
+  const files = run.commandFiles();
+  const env = run.processEnv(opts.env, files, stepId, opts.action);
+  if (opts.extraEnv) Object.assign(env, opts.extraEnv);
+  const outputs: Record<string, string> = {};
+  const state: Record<string, string> = {};
+  let failed = false;
+  let stopToken: string | undefined;
+  let echo = false;
+  const masker = run.shared.masker;
+  const allowUnsecure = (env['ACTIONS_ALLOW_UNSECURE_COMMANDS'] ?? '').toLowerCase() === 'true';
+
+  const commandFailed = (line: string, message: string): void => {
+    run.annotate('error', `Unable to process command '${line}' successfully.`, stepName);
+    run.annotate('error', message, stepName);
+    failed = true;
+  };
+  const handle = (cmd: WorkflowCommand, line: string): boolean => {
+    switch (cmd.command) {
+      case 'add-mask':
+        masker.add(cmd.data);
+        return true;
+      case 'set-output':
+      case 'save-state': {
+        // Deprecated but still honoured by the runner, with a warning.
+        const name = cmd.properties['name'];
+        if (!name) {
+          commandFailed(line, `Invalid ${cmd.command} command: 'name' is required`);
+          return true;
+        }
+        run.annotate(
+          'warning',
+          `The \`${cmd.command}\` command is deprecated and will be disabled soon. Please upgrade to using Environment Files. ${DEPRECATION_NOTE}`,
+          stepName,
+        );
+        (cmd.command === 'set-output' ? outputs : state)[name] = cmd.data;
+        return true;
+      }
+      case 'set-env':
+      case 'add-path': {
+        if (!allowUnsecure) {
+          commandFailed(
+            line,
+            `The \`${cmd.command}\` command is disabled. Please upgrade to using Environment Files or opt into unsecure command execution by setting the \`ACTIONS_ALLOW_UNSECURE_COMMANDS\` environment variable to \`true\`. For more information see: https://github.blog/changelog/2020-10-01-github-actions-deprecating-set-env-and-add-path-commands/`,
+          );
+          return true;
+        }
+        if (cmd.command === 'set-env' && cmd.properties['name'])
+          run.globalEnv[cmd.properties['name']] = cmd.data;
+        if (cmd.command === 'add-path' && cmd.data) run.pathPrepend.unshift(cmd.data);
+        return true;
+      }
+      case 'error':
+      case 'warning':
+      case 'notice':
+        run.annotate(cmd.command, cmd.data, stepName, cmd.properties);
+        return true;
+      case 'debug':
+        if (run.shared.debug) run.log(`##[debug]${masker.mask(cmd.data)}`, stepName, 'command');
+        return true;
+      case 'group':
+        run.log(`##[group]${masker.mask(cmd.data)}`, stepName, 'command');
+        return true;
+      case 'endgroup':
+        run.log('##[endgroup]', stepName, 'command');
+        return true;
+      case 'echo':
+        if (cmd.data.trim().toLowerCase() === 'on') echo = true;
+        else if (cmd.data.trim().toLowerCase() === 'off') echo = false;
+        return true;
+      case 'stop-commands':
+        stopToken = cmd.data;
+        return true;
+      case 'add-matcher':
+      case 'remove-matcher':
+        return true;
+      default:
+        return false;
+    }
+  };
+
+  const onLine = (line: string, stream: 'stdout' | 'stderr'): void => {
+    if (stopToken !== undefined) {
+      if (line.trim() === `::${stopToken}::`) {
+        stopToken = undefined;
+        return;
+      }
+      run.log(masker.mask(line), stepName, 'line', stream);
+      return;
+    }
+    const trimmed = line.trimStart();
+    if (trimmed.startsWith('::') || trimmed.startsWith('##[')) {
+      const cmd = parseCommand(line);
+      if (cmd) {
+        // The command line itself is shown only with echo on (except add-mask, which never echoes).
+        if (handle(cmd, line)) {
+          if (echo && cmd.command !== 'add-mask') run.log(masker.mask(line), stepName, 'line', stream);
+          return;
+        }
+      }
+    }
+    run.log(masker.mask(line), stepName, 'line', stream);
+  };
+
+  run.workspaceTouched = true;
+  const started = await spawnStep(file, args, {
+    env,
+    cwd: opts.cwd,
+    ...(opts.timeoutMinutes !== undefined
+      ? { timeoutMs: opts.timeoutMinutes * (run.shared.options.minuteMs ?? 60_000) }
+      : {}),
+    // Steps that still run after cancellation (always(), cancelled()) are not cancelled again.
+    ...(run.signal.aborted ? {} : { signal: run.signal }),
+    onLine,
+  });
+  if (started.error) {
+    run.annotate(
+      'error',
+      `An error occurred trying to start process '${file}' with working directory '${opts.cwd}'. ${started.error}`,
+      stepName,
+    );
+    failed = true;
+  }
+  // File commands, in the runner's order.
+  const applyFile = (name: string, path: string, apply: (text: string) => void): void => {
+    let text: string;
+    try {
+      text = run.takeFile(path);
+    } catch {
+      return;
+    }
+    if (!text) return;
+    try {
+      apply(text);
+    } catch (error) {
+      run.annotate('error', `Unable to process file command '${name}' successfully.`, stepName);
+      run.annotate('error', error instanceof FileCommandError ? error.message : String(error), stepName);
+      failed = true;
+    }
+  };
+  applyFile('env', files.env, (text) => {
+    for (const [key, value] of parseKeyValueFile(text)) {
+      if (key.toUpperCase() === 'NODE_OPTIONS')
+        throw new FileCommandError("Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.");
+      run.globalEnv[key] = value;
+    }
+  });
+  applyFile('output', files.output, (text) => {
+    for (const [key, value] of parseKeyValueFile(text)) outputs[key] = value;
+  });
+  applyFile('path', files.path, (text) => {
+    for (const dir of parsePathFile(text)) {
+      const existing = run.pathPrepend.indexOf(dir);
+      if (existing >= 0) run.pathPrepend.splice(existing, 1);
+      run.pathPrepend.unshift(dir);
+    }
+  });
+  applyFile('state', files.state, (text) => {
+    for (const [key, value] of parseKeyValueFile(text)) state[key] = value;
+  });
+  applyFile('step_summary', files.summary, (text) => {
+    const size = Buffer.byteLength(text);
+    if (size > 1024 * 1024) {
+      throw new FileCommandError(
+        `$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got ${Math.ceil(size / 1024)}k.`,
+      );
+    }
+    run.summary += masker.mask(text);
+    if (!run.summary.endsWith('\n')) run.summary += '\n';
+  });
+  if (started.cancelled && !started.timedOut) {
+    run.log('The operation was canceled.', stepName, 'info');
+    return { ok: false, cancelled: true, outputs, state };
+  }
+  if (started.timedOut) {
+    run.annotate(
+      'error',
+      `The action '${stepName}' has timed out after ${opts.timeoutMinutes} minutes.`,
+      stepName,
+    );
+    return { ok: false, outputs, state };
+  }
+  if (started.exitCode !== 0 && !started.error) {
+    if (opts.isScript)
+      run.annotate('error', `Process completed with exit code ${started.exitCode}.`, stepName);
+    else run.log(`Process completed with exit code ${started.exitCode}.`, stepName);
+    failed = true;
+  }
+  return { ok: !failed, outputs, state };
+}
+
+/** A step's outcome from how its process ended. */
+export function stepOutcome(result: ExecOutcome): Conclusion {
+  return result.ok ? 'success' : result.cancelled ? 'cancelled' : 'failure';
+}
