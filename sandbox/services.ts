@@ -1,8 +1,9 @@
 /**
  * The sandbox stack that `paved sandbox up` (through `paved sandbox serve`) and `paved demo` start: a real
  * registry with the Node base image published, a token-checking git server holding a seeded GitOps repo,
- * the Argo CD stand-in with one application (the sample service) whose Service URL exists from the
- * start, a real Prometheus scraping that Service, the Slack stand-in and the Actions cache service.
+ * the Argo CD stand-in with the sample service's two applications (staging and production, each with a
+ * Service URL that exists from the start), a real Prometheus scraping both Services, the Slack stand-in,
+ * the Actions cache service, an OIDC issuer, Vault and the GitHub API stand-in.
  *
  * Every service hands `paved run --sandbox` its environment (RunningService.env): names ending in
  * TOKEN are secrets, the rest are variables (see cli/sandbox-env.ts).
@@ -23,9 +24,22 @@ import { slackService } from './slack/service.js';
 import { startVaultStandIn } from './vault/server.js';
 import type { RunningService, ServiceDefinition, StackContext } from './stack.js';
 
-/** The application the sandbox's Argo CD serves, and the image repository its manifests name. */
-export const SANDBOX_APP = 'sample-service';
+/** The service the sandbox deploys, and the image repository its manifests name. */
+export const SANDBOX_SERVICE = 'sample-service';
 export const SANDBOX_IMAGE_REPOSITORY = 'acme/sample-service';
+/** The environments the sandbox's Argo CD serves the service in, in promotion order. */
+export const SANDBOX_ENVIRONMENTS = ['staging', 'production'] as const;
+export type SandboxEnvironment = (typeof SANDBOX_ENVIRONMENTS)[number];
+/** One Argo CD application per environment, named as pipeline.yml derives them: <service>-<env>. */
+export function sandboxApp(environment: SandboxEnvironment): string {
+  return `${SANDBOX_SERVICE}-${environment}`;
+}
+/** The GitOps layout pipeline.yml's docs recommend: apps/<service>/<env>. */
+export function sandboxGitopsPath(environment: SandboxEnvironment): string {
+  return `apps/${SANDBOX_SERVICE}/${environment}`;
+}
+/** What a single-environment pipeline deploys (the PAVED_ARGOCD_APP variable): staging. */
+export const SANDBOX_APP = sandboxApp('staging');
 /** The Slack channel the sandbox's pipelines post to. */
 export const SANDBOX_SLACK_CHANNEL = 'deploys';
 
@@ -73,13 +87,22 @@ const registry: ServiceDefinition = {
   },
 };
 
-/** The GitOps folder of the sandbox app: a kustomization naming the image, and its Deployment. */
+/**
+ * The GitOps folders of the sandbox apps, one per environment: a kustomization naming the image, and
+ * its Deployment.
+ */
 export function gitopsFiles(image: string): Record<string, string> {
-  return {
-    'README.md': `# GitOps repository of the Paved sandbox\n\n\`apps/${SANDBOX_APP}\` is what the Argo CD stand-in's application \`${SANDBOX_APP}\` renders; deploy-argocd bumps the image in its kustomization.\n`,
-    [`apps/${SANDBOX_APP}/kustomization.yaml`]: `resources:\n  - deployment.yaml\nimages:\n  - name: ${image}\n    newTag: "not-deployed-yet"\n`,
-    [`apps/${SANDBOX_APP}/deployment.yaml`]: `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${SANDBOX_APP}\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${image}\n          ports:\n            - containerPort: 8080\n          readinessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n`,
+  const files: Record<string, string> = {
+    'README.md': `# GitOps repository of the Paved sandbox\n\n${SANDBOX_ENVIRONMENTS.map((env) => `\`${sandboxGitopsPath(env)}\` is what the Argo CD stand-in's application \`${sandboxApp(env)}\` renders`).join('; ')}. deploy-argocd bumps the image in each kustomization.\n`,
   };
+  for (const env of SANDBOX_ENVIRONMENTS) {
+    const path = sandboxGitopsPath(env);
+    files[`${path}/kustomization.yaml`] =
+      `resources:\n  - deployment.yaml\nimages:\n  - name: ${image}\n    newTag: "not-deployed-yet"\n`;
+    files[`${path}/deployment.yaml`] =
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${SANDBOX_SERVICE}\n  labels:\n    environment: ${env}\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${image}\n          ports:\n            - containerPort: 8080\n          readinessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n`;
+  }
+  return files;
 }
 
 const git: ServiceDefinition = {
@@ -92,15 +115,28 @@ const git: ServiceDefinition = {
     mkdirSync(root, { recursive: true });
     const token = `gitops-${randomBytes(16).toString('hex')}`;
     await createBareRepo(root, 'gitops', gitopsFiles(detail(started(context, 'registry'), 'image')), {
-      message: `Add ${SANDBOX_APP}`,
+      message: `Add ${SANDBOX_SERVICE} (${SANDBOX_ENVIRONMENTS.join(', ')})`,
     });
     const server = await startGitServer({ root, token });
     const repo = `${server.url}/gitops.git`;
     return {
       name: 'git',
       url: server.url,
-      details: { 'gitops-repo': repo, 'gitops-path': `apps/${SANDBOX_APP}`, token },
-      env: { PAVED_GITOPS_REPO: repo, PAVED_GITOPS_PATH: `apps/${SANDBOX_APP}`, PAVED_GITOPS_TOKEN: token },
+      details: {
+        'gitops-repo': repo,
+        'gitops-path': sandboxGitopsPath('staging'),
+        ...Object.fromEntries(
+          SANDBOX_ENVIRONMENTS.map((env) => [`${env}-gitops-path`, sandboxGitopsPath(env)]),
+        ),
+        token,
+      },
+      env: {
+        PAVED_GITOPS_REPO: repo,
+        PAVED_GITOPS_PATH: sandboxGitopsPath('staging'),
+        PAVED_STAGING_GITOPS_PATH: sandboxGitopsPath('staging'),
+        PAVED_PRODUCTION_GITOPS_PATH: sandboxGitopsPath('production'),
+        PAVED_GITOPS_TOKEN: token,
+      },
       stop: async () => {
         await server.stop();
         rmSync(root, { recursive: true, force: true });
@@ -111,7 +147,7 @@ const git: ServiceDefinition = {
 
 const argocd: ServiceDefinition = {
   name: 'argocd',
-  description: `Argo CD stand-in with the application '${SANDBOX_APP}'`,
+  description: `Argo CD stand-in with the applications ${SANDBOX_ENVIRONMENTS.map((env) => `'${sandboxApp(env)}'`).join(' and ')}`,
   needs: ['git', 'registry'],
   async start(context) {
     requireCommand('skopeo', 'skopeo');
@@ -125,27 +161,45 @@ const argocd: ServiceDefinition = {
       timing: { gitPollMs: 1000, progressDeadlineMs: 45_000 },
     });
     try {
-      await standIn.addApplication({
-        name: SANDBOX_APP,
-        repoURL: detail(gitService, 'gitops-repo'),
-        path: detail(gitService, 'gitops-path'),
-        targetRevision: 'main',
-        automated: false,
-        imageName: detail(started(context, 'registry'), 'image'),
-        readinessPath: '/healthz',
-      });
-      const workload = standIn.controller.find(SANDBOX_APP)?.workload;
-      if (!workload) throw new Error(`the stand-in did not keep the application '${SANDBOX_APP}'`);
-      const serviceUrl = await workload.expose();
+      const urls: Record<string, string> = {};
+      for (const env of SANDBOX_ENVIRONMENTS) {
+        await standIn.addApplication({
+          name: sandboxApp(env),
+          repoURL: detail(gitService, 'gitops-repo'),
+          path: detail(gitService, `${env}-gitops-path`),
+          targetRevision: 'main',
+          automated: false,
+          imageName: detail(started(context, 'registry'), 'image'),
+          readinessPath: '/healthz',
+        });
+        const workload = standIn.controller.find(sandboxApp(env))?.workload;
+        if (!workload) throw new Error(`the stand-in did not keep the application '${sandboxApp(env)}'`);
+        urls[env] = await workload.expose();
+      }
+      const staging = urls['staging'] as string;
+      const production = urls['production'] as string;
       return {
         name: 'argocd',
         url: standIn.url,
-        details: { token: standIn.adminToken, app: SANDBOX_APP, 'service-url': serviceUrl },
+        details: {
+          token: standIn.adminToken,
+          app: SANDBOX_APP,
+          'service-url': staging,
+          'staging-app': sandboxApp('staging'),
+          'staging-url': staging,
+          'production-app': sandboxApp('production'),
+          'production-url': production,
+        },
         env: {
           PAVED_ARGOCD_SERVER: standIn.url,
           PAVED_ARGOCD_TOKEN: standIn.adminToken,
+          // A single-environment pipeline deploys to staging.
           PAVED_ARGOCD_APP: SANDBOX_APP,
-          PAVED_SERVICE_URL: serviceUrl,
+          PAVED_SERVICE_URL: staging,
+          PAVED_STAGING_ARGOCD_APP: sandboxApp('staging'),
+          PAVED_STAGING_URL: staging,
+          PAVED_PRODUCTION_ARGOCD_APP: sandboxApp('production'),
+          PAVED_PRODUCTION_URL: production,
         },
         stop: async () => {
           await standIn.stop();
@@ -162,17 +216,25 @@ const argocd: ServiceDefinition = {
 
 const prometheus: ServiceDefinition = {
   name: 'prometheus',
-  description: `Prometheus scraping the '${SANDBOX_APP}' Service`,
+  description: `Prometheus scraping the '${SANDBOX_SERVICE}' Services (label environment)`,
   needs: ['argocd'],
   async start(context) {
-    const serviceUrl = new URL(detail(started(context, 'argocd'), 'service-url'));
-    const local = await startPrometheus({
-      targets: [{ address: serviceUrl.host, labels: { app: SANDBOX_APP } }],
-    });
+    const argocdService = started(context, 'argocd');
+    // Every environment's Service under one app label, told apart by `environment`, so one query
+    // shape serves both: rate(...{app="sample-service",environment="staging"}[…]).
+    const targets = SANDBOX_ENVIRONMENTS.map((env) => ({
+      address: new URL(detail(argocdService, `${env}-url`)).host,
+      labels: { app: SANDBOX_SERVICE, environment: env },
+    }));
+    const local = await startPrometheus({ targets });
     return {
       name: 'prometheus',
       url: local.url,
-      details: { scrapes: `${serviceUrl.host} (app="${SANDBOX_APP}")` },
+      details: {
+        scrapes: targets
+          .map((t) => `${t.address} (app="${t.labels.app}", environment="${t.labels.environment}")`)
+          .join(', '),
+      },
       env: { PAVED_PROMETHEUS_URL: local.url },
       stop: () => local.stop(),
     };

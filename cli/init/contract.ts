@@ -50,6 +50,9 @@ export const CALLER_PERMISSIONS = {
   deployments: 'write',
   'pull-requests': 'write',
   statuses: 'write',
+  // delivery.yml's jobs ask for it (the Vault login with the job's OIDC token, when vault-url is set);
+  // a called workflow cannot ask for more than its caller grants.
+  'id-token': 'write',
 } as const;
 
 /**

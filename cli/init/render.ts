@@ -113,9 +113,15 @@ export function useVault(workflow: string, vault: { url: string; role: string })
   const [urlInput, roleInput] = PIPELINE_VAULT_INPUTS;
   inputs.set(urlInput.name, quotedScalar(doc, vault.url));
   inputs.set(roleInput.name, quotedScalar(doc, vault.role));
-  const idToken = doc.createPair('id-token', 'write');
-  (idToken.value as Scalar).comment = " the job's OIDC token, for the Vault login";
-  permissions.items.push(idToken as never);
+  // The templates already grant it (delivery.yml's deploy jobs ask for it either way, and a called
+  // workflow cannot be granted more than its caller has); only say what it is for now.
+  const existing = permissions.get('id-token', true) as Scalar | undefined;
+  if (existing) existing.comment = " the job's OIDC token, for the Vault login";
+  else {
+    const idToken = doc.createPair('id-token', 'write');
+    (idToken.value as Scalar).comment = " the job's OIDC token, for the Vault login";
+    permissions.items.push(idToken as never);
+  }
   job.delete('secrets');
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

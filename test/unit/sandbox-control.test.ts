@@ -8,7 +8,7 @@ import { defaultCacheDir, parseRunArgs } from '../../cli/commands/run.js';
 import { command as sandbox } from '../../cli/commands/sandbox.js';
 import { callerWorkflow } from '../../cli/demo/golden-path.js';
 import { liveState, sandboxRunValues } from '../../sandbox/control.js';
-import { gitopsFiles, sandboxServices } from '../../sandbox/services.js';
+import { gitopsFiles, sandboxApp, sandboxGitopsPath, sandboxServices } from '../../sandbox/services.js';
 import { startOrder, writeState, type StackState } from '../../sandbox/stack.js';
 import { setKustomizeImage } from '../../shared/gitops/index.js';
 
@@ -90,16 +90,24 @@ describe('the sandbox stack', () => {
     ]);
   });
 
-  test('the seeded GitOps folder is one deploy-argocd can bump', () => {
-    const files = gitopsFiles('127.0.0.1:5000/acme/sample-service');
-    const kustomization = files['apps/sample-service/kustomization.yaml'] as string;
-    const edited = setKustomizeImage(
-      kustomization,
-      '127.0.0.1:5000/acme/sample-service@sha256:' + 'a'.repeat(64),
-    );
-    expect(edited.changed).toBe(true);
-    expect(edited.text).toContain(`digest: sha256:${'a'.repeat(64)}`);
-  });
+  test.each(['staging', 'production'] as const)(
+    'the seeded GitOps folder of %s is one deploy-argocd can bump, at apps/<service>/<env>',
+    (environment) => {
+      const files = gitopsFiles('127.0.0.1:5000/acme/sample-service');
+      expect(sandboxGitopsPath(environment)).toBe(`apps/sample-service/${environment}`);
+      expect(sandboxApp(environment)).toBe(`sample-service-${environment}`);
+      const kustomization = files[`apps/sample-service/${environment}/kustomization.yaml`] as string;
+      const edited = setKustomizeImage(
+        kustomization,
+        '127.0.0.1:5000/acme/sample-service@sha256:' + 'a'.repeat(64),
+      );
+      expect(edited.changed).toBe(true);
+      expect(edited.text).toContain(`digest: sha256:${'a'.repeat(64)}`);
+      expect(files[`apps/sample-service/${environment}/deployment.yaml`]).toContain(
+        `environment: ${environment}`,
+      );
+    },
+  );
 
   test('a state file whose process is gone is stale: liveState removes it', () => {
     const dir = join(work, 'stale');
@@ -154,15 +162,22 @@ describe('usage errors', () => {
   });
 });
 
-test('the demo caller workflow uses the reusable pipeline with sandbox vars and secrets only', () => {
+test('the demo caller workflow uses the reusable pipeline with sandbox vars and Vault, no secrets', () => {
   const text = callerWorkflow({ healthDuration: '6s', healthInterval: '1s' });
   expect(text).toContain('uses: paved-dev/paved/.github/workflows/pipeline.yml@v0.1.0');
-  expect(text).toContain('argocd-token: ${{ secrets.PAVED_ARGOCD_TOKEN }}');
+  expect(text).toContain('vault-url: ${{ vars.PAVED_VAULT_URL }}');
+  expect(text).toContain('vault-role: ${{ vars.PAVED_VAULT_ROLE }}');
+  expect(text).toContain('id-token: write');
+  expect(text).toContain('promote: true');
+  expect(text).not.toContain('secrets.');
   expect(text).toContain('health-duration: 6s');
   // The health gate reads real metrics from the sandbox's Prometheus, not only HTTP probes.
   expect(text).toContain('prometheus-url: ${{ vars.PAVED_PROMETHEUS_URL }}');
   expect(text).toMatch(
-    /prometheus-query: >-\n\s+\(sum\(increase\(http_requests_total\{app="sample-service",status=~"5\.\."\}/,
+    /staging-prometheus-query: >-\n\s+\(sum\(increase\(http_requests_total\{app="sample-service",environment="staging",status=~"5\.\."\}/,
+  );
+  expect(text).toMatch(
+    /production-prometheus-query: >-\n\s+\(sum\(increase\(http_requests_total\{app="sample-service",environment="production",status=~"5\.\."\}/,
   );
   expect(text).toContain("prometheus-condition: '< 0.05'");
   expect(text).not.toMatch(/127\.0\.0\.1:\d+/);

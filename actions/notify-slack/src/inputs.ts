@@ -28,6 +28,8 @@ export interface Inputs {
   readonly environment: string | undefined;
   readonly image: string | undefined;
   readonly reason: string | undefined;
+  /** Where the test results were published; linked from the message. */
+  readonly detailsUrl: string | undefined;
   readonly deliveryHealth: string | undefined;
   readonly tests: TestCounts;
   /** Epoch ms. */
@@ -189,6 +191,14 @@ export function getInputs(reader = new InputReader()): Inputs {
     return mention;
   });
 
+  const detailsUrl = reader.string('details-url');
+  if (detailsUrl !== undefined && !isHttpUrl(detailsUrl))
+    throw InputError.invalid(
+      'details-url',
+      detailsUrl,
+      "an http(s) URL, e.g. the test action's feedback-url output",
+    );
+
   const progressText = reader.string('progress');
   const progress = progressText === undefined ? [] : parseProgress(progressText);
   if (progress === undefined) {
@@ -208,6 +218,7 @@ export function getInputs(reader = new InputReader()): Inputs {
     environment: reader.string('environment'),
     image: reader.string('image'),
     reason: reader.string('reason', { trim: false })?.trim(),
+    detailsUrl,
     deliveryHealth: reader.string('delivery-health'),
     tests: {
       total: reader.integer('tests-total', { min: 0 }),
@@ -232,4 +243,12 @@ export function getInputs(reader = new InputReader()): Inputs {
     failOnError: reader.boolean('fail-on-error', { default: false }),
     timeoutMs: reader.duration('timeout', { default: '30s', minMs: 1000, maxMs: 600_000 }),
   };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }

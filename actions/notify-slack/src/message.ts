@@ -161,6 +161,13 @@ function runButton(facts: PipelineFacts): unknown | undefined {
       url: facts.prUrl,
       action_id: 'paved-view-pr',
     });
+  if (facts.detailsUrl)
+    elements.push({
+      type: 'button',
+      text: { type: 'plain_text', text: 'Test results', emoji: true },
+      url: facts.detailsUrl,
+      action_id: 'paved-view-tests',
+    });
   elements.push({
     type: 'button',
     text: { type: 'plain_text', text: 'Commit', emoji: true },

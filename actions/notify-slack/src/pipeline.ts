@@ -73,6 +73,8 @@ export interface PipelineFacts {
   image: string | undefined;
   environment: string | undefined;
   reason: string | undefined;
+  /** Where the test results were published (PR comment or the run behind the commit status). */
+  detailsUrl: string | undefined;
   /** One line of DORA measures from the health-check; the run's summary has the full section. */
   deliveryHealth?: string | undefined;
   mentions: string[];
@@ -103,7 +105,7 @@ export function matrixJobName(job: string, matrix: Record<string, unknown> | und
 /** What the action supplies on top of the GitHub context. */
 export type FactInputs = Pick<
   PipelineFacts,
-  'stage' | 'status' | 'tests' | 'image' | 'environment' | 'reason' | 'mentions' | 'progress'
+  'stage' | 'status' | 'tests' | 'image' | 'environment' | 'reason' | 'detailsUrl' | 'mentions' | 'progress'
 > & {
   deliveryHealth?: string | undefined;
   jobName: string | undefined;
@@ -155,6 +157,7 @@ export function pipelineFacts(context: GitHubContext, inputs: FactInputs, now: n
     image: inputs.image,
     environment: inputs.environment,
     reason: inputs.reason,
+    detailsUrl: inputs.detailsUrl,
     deliveryHealth: inputs.deliveryHealth,
     mentions: inputs.mentions,
     progress: inputs.progress,

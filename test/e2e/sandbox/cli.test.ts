@@ -75,6 +75,14 @@ describe('paved sandbox', () => {
       'SLACK_API_URL',
       'SLACK_BOT_TOKEN',
       'PAVED_GITOPS_REPO',
+      'PAVED_STAGING_ARGOCD_APP',
+      'PAVED_STAGING_GITOPS_PATH',
+      'PAVED_STAGING_URL',
+      'PAVED_PRODUCTION_ARGOCD_APP',
+      'PAVED_PRODUCTION_GITOPS_PATH',
+      'PAVED_PRODUCTION_URL',
+      'PAVED_VAULT_URL',
+      'PAVED_VAULT_ROLE',
       'ACTIONS_RESULTS_URL',
       'ACTIONS_RUNTIME_TOKEN',
       'ACTIONS_CACHE_SERVICE_V2',
@@ -90,6 +98,19 @@ describe('paved sandbox', () => {
     expect((await fetch(`${git?.details?.['gitops-repo']}/info/refs?service=git-upload-pack`)).status).toBe(
       401,
     );
+    // One Argo CD application per environment, each with its own Service.
+    const argocd = state?.services.find((s) => s.name === 'argocd');
+    expect(up.out).toMatch(/^ {2}PAVED_STAGING_ARGOCD_APP=sample-service-staging$/m);
+    expect(up.out).toMatch(/^ {2}PAVED_PRODUCTION_ARGOCD_APP=sample-service-production$/m);
+    expect(argocd?.details?.['staging-url']).not.toBe(argocd?.details?.['production-url']);
+    for (const app of ['sample-service-staging', 'sample-service-production']) {
+      const response = await fetch(`${argocd?.url}/api/v1/applications/${app}`, {
+        headers: { authorization: `Bearer ${argocd?.details?.['token']}` },
+      });
+      expect(response.status, app).toBe(200);
+      const body = (await response.json()) as { spec: { source: { path: string } } };
+      expect(body.spec.source.path).toBe(`apps/sample-service/${app.replace('sample-service-', '')}`);
+    }
     tree = processTree(state?.pid as number);
     // serve, docker-registry and prometheus at least.
     expect(tree.length).toBeGreaterThanOrEqual(3);

@@ -23,6 +23,17 @@ function failure(values: Record<string, string>): InputError {
 afterEach(() => clearSecretsForTest());
 
 describe('getInputs', () => {
+  test('details-url must be an http(s) URL', () => {
+    const base = { token: TOKEN, channel: '#deploys', status: 'success' };
+    expect(read({ ...base, 'details-url': 'https://github.com/acme/api/pull/3#c1' }).detailsUrl).toBe(
+      'https://github.com/acme/api/pull/3#c1',
+    );
+    expect(read(base).detailsUrl).toBeUndefined();
+    const error = failure({ ...base, 'details-url': 'javascript:alert(1)' });
+    expect(error.message).toContain("'details-url'");
+    expect(error.message).toContain('"javascript:alert(1)"');
+  });
+
   test('bot mode with defaults', () => {
     const inputs = read({ token: TOKEN, channel: '#deploys', status: 'started' });
     expect(inputs.transport).toEqual({

@@ -48,6 +48,7 @@ function facts(overrides: Partial<Parameters<typeof pipelineFacts>[1]> = {}): Pi
       image: 'ghcr.io/acme/api@sha256:abc',
       environment: 'production',
       reason: 'sync failed: <b>Degraded</b>',
+      detailsUrl: undefined,
       mentions: ['<@U0123ABCD>'],
       progress: [],
       ...overrides,
@@ -142,6 +143,19 @@ describe('built-in messages', () => {
     big.author = long;
     expect(validateMessage(runMessage(big))).toEqual([]);
     expect(validateMessage(stageReply(big))).toEqual([]);
+  });
+
+  test('links the published test results when given, and only then', () => {
+    type Button = { type: string; url?: string; action_id?: string };
+    const buttons = (detailsUrl: string | undefined): Button[] =>
+      (
+        runMessage(facts({ detailsUrl })).attachments?.[0] as {
+          blocks: { type: string; elements?: Button[] }[];
+        }
+      ).blocks.find((b) => b.type === 'actions')?.elements ?? [];
+    const url = 'https://github.com/acme/api/actions/runs/99';
+    expect(buttons(url).find((b) => b.action_id === 'paved-view-tests')?.url).toBe(url);
+    expect(buttons(undefined).map((b) => b.action_id)).not.toContain('paved-view-tests');
   });
 
   test('the progress line lists stages in order', () => {
