@@ -1,2 +1,0 @@
-const x=841,E=[841],$={4841:((p,c,o)=>{o.d(c,{terminalAsker:()=>d});var _=o(6848);function d(m,r){const a=(0,_.createInterface)({input:m,output:r,terminal:!1}),w=a[Symbol.asyncIterator]();return{async ask(l,n,f){let e="";for(let s=0;s<3;s++){r.write(`${l}${n?` [${n}]`:""}: `);const i=await w.next();if(i.done)throw new Error(`no answer for "${l}" (input ended)`);const t=String(i.value).trim()||n||"";if(e=t===""?"a value is required":f(t)??"",!e)return t;r.write(`  ${e}
-`)}throw new Error(e)},close:()=>a.close()}}})};export{x as id,E as ids,$ as modules};

@@ -1,1 +1,0 @@
-const t=92,m=[92],s={4092:((c,l,r)=>{r.d(l,{E:()=>u,formatFinding:()=>n});function n(e){return`${e.file}:${e.line}:${e.column}: ${e.rule}: ${e.message}`}function u(e,o){return e.file.localeCompare(o.file)||e.line-o.line||e.column-o.column||e.rule.localeCompare(o.rule)}})};export{t as id,m as ids,s as modules};
