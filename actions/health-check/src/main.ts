@@ -11,6 +11,7 @@ import { runAction } from '../../../shared/action.js';
 import { PavedError, messageOf } from '../../../shared/errors.js';
 import { formatDuration } from '../../../shared/duration.js';
 import { group, info, warning } from '../../../shared/log.js';
+import { recordRollbackInGitHub } from '../../../shared/github/rollback-record.js';
 import { setOutput } from '../../../shared/outputs.js';
 import type { ArgoCdClient } from '../../../shared/argocd/client.js';
 import type { Application } from '../../../shared/argocd/types.js';
@@ -253,24 +254,4 @@ async function connectArgoCd(
     }
   }
   return { client, app: argocd.app, application: app };
-}
-
-/** Mirror a rollback in GitHub's deployment records (warns, never fails the step). */
-async function recordRollbackInGitHub(
-  inputs: { githubDeploymentId?: number; githubToken?: string },
-  reason: string,
-): Promise<void> {
-  if (inputs.githubDeploymentId === undefined || !inputs.githubToken) return;
-  const { recordRollback } = await import('../../../shared/github/deployments.js');
-  const { getGitHubContext } = await import('../../../shared/github-context.js');
-  const github = getGitHubContext();
-  await recordRollback({
-    token: inputs.githubToken,
-    deploymentId: inputs.githubDeploymentId,
-    repository: github.repository,
-    runUrl: github.runUrl,
-    apiUrl: github.apiUrl,
-    reason,
-    log: { info, warning },
-  });
 }

@@ -5,7 +5,8 @@
  */
 import { runAction } from '../../../shared/action.js';
 import { PavedError } from '../../../shared/errors.js';
-import { group, info, warning } from '../../../shared/log.js';
+import { group, info } from '../../../shared/log.js';
+import { recordRollbackInGitHub } from '../../../shared/github/rollback-record.js';
 import { setOutput } from '../../../shared/outputs.js';
 import type { HealthReport } from '../../../shared/health/report.js';
 import { getInputs, type Inputs } from './inputs.js';
@@ -129,24 +130,4 @@ export async function manualRollback(inputs: Inputs): Promise<HealthReport> {
   if (outcome.failure) throw outcome.failure;
   if (outcome.recovery && !outcome.recovery.confirmed) throw new PavedError(report.reason);
   return report;
-}
-
-/** Mirror a rollback in GitHub's deployment records (warns, never fails the step). */
-async function recordRollbackInGitHub(
-  inputs: { githubDeploymentId?: number; githubToken?: string },
-  reason: string,
-): Promise<void> {
-  if (inputs.githubDeploymentId === undefined || !inputs.githubToken) return;
-  const { recordRollback } = await import('../../../shared/github/deployments.js');
-  const { getGitHubContext } = await import('../../../shared/github-context.js');
-  const github = getGitHubContext();
-  await recordRollback({
-    token: inputs.githubToken,
-    deploymentId: inputs.githubDeploymentId,
-    repository: github.repository,
-    runUrl: github.runUrl,
-    apiUrl: github.apiUrl,
-    reason,
-    log: { info, warning },
-  });
 }
