@@ -3,37 +3,21 @@
  * environment column: real processes of the CLI bundle.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRepo, removeFixtureRepos } from './helpers.js';
+import { ensureCliBundle } from '../../support/cli-bundle.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const bundle = join(root, 'dist', 'cli', 'index.js');
 let work: string;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'paved-concurrency-cli-'));
-  // Every engine file counts: the engine is split by concept, so a change can be in any of them.
-  const sources = [
-    ...readdirSync(join(root, 'engine'))
-      .filter((file) => file.endsWith('.ts'))
-      .map((file) => join('engine', file)),
-    'cli/commands/run.ts',
-  ];
-  const stale =
-    !existsSync(bundle) ||
-    sources.some((file) => statSync(bundle).mtimeMs < statSync(join(root, file)).mtimeMs);
-  if (stale) {
-    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.js'), 'cli'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    if (built.status !== 0)
-      throw new Error(`node scripts/build.js cli failed:\n${built.stdout}\n${built.stderr}`);
-  }
+  // The CLI runs from its ncc bundle, rebuilt when the engine or the run command is newer.
+  ensureCliBundle();
   // A cold build type-checks the whole project first, which takes minutes on a busy machine.
 }, 600_000);
 afterAll(() => {
