@@ -3,13 +3,9 @@
  * and the INPUT_<NAME> / STATE_<NAME> variables its process sees.
  */
 import type { ActionManifest } from '../shared/action-manifest.js';
+import { inputEnvName } from '../shared/inputs.js';
 import { asString, interpolate, type ExpressionScope } from './expressions.js';
 import type { JobRun } from './job-run.js';
-
-/** INPUT_<NAME>: upper-cased, spaces to underscores, hyphens kept (actions/runner). */
-export function inputEnvName(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
-}
 
 /** The inputs an action step receives: action.yml defaults (expressions allowed) overridden by `with`. */
 export function actionInputs(
