@@ -5,24 +5,19 @@
  * request), and it is given its token (`RunOptions.githubToken`) and, with `id-token: write`, its OIDC
  * request variables. `finish()` gives back what the job held when it ends.
  *
- * Workflow-level `concurrency:` uses the same groups ({@link admitWorkflow}).
+ * Workflow-level `concurrency:`, and a calling job's, join the same groups (concurrency-admission.ts).
  */
 import { allows, describePermissions, type GitHubPermissions } from '../shared/github-permissions.js';
 import type { JobIdentity } from '../shared/oidc/claims.js';
-import {
-  ConcurrencyGroups,
-  concurrencySpec,
-  defaultConcurrencyDir,
-  supersededMessage,
-  type ConcurrencyLease,
-} from './concurrency.js';
+import { ConcurrencyGroups, defaultConcurrencyDir } from './concurrency.js';
+import { joinGroup, refusal } from './concurrency-admission.js';
 import { workflowDisplayName, workflowPath, type RunShared, type WorkflowScope } from './context.js';
 import { approvalHint, isProtected, jobEnvironment, type JobEnvironment } from './environments.js';
 import { evaluateToken, asString, type ExpressionScope } from './expressions.js';
 import { OidcBroker } from './oidc.js';
 import { jobPermissions } from './permissions.js';
 import type { JobResult, RunOptions } from './types.js';
-import type { JobModel, WorkflowModel } from './workflow.js';
+import type { JobModel } from './workflow.js';
 import type { RepoInfo } from './repo.js';
 
 /** Run-wide state of the features above; created once per `runWorkflow`. */
@@ -214,33 +209,21 @@ export async function admitJob(request: {
       shared.emit({ kind: 'info', job: name, text: `Approved: environment '${environment.name}'` });
     }
   }
-  let spec;
-  try {
-    spec = concurrencySpec(job.concurrency, exprScope);
-  } catch (error) {
-    return refuse('failure', `concurrency: ${(error as Error).message}`, environment);
+  const joined = await joinGroup({
+    shared,
+    token: job.concurrency,
+    exprScope,
+    held: scope.heldGroups,
+    name: name.slice(scope.namePrefix.length),
+    logAs: name,
+    label: `job '${name}' (pid ${process.pid})`,
+    signal,
+  });
+  if (!('lease' in joined)) {
+    const { conclusion, message } = refusal(joined);
+    return refuse(conclusion, message, environment);
   }
-  let lease: ConcurrencyLease | undefined;
-  if (spec) {
-    const admitted = await shared.features.groups.acquire(
-      spec,
-      `job '${name}' (pid ${process.pid})`,
-      signal,
-      (text) => shared.emit({ kind: 'info', job: name, text }),
-    );
-    if ('cancelled' in admitted) return refuse('cancelled', admitted.cancelled, environment);
-    lease = admitted.lease;
-    const group = spec.group;
-    lease.signal.addEventListener(
-      'abort',
-      () => {
-        const message = supersededMessage(group);
-        shared.annotations.push({ level: 'error', message, job: name });
-        shared.emit({ kind: 'command', job: name, text: `##[error]${message}` });
-      },
-      { once: true },
-    );
-  }
+  const lease = joined.lease;
   const cleanups: Array<() => Promise<void>> = [];
   const finish = async (): Promise<void> => {
     lease?.release();
@@ -293,33 +276,4 @@ export async function admitJob(request: {
     signal: lease ? AbortSignal.any([signal, lease.signal]) : signal,
     finish,
   };
-}
-
-/**
- * Workflow-level `concurrency:` for a top-level workflow (github, inputs and vars in scope). Resolves
- * with the lease (undefined without a group) or with the reason the run was cancelled while pending.
- */
-export async function admitWorkflow(
-  shared: RunShared,
-  model: WorkflowModel,
-  scope: ExpressionScope,
-  label: string,
-): Promise<{ lease: ConcurrencyLease | undefined } | { cancelled: string }> {
-  const spec = concurrencySpec(model.concurrency, scope);
-  if (!spec) return { lease: undefined };
-  const admitted = await shared.features.groups.acquire(spec, label, shared.signal, (text) =>
-    shared.emit({ kind: 'info', job: model.file, text }),
-  );
-  if ('cancelled' in admitted) return admitted;
-  const group = spec.group;
-  admitted.lease.signal.addEventListener(
-    'abort',
-    () => {
-      const message = supersededMessage(group);
-      shared.annotations.push({ level: 'error', message, job: model.file });
-      shared.emit({ kind: 'command', job: model.file, text: `##[error]${message}` });
-    },
-    { once: true },
-  );
-  return { lease: admitted.lease };
 }

@@ -51,6 +51,11 @@ export function concurrencySpec(
   return group ? { group, cancelInProgress } : undefined;
 }
 
+/** Group names are case-insensitive on GitHub: `prod` and `Prod` are one group. */
+export function groupKey(group: string): string {
+  return group.toLowerCase();
+}
+
 /** GitHub's message for a pending or running member of a group that a newer request displaced. */
 export function supersededMessage(group: string): string {
   return `Canceling since a higher priority waiting request for '${group}' exists`;
@@ -100,7 +105,8 @@ export class ConcurrencyGroups {
   ) {}
 
   private groupDir(group: string): string {
-    const id = createHash('sha256').update(`${this.scopeKey}\0${group}`).digest('hex').slice(0, 32);
+    const key = `${this.scopeKey}\0${groupKey(group)}`;
+    const id = createHash('sha256').update(key).digest('hex').slice(0, 32);
     const dir = join(this.dir, id);
     mkdirSync(dir, { recursive: true });
     return dir;

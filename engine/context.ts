@@ -82,6 +82,18 @@ export interface WorkflowScope {
   depth: number;
   /** Cancels this workflow's jobs (the run's signal, or a calling matrix leg's fail-fast). */
   signal?: AbortSignal;
+  /**
+   * Aborts when this workflow's run as a whole is cancelled — the `paved run`, this workflow's own
+   * `concurrency:` group, or a calling job's — so `cancelled()` holds and jobs not yet started are
+   * skipped. Without it, the `paved run`'s signal.
+   */
+  runSignal?: AbortSignal;
+  /**
+   * Concurrency groups (lower-cased) that this workflow's run already holds: its own workflow-level
+   * group and, in a called workflow, those of the calling jobs and workflows above it. A job here
+   * asking for one of them is a deadlock (engine/concurrency-admission.ts).
+   */
+  heldGroups?: ReadonlySet<string>;
   /** In a called workflow: the calling job's permissions, which its jobs can keep or lower. */
   permissions?: GitHubPermissions;
   /** In a called workflow: `owner/repo/path@ref` of the file (the OIDC `job_workflow_ref`). */

@@ -144,9 +144,10 @@ export class Runner {
     const shared = this.shared;
     const baseName = `${scope.namePrefix}${job.id}`;
     const cancelSignal = scope.signal ?? shared.signal;
+    const runSignal = scope.runSignal ?? shared.signal;
     const upstream = ancestors();
     const status = (): 'success' | 'failure' | 'cancelled' =>
-      shared.signal.aborted
+      runSignal.aborted
         ? 'cancelled'
         : upstream.every((result) => result === 'success')
           ? 'success'
@@ -181,7 +182,7 @@ export class Runner {
     }
     if (!run)
       return skipped(
-        shared.signal.aborted
+        runSignal.aborted
           ? 'Skipped: the run was cancelled'
           : `Skipped: the condition '${job.if}' is false`,
       );

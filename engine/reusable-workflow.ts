@@ -5,6 +5,8 @@
 import { relative } from 'node:path';
 import { resolveWorkflowRef } from './actions.js';
 import { callerPermissions, calledWorkflowRef } from './admission.js';
+import type { ConcurrencyLease } from './concurrency.js';
+import { heldWith, joinGroup, refusal } from './concurrency-admission.js';
 import { workflowDisplayName, workflowPath, type WorkflowScope } from './context.js';
 import {
   asString,
@@ -38,6 +40,27 @@ export async function runReusable(
   const started = Date.now();
   shared.emit({ kind: 'job-start', job: name, text: name });
   const exprScope = runner.jobScope(caller, needs, { matrix: matrix ?? {}, strategy });
+  // The call ends before the called workflow's first job: a bad call, or its concurrency group.
+  const endEarly = (end: { conclusion: 'failure' | 'cancelled'; message: string }): JobOutcome => {
+    const { conclusion } = end;
+    const message = shared.masker.mask(end.message);
+    shared.annotations.push({ level: 'error', message, job: name });
+    shared.emit({ kind: 'command', job: name, text: `##[error]${message}` });
+    shared.emit({ kind: 'job-end', job: name, text: conclusion });
+    runner.results.push({
+      id: `${caller.idPrefix}${job.id}`,
+      name,
+      matrix,
+      outcome: conclusion,
+      conclusion,
+      outputs: {},
+      steps: [],
+      durationMs: Date.now() - started,
+      summary: '',
+      workspace: undefined,
+    });
+    return { result: conclusion, outputs: {} };
+  };
   let callee: WorkflowScope;
   try {
     const path = resolveWorkflowRef(
@@ -87,30 +110,52 @@ export async function runReusable(
     if (callee.depth > MAX_WORKFLOW_DEPTH)
       throw new Error(`reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep`);
   } catch (error) {
-    const message = shared.masker.mask((error as Error).message);
-    shared.annotations.push({ level: 'error', message, job: name });
-    shared.emit({ kind: 'command', job: name, text: `##[error]${message}` });
-    shared.emit({ kind: 'job-end', job: name, text: 'failure' });
-    runner.results.push({
-      id: `${caller.idPrefix}${job.id}`,
-      name,
-      matrix,
-      outcome: 'failure',
-      conclusion: 'failure',
-      outputs: {},
-      steps: [],
-      durationMs: Date.now() - started,
-      summary: '',
-      workspace: undefined,
-    });
-    return { result: 'failure', outputs: {} };
+    return endEarly({ conclusion: 'failure', message: (error as Error).message });
   }
-  const { conclusion: outcome, outputs } = concludeWorkflow(
-    runner,
-    callee,
-    await runner.runGraph(callee, undefined),
-    name,
-  );
+  // The calling job's `concurrency:` covers the whole called workflow, from the call until its last
+  // job ends; the called workflow's own workflow-level group is joined next, evaluated with the
+  // caller's `github` context (as every expression inside a called workflow is).
+  const leases: ConcurrencyLease[] = [];
+  const releaseAll = (): void => leases.splice(0).forEach((lease) => lease.release());
+  const member = { shared, name: name.slice(caller.namePrefix.length), logAs: name, signal };
+  const asJob = await joinGroup({
+    ...member,
+    token: job.concurrency,
+    exprScope,
+    held: caller.heldGroups,
+    label: `job '${name}' (pid ${process.pid})`,
+  });
+  if (!('lease' in asJob)) return endEarly(refusal(asJob));
+  if (asJob.lease) leases.push(asJob.lease);
+  const asWorkflow = await joinGroup({
+    ...member,
+    token: callee.model.concurrency,
+    exprScope: runner.workflowExpressionScope(callee),
+    held: heldWith(caller.heldGroups, asJob.group),
+    label: `${callee.relativePath} called by job '${name}' (pid ${process.pid})`,
+  });
+  if (!('lease' in asWorkflow)) {
+    releaseAll();
+    return endEarly(refusal(asWorkflow));
+  }
+  if (asWorkflow.lease) leases.push(asWorkflow.lease);
+  const groupSignals = leases.map((lease) => lease.signal);
+  callee.signal = AbortSignal.any([signal, ...groupSignals]);
+  callee.runSignal = AbortSignal.any([caller.runSignal ?? shared.signal, ...groupSignals]);
+  callee.heldGroups = heldWith(caller.heldGroups, asJob.group, asWorkflow.group);
+  let graph: Map<string, JobOutcome>;
+  try {
+    graph = await runner.runGraph(callee, undefined);
+  } finally {
+    releaseAll();
+  }
+  const concluded = concludeWorkflow(runner, callee, graph, name);
+  const { outputs } = concluded;
+  // A group's cancel-in-progress cancels the call even when its jobs had all finished or been skipped.
+  const outcome: Conclusion =
+    concluded.conclusion === 'success' && groupSignals.some((s) => s.aborted)
+      ? 'cancelled'
+      : concluded.conclusion;
   const continueOnError =
     job.continueOnError !== undefined && isTruthy(evaluateToken(job.continueOnError, exprScope));
   const conclusion: Conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;

@@ -9,8 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EngineUsageError } from './actions.js';
-import { admitWorkflow, createRunFeatures } from './admission.js';
+import { createRunFeatures } from './admission.js';
 import { Masker } from './commands.js';
+import { heldWith, joinGroup, refusal } from './concurrency-admission.js';
 import { defaultConcurrency, sanitizeHostEnv, Slots, type RunShared, type WorkflowScope } from './context.js';
 import { defaultEvent, refsFor, synthesizePayload } from './event-payload.js';
 import { asString, type ExpressionScope } from './expressions.js';
@@ -287,33 +288,48 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   try {
     await Promise.all(
       scopes.map(async (scope, index) => {
-        const admitted = await admitWorkflow(
+        const admitted = await joinGroup({
           shared,
-          scope.model,
-          runner.workflowExpressionScope(scope),
-          `run ${shared.runId} of ${scope.relativePath} (pid ${process.pid})`,
-        );
-        if ('cancelled' in admitted) {
-          shared.annotations.push({ level: 'error', message: admitted.cancelled, job: scope.model.file });
-          emit({ kind: 'command', job: scope.model.file, text: `##[error]${admitted.cancelled}` });
+          token: scope.model.concurrency,
+          exprScope: runner.workflowExpressionScope(scope),
+          held: undefined, // each workflow of a directory is a run of its own, as on GitHub
+          name: scope.model.file,
+          logAs: scope.model.file,
+          label: `run ${shared.runId} of ${scope.relativePath} (pid ${process.pid})`,
+          signal: shared.signal,
+        });
+        if (!('lease' in admitted)) {
+          const { conclusion, message } = refusal(admitted);
+          shared.annotations.push({ level: 'error', message, job: scope.model.file });
+          emit({ kind: 'command', job: scope.model.file, text: `##[error]${message}` });
           workflows.push({
             workflow: scope.model.file,
-            conclusion: 'cancelled',
+            conclusion,
             jobs: [],
             annotations: shared.annotations,
             outputs: {},
           });
           return;
         }
-        // cancel-in-progress from a newer run cancels this one; `always()` steps still run.
-        admitted.lease?.signal.addEventListener('abort', () => controller.abort(), { once: true });
+        // cancel-in-progress from a newer run cancels this workflow's run only (`always()` steps
+        // still run); other workflows of the same `paved run` go on.
+        const lease = admitted.lease;
+        if (lease) {
+          const cancelled = AbortSignal.any([shared.signal, lease.signal]);
+          scope.signal = cancelled;
+          scope.runSignal = cancelled;
+        }
+        scope.heldGroups = heldWith(undefined, admitted.group);
         let outcomes;
         try {
           outcomes = await runner.runGraph(scope, (planned[index] as PlannedWorkflow).selected);
         } finally {
-          admitted.lease?.release();
+          lease?.release();
         }
-        const { conclusion, outputs } = concludeWorkflow(runner, scope, outcomes, scope.model.file);
+        const concluded = concludeWorkflow(runner, scope, outcomes, scope.model.file);
+        const { outputs } = concluded;
+        const conclusion =
+          concluded.conclusion === 'success' && lease?.signal.aborted ? 'cancelled' : concluded.conclusion;
         workflows.push({
           workflow: scope.model.file,
           conclusion,
