@@ -182,9 +182,7 @@ export class Runner {
     }
     if (!run)
       return skipped(
-        runSignal.aborted
-          ? 'Skipped: the run was cancelled'
-          : `Skipped: the condition '${job.if}' is false`,
+        runSignal.aborted ? 'Skipped: the run was cancelled' : `Skipped: the condition '${job.if}' is false`,
       );
     let legs: ExpandedLeg[];
     let strategy: Record<string, Value>;

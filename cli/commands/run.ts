@@ -12,6 +12,7 @@ import { formatDuration } from '../../shared/duration.js';
 import { quote } from '../../shared/errors.js';
 import type { EnvironmentSettings, JobResult, LogEvent, OidcTokenSource } from '../../engine/types.js';
 import { DotenvError, parseDotenv } from '../dotenv.js';
+import { workflowTable } from '../run-report.js';
 import type { SandboxRunValues } from '../../sandbox/control.js';
 import type { Command, CliIo } from '../command.js';
 import type { GitHubTokenSource } from '../sandbox-github-token.js';
@@ -534,6 +535,9 @@ export const command: Command = {
     }
     io.out('');
     for (const line of runTable(result.jobs)) io.out(line);
+    const workflows = workflowTable(result.workflows);
+    if (workflows.length) io.out('');
+    for (const line of workflows) io.out(line);
     if (result.annotations.length) {
       io.out('');
       io.out('Annotations:');

@@ -1,6 +1,6 @@
 /**
  * Tests that run the `paved` CLI as a process use its ncc bundle (dist/cli). It is rebuilt when it is
- * missing or older than the engine or the run command, once: test files run in parallel processes, so a
+ * missing or older than the engine or the run command (and its report), once: test files run in parallel processes, so a
  * lock directory makes a second caller wait for the first build instead of starting its own into the
  * same folder.
  */
@@ -21,6 +21,7 @@ function stale(): boolean {
       .filter((file) => file.endsWith('.ts'))
       .map((file) => join(root, 'engine', file)),
     join(root, 'cli', 'commands', 'run.ts'),
+    join(root, 'cli', 'run-report.ts'),
   ];
   return sources.some((file) => built < statSync(file).mtimeMs);
 }

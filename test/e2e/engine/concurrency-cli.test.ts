@@ -102,6 +102,29 @@ describe('concurrency across paved run processes', () => {
     release('qc');
     expect(await third.exited).toBe(0);
   }, 120_000);
+
+  it('cancels one workflow of a directory run; the others finish and each has its own line', async () => {
+    const repo = fixtureRepo('concurrency-pair');
+    const directory = start(repo, 'd', '.github/workflows');
+    await until('both workflows of the directory run to start', () =>
+      ['started-hold-d', 'started-other-d'].every((name) => existsSync(join(work, name))),
+    );
+    const newer = start(repo, 'e', '.github/workflows/hold.yml', '--event', 'push');
+    await until('the newer run to start', () => existsSync(join(work, 'started-hold-e')));
+    writeFileSync(join(work, 'release-other-d'), '');
+    release('hold-e');
+    expect(await directory.exited).toBe(1);
+    const out = directory.output();
+    expect(out).toContain(
+      "Canceling since a higher priority waiting request for 'hold-refs/heads/main' exists",
+    );
+    expect(out).toMatch(/hold\.yml \/ slow\s+cancelled/);
+    expect(out).toMatch(/other\.yml \/ wait\s+success/);
+    expect(out).toMatch(/WORKFLOW\s+CONCLUSION\n\S*hold\.yml\s+cancelled\n\S*other\.yml\s+success/);
+    expect(out).toContain('Run cancelled');
+    expect(existsSync(join(work, 'always-hold-d'))).toBe(true);
+    expect(await newer.exited).toBe(0);
+  }, 120_000);
 });
 
 describe('paved run: triggers and environments', () => {

@@ -177,7 +177,9 @@ describe('a workflow-level cancel in a directory run', () => {
     writeFileSync(marker('release-hold-b'), '');
     const [first, second] = await Promise.all([directory, newer]);
     expect(
-      first.result.workflows.map((w) => [w.workflow, w.conclusion]).sort((a, b) => a[0]!.localeCompare(b[0]!)),
+      first.result.workflows
+        .map((w) => [w.workflow, w.conclusion])
+        .sort((a, b) => a[0]!.localeCompare(b[0]!)),
     ).toEqual([
       [expect.stringMatching(/hold\.yml$/), 'cancelled'],
       [expect.stringMatching(/other\.yml$/), 'success'],

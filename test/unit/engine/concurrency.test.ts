@@ -34,6 +34,21 @@ describe('ConcurrencyGroups', () => {
     expect(waits).toEqual([]);
   });
 
+  it('treats group names case-insensitively, as GitHub does', async () => {
+    const groups = new ConcurrencyGroups(dir, 'acme/widgets', 20);
+    const holder = await groups.acquire({ group: 'Prod', cancelInProgress: false }, 'a', never, () => {});
+    if (!('lease' in holder)) throw new Error('expected a lease');
+    const abort = new AbortController();
+    const waits: string[] = [];
+    const other = groups.acquire({ group: 'prod', cancelInProgress: false }, 'b', abort.signal, (m) => {
+      waits.push(m);
+      abort.abort();
+    });
+    expect(await other).toEqual({ cancelled: 'The run was canceled' });
+    expect(waits).toEqual(["Waiting for the a of the concurrency group 'prod' to finish"]);
+    holder.lease.release();
+  });
+
   it('keeps groups of different repositories apart', async () => {
     const a = await new ConcurrencyGroups(dir, 'acme/a', 20).acquire(spec, 'a', never, () => undefined);
     const b = await new ConcurrencyGroups(dir, 'acme/b', 20).acquire(spec, 'b', never, () => undefined);
