@@ -3,27 +3,12 @@
  * uncommitted changes in paths filters, GitHub's diff limits, and pushes that delete their ref.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureRepo, removeFixtureRepos, run } from './helpers.js';
-import type { RunOptions } from '../../../engine/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixtureRepo, git, removeFixtureRepos, run } from './helpers.js';
 
-let stateDir: string;
-beforeAll(() => {
-  stateDir = mkdtempSync(join(tmpdir(), 'paved-triggers-state-'));
-});
-afterAll(() => {
-  removeFixtureRepos();
-  rmSync(stateDir, { recursive: true, force: true });
-});
-
-function git(cwd: string, ...args: string[]): string {
-  const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
-}
+afterAll(removeFixtureRepos);
 
 function commitDocs(repo: string, name = 'guide.md'): void {
   mkdirSync(join(repo, 'docs'), { recursive: true });
@@ -38,32 +23,29 @@ function cloneLike(repo: string): void {
   git(repo, 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
 }
 
-const go = (repo: string, workflow: string, options: Partial<RunOptions> = {}) =>
-  run(repo, workflow, { concurrencyDir: stateDir, ...options });
-
 describe('activity types', () => {
   it('gives a synthetic payload the activity it stands for, so types filters apply', async () => {
     const repo = fixtureRepo('triggers');
-    const opened = await go(repo, 'activity.yml', { eventName: 'issues' });
+    const opened = await run(repo, 'activity.yml', { eventName: 'issues' });
     expect(opened.result.jobs).toEqual([]);
     expect(opened.result.skipped[0]?.reason).toBe(
       "the issues activity 'opened' is not in on.issues.types [closed]",
     );
-    const closed = await go(repo, 'activity.yml', { eventName: 'issues', activity: 'closed' });
+    const closed = await run(repo, 'activity.yml', { eventName: 'issues', activity: 'closed' });
     expect(closed.lines('show')).toEqual(['event=issues action=closed']);
     // An event without declared types accepts every activity; the payload still has one.
-    const release = await go(repo, 'activity.yml', { eventName: 'release' });
+    const release = await run(repo, 'activity.yml', { eventName: 'release' });
     expect(release.lines('show')).toEqual(['event=release action=published']);
   });
 
   it("applies pull_request's default types to a chosen activity, and overrides a given payload's", async () => {
     const repo = fixtureRepo('triggers');
-    const closed = await go(repo, 'activity.yml', { eventName: 'pull_request', activity: 'closed' });
+    const closed = await run(repo, 'activity.yml', { eventName: 'pull_request', activity: 'closed' });
     expect(closed.result.skipped[0]?.reason).toBe(
       "the pull_request activity 'closed' is not in on.pull_request.types [opened, synchronize, reopened] (GitHub's default)",
     );
     const payload = { action: 'closed', number: 4, pull_request: { number: 4, base: { ref: 'main' } } };
-    const reopened = await go(repo, 'activity.yml', {
+    const reopened = await run(repo, 'activity.yml', {
       eventName: 'pull_request',
       eventPayload: payload,
       activity: 'reopened',
@@ -73,9 +55,9 @@ describe('activity types', () => {
 
   it('takes any repository_dispatch event type, and filters it by the declared types', async () => {
     const repo = fixtureRepo('triggers');
-    const deploy = await go(repo, 'activity.yml', { eventName: 'repository_dispatch', activity: 'deploy' });
+    const deploy = await run(repo, 'activity.yml', { eventName: 'repository_dispatch', activity: 'deploy' });
     expect(deploy.lines('show')).toEqual(['event=repository_dispatch action=deploy']);
-    const other = await go(repo, 'activity.yml', { eventName: 'repository_dispatch', activity: 'rebuild' });
+    const other = await run(repo, 'activity.yml', { eventName: 'repository_dispatch', activity: 'rebuild' });
     expect(other.result.skipped[0]?.reason).toBe(
       "the repository_dispatch activity 'rebuild' is not in on.repository_dispatch.types [deploy]",
     );
@@ -83,10 +65,10 @@ describe('activity types', () => {
 
   it('refuses an activity the event does not have, naming the option and the accepted types', async () => {
     const repo = fixtureRepo('triggers');
-    await expect(go(repo, 'activity.yml', { eventName: 'release', activity: 'shipped' })).rejects.toThrow(
+    await expect(run(repo, 'activity.yml', { eventName: 'release', activity: 'shipped' })).rejects.toThrow(
       '--activity must be one of the release activity types: published, unpublished, created, edited, deleted, prereleased, released; got "shipped"',
     );
-    await expect(go(repo, 'any-push.yml', { activity: 'opened' })).rejects.toThrow(
+    await expect(run(repo, 'any-push.yml', { activity: 'opened' })).rejects.toThrow(
       '--activity "opened": the push event has no activity types; leave --activity out',
     );
   });
@@ -96,30 +78,30 @@ describe('paths filters and the working tree', () => {
   it('counts staged, unstaged and untracked changes, but not ignored files', async () => {
     const repo = fixtureRepo('triggers');
     commitDocs(repo);
-    const clean = await go(repo, 'paths.yml');
+    const clean = await run(repo, 'paths.yml');
     expect(clean.result.skipped[0]?.reason).toBe(
       'none of the 1 changed file (HEAD~1..HEAD) matches on.push.paths [src/**]',
     );
     writeFileSync(join(repo, 'src', 'debug.log'), 'ignored\n');
-    const ignored = await go(repo, 'paths.yml');
+    const ignored = await run(repo, 'paths.yml');
     expect(ignored.result.skipped[0]?.reason).toBe(
       'none of the 1 changed file (HEAD~1..HEAD) matches on.push.paths [src/**]',
     );
     writeFileSync(join(repo, 'src', 'new.js'), 'export const added = 1;\n');
-    const untracked = await go(repo, 'paths.yml');
+    const untracked = await run(repo, 'paths.yml');
     expect(untracked.result.skipped).toEqual([]);
     expect(untracked.lines('build')).toEqual(['built push']);
     rmSync(join(repo, 'src', 'new.js'));
     writeFileSync(join(repo, 'src', 'app.js'), 'export const answer = 43;\n');
     git(repo, 'add', 'src/app.js');
-    const staged = await go(repo, 'paths.yml');
+    const staged = await run(repo, 'paths.yml');
     expect(staged.result.skipped).toEqual([]);
     git(repo, 'reset', '-q');
-    const unstaged = await go(repo, 'paths.yml');
+    const unstaged = await run(repo, 'paths.yml');
     expect(unstaged.result.skipped).toEqual([]);
     git(repo, 'checkout', '--', 'src/app.js');
     writeFileSync(join(repo, 'docs', 'more.md'), 'more\n');
-    const docsOnly = await go(repo, 'paths.yml');
+    const docsOnly = await run(repo, 'paths.yml');
     expect(docsOnly.result.skipped[0]?.reason).toBe(
       'none of the 2 changed files (HEAD~1..HEAD plus uncommitted changes) matches on.push.paths [src/**]',
     );
@@ -130,12 +112,12 @@ describe('paths filters and the working tree', () => {
     cloneLike(repo);
     git(repo, 'checkout', '-q', '-b', 'feature');
     commitDocs(repo);
-    const docs = await go(repo, 'paths.yml', { eventName: 'pull_request' });
+    const docs = await run(repo, 'paths.yml', { eventName: 'pull_request' });
     expect(docs.result.skipped[0]?.reason).toMatch(
       /^every one of the 1 changed file \(merge-base\(origin\/main, [0-9a-f]{40}\)\.\.[0-9a-f]{40}\) matches on\.pull_request\.paths-ignore \[docs\/\*\*\]$/,
     );
     writeFileSync(join(repo, 'notes.txt'), 'not docs\n');
-    const dirty = await go(repo, 'paths.yml', { eventName: 'pull_request' });
+    const dirty = await run(repo, 'paths.yml', { eventName: 'pull_request' });
     expect(dirty.result.skipped).toEqual([]);
     expect(dirty.lines('build')).toEqual(['built pull_request']);
   });
@@ -150,7 +132,7 @@ describe("GitHub's diff limits", () => {
     writeFileSync(join(repo, 'src', 'app.js'), 'export const answer = 43;\n');
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', '300 docs and src/app.js, which sorts last');
-    const r = await go(repo, 'paths.yml');
+    const r = await run(repo, 'paths.yml');
     expect(r.result.skipped[0]?.reason).toBe(
       'none of the first 300 of the 301 changed files (HEAD~1..HEAD; GitHub compares only the first 300) matches on.push.paths [src/**]',
     );
@@ -172,14 +154,14 @@ describe("GitHub's diff limits", () => {
     git(repo, 'reset', '-q', '--hard');
     const after = git(repo, 'rev-parse', 'HEAD');
     const payload = { ref: 'refs/heads/main', before: first, after };
-    const r = await go(repo, 'paths.yml', { eventPayload: payload });
+    const r = await run(repo, 'paths.yml', { eventPayload: payload });
     expect(r.result.skipped).toEqual([]);
     expect(r.lines('build')).toEqual(['built push']);
     expect(r.all).toContain(
       `on.push.paths not applied: the push has 1001 commits (${first.slice(0, 7)}..${after.slice(0, 7)}), and GitHub runs every push of more than 1,000 commits`,
     );
     // 1,000 commits are compared file by file: docs only, so that push does not start.
-    const fewer = await go(repo, 'paths.yml', {
+    const fewer = await run(repo, 'paths.yml', {
       eventPayload: { ...payload, before: git(repo, 'rev-parse', 'HEAD~1000') },
     });
     expect(fewer.result.skipped[0]?.reason).toMatch(/^none of the 1 changed file \(/);
@@ -199,12 +181,12 @@ describe('pushes that delete their ref', () => {
       after: '0'.repeat(40),
       deleted: true,
     };
-    const deleted = await go(repo, 'any-push.yml', { eventPayload: payload });
+    const deleted = await run(repo, 'any-push.yml', { eventPayload: payload });
     expect(deleted.result.jobs).toEqual([]);
     expect(deleted.result.skipped[0]?.reason).toBe(
       'the push deletes refs/heads/feature, and GitHub starts no push workflow for a deleted branch or tag (on: delete does run)',
     );
-    const forced = await go(repo, 'any-push.yml', { eventPayload: payload, force: true });
+    const forced = await run(repo, 'any-push.yml', { eventPayload: payload, force: true });
     expect(forced.lines('show')).toEqual([`ref=refs/heads/main sha=${main}`]);
   });
 });
