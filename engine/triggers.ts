@@ -144,7 +144,10 @@ function checkTypes(
   const declared = list(filters, 'types');
   const types = declared ?? DEFAULT_TYPES[event];
   const action = payload['action'];
-  // A payload without an activity (a synthetic one for an event that has none) is not filtered.
+  // repository_dispatch always carries its caller's event_type; a synthetic one has none to match.
+  if (declared && event === 'repository_dispatch' && typeof action !== 'string')
+    return `the repository_dispatch event has no event type (action) to match on.repository_dispatch.types ${show(declared)}; pass --activity with one of them`;
+  // Otherwise a payload without an activity (an --eventpath payload that lacks one) is not filtered.
   if (!types || typeof action !== 'string') return undefined;
   if (types.includes(action)) return undefined;
   return `the ${event} activity '${action}' is not in on.${event}.types ${show(types)}${declared ? '' : " (GitHub's default)"}`;

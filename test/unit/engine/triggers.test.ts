@@ -225,6 +225,17 @@ describe('evaluateTrigger', () => {
     });
   });
 
+  it('asks for the event type of a repository_dispatch whose workflow declares types', () => {
+    expect(
+      evaluateTrigger('repository_dispatch', { types: ['deploy'] }, {}, 'refs/heads/main', none),
+    ).toEqual({
+      run: false,
+      reason:
+        'the repository_dispatch event has no event type (action) to match on.repository_dispatch.types [deploy]; pass --activity with one of them',
+    });
+    expect(evaluateTrigger('repository_dispatch', {}, {}, 'refs/heads/main', none)).toEqual({ run: true });
+  });
+
   it('starts no push workflow for a push that deletes its branch or tag, whatever the filters', () => {
     const reason = (ref: string) =>
       `the push deletes ${ref}, and GitHub starts no push workflow for a deleted branch or tag (on: delete does run)`;
