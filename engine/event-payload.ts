@@ -3,6 +3,7 @@
  * given, and the github.ref/sha/head_ref/base_ref that follow from it.
  */
 import type { RepoInfo } from './repo.js';
+import { isDeletePush } from './triggers.js';
 import type { WorkflowModel } from './workflow.js';
 
 /** The event a workflow runs on when none is named: push, else workflow_dispatch, else its first. */
@@ -15,8 +16,24 @@ export function defaultEvent(model: WorkflowModel): string {
 /** The pull request a `pull_request` run without `--eventpath` is for (the sandbox makes it exist). */
 export const SYNTHETIC_PULL_REQUEST_NUMBER = 1;
 
-/** The payload GitHub would send for `eventName`, from the local repository. */
+/**
+ * The payload GitHub would send for `eventName`, from the local repository. `activity` (see
+ * activity-types.ts) becomes `action`, as in every real payload of an event with activity types.
+ */
 export function synthesizePayload(
+  eventName: string,
+  repo: RepoInfo,
+  inputs: Record<string, string>,
+  activity?: string,
+): Record<string, unknown> {
+  const payload = basePayload(eventName, repo, inputs);
+  if (activity === undefined) return payload;
+  // repository_dispatch's activity is the event_type its caller chose; it also brings a client_payload.
+  const extra = eventName === 'repository_dispatch' ? { client_payload: {} } : {};
+  return { action: activity, ...payload, ...extra };
+}
+
+function basePayload(
   eventName: string,
   repo: RepoInfo,
   inputs: Record<string, string>,
@@ -43,7 +60,6 @@ export function synthesizePayload(
     case 'pull_request':
     case 'pull_request_target':
       return {
-        action: 'opened',
         number: SYNTHETIC_PULL_REQUEST_NUMBER,
         pull_request: {
           number: SYNTHETIC_PULL_REQUEST_NUMBER,
@@ -60,12 +76,25 @@ export function synthesizePayload(
   }
 }
 
-/** Derive github.ref/sha/head_ref/base_ref from the event and payload, as GitHub does. */
+/**
+ * Derive github.ref/sha/head_ref/base_ref from the event and payload, as GitHub does. A push that
+ * deletes its ref has no commit: "When you delete a branch, the SHA in the workflow run (and its
+ * associated refs) reverts to the default branch of the repository" (Events that trigger workflows →
+ * push), so ref and sha are the default branch's (`defaultBranchSha`, else the local HEAD).
+ */
 export function refsFor(
   eventName: string,
   payload: Record<string, unknown>,
   repo: RepoInfo,
+  defaultBranchSha?: string,
 ): { ref: string; sha: string; headRef: string; baseRef: string } {
+  if (eventName === 'push' && isDeletePush(payload))
+    return {
+      ref: `refs/heads/${repo.defaultBranch}`,
+      sha: defaultBranchSha ?? repo.sha,
+      headRef: '',
+      baseRef: '',
+    };
   const pr = payload['pull_request'] as
     { number?: number; head?: { ref?: string; sha?: string }; base?: { ref?: string } } | undefined;
   if ((eventName === 'pull_request' || eventName === 'pull_request_target') && pr) {

@@ -46,6 +46,15 @@ async function gitOut(cwd: string, args: string[]): Promise<string | undefined> 
   return (await gitText(cwd, args))?.toString('utf8').trim();
 }
 
+/** The commit of `branch`: its origin remote-tracking branch, else the local branch. */
+export function branchCommit(root: string, branch: string): string | undefined {
+  for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
+    const sha = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    if (sha) return sha;
+  }
+  return undefined;
+}
+
 export function gitTopLevel(dir: string): string | undefined {
   return git(dir, ['rev-parse', '--show-toplevel']);
 }

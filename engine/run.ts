@@ -18,9 +18,11 @@ import { asString, type ExpressionScope } from './expressions.js';
 import { Runner } from './job-graph.js';
 import { writeSummary } from './job-outputs.js';
 import { preflight } from './preflight.js';
-import { copyRepository, gitTopLevel, listWorkingTree, readRepoInfo } from './repo.js';
+import { branchCommit, copyRepository, gitTopLevel, listWorkingTree, readRepoInfo } from './repo.js';
 import { concludeWorkflow } from './reusable-workflow.js';
-import { changedFilesFor, evaluateTrigger, type ChangedFiles } from './triggers.js';
+import { resolveActivity } from './activity-types.js';
+import { changedFilesFor, type ChangedFiles } from './changed-files.js';
+import { evaluateTrigger, isDeletePush } from './triggers.js';
 import type { RunOptions, RunResult, WorkflowRunResult } from './types.js';
 import { resolveInputs } from './workflow-inputs.js';
 import { loadWorkflow, orderJobs, type WorkflowModel } from './workflow.js';
@@ -133,8 +135,18 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     if (name.toUpperCase() !== 'GITHUB_TOKEN' || value) masker.add(value);
   const hostEnv = sanitizeHostEnv(options.hostEnv ?? process.env);
   const payloadInputs = { ...(options.inputs ?? {}) };
-  const payload = options.eventPayload ?? synthesizePayload(eventName, repo, payloadInputs);
-  const refs = refsFor(eventName, payload, repo);
+  // The activity the event stands for: --activity (checked against the event's types), else the one a
+  // synthetic payload represents; a given payload keeps its own `action` unless --activity overrides it.
+  const activity = resolveActivity(eventName, options.activity);
+  const payload = options.eventPayload
+    ? { ...options.eventPayload, ...(options.activity !== undefined ? { action: activity } : {}) }
+    : synthesizePayload(eventName, repo, payloadInputs, activity);
+  const refs = refsFor(
+    eventName,
+    payload,
+    repo,
+    eventName === 'push' && isDeletePush(payload) ? branchCommit(repoRoot, repo.defaultBranch) : undefined,
+  );
   // `on:` filters: a workflow GitHub would not start for this event is reported and not run.
   const skipped: RunResult['skipped'] = [];
   let changed: ChangedFiles | undefined;
@@ -148,7 +160,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
       refs.ref,
       changedFiles,
     );
-    if (decision.run) continue;
+    if (decision.run) {
+      if (decision.note) options.onLog?.({ kind: 'info', job: plan.model.file, text: decision.note });
+      continue;
+    }
     if (options.force) {
       options.onLog?.({
         kind: 'info',

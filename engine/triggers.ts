@@ -4,21 +4,25 @@
  * `workflow_run`'s `workflows`) evaluated against the event payload, following GitHub's "Events that
  * trigger workflows" and "Workflow syntax: filter pattern cheat sheet".
  *
- * Changed paths are asked for only when a paths filter needs them (see {@link changedFilesFor}).
+ * Changed paths are asked for only when a paths filter needs them (see changed-files.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { DEFAULT_TYPES } from './activity-types.js';
+import type { ChangedFiles } from './changed-files.js';
+
+export type { ChangedFiles } from './changed-files.js';
 
 /** The filters of one event as `@actions/workflow-parser` converts them (`template.events[name]`). */
 export type EventFilters = Record<string, unknown>;
 
-export type TriggerDecision = { run: true } | { run: false; reason: string };
+/** `note`: why a filter was not applied although it is declared (the user may expect a skip). */
+export type TriggerDecision = { run: true; note?: string } | { run: false; reason: string };
 
-/** The default activity types of the events that have defaults narrower than "all" (GitHub's docs). */
-const DEFAULT_TYPES: Record<string, string[]> = {
-  pull_request: ['opened', 'synchronize', 'reopened'],
-  pull_request_target: ['opened', 'synchronize', 'reopened'],
-  workflow_run: ['completed', 'requested'],
-};
+/**
+ * GitHub compares a paths filter with the first 300 files of the diff only: "If there are files
+ * changed that aren't matched in the first 300 files returned by the filter, the workflow will not
+ * run" (Workflow syntax, "Git diff comparisons").
+ */
+export const DIFF_FILE_LIMIT = 300;
 
 /**
  * A filter pattern as a regular expression. `*` is any run of characters but `/`, `**` any run at all
@@ -98,26 +102,38 @@ function checkNames(
   return undefined;
 }
 
-/** What a paths filter is compared with: the changed files and a description of the comparison. */
-export interface ChangedFiles {
-  files: string[];
-  /** e.g. `HEAD~1..HEAD` or `merge-base(main, HEAD)..HEAD`. */
-  compared: string;
-}
-
-function checkPaths(event: string, filters: EventFilters, changed: () => ChangedFiles): string | undefined {
+function checkPaths(event: string, filters: EventFilters, changed: () => ChangedFiles): TriggerDecision {
   const paths = list(filters, 'paths');
   const ignored = list(filters, 'paths-ignore');
-  if (!paths && !ignored) return undefined;
-  const { files, compared } = changed();
-  const count = `${files.length} changed file${files.length === 1 ? '' : 's'} (${compared})`;
+  if (!paths && !ignored) return { run: true };
+  const { files: all, compared, unfiltered } = changed();
+  if (unfiltered)
+    return { run: true, note: `on.${event}.${paths ? 'paths' : 'paths-ignore'} not applied: ${unfiltered}` };
+  const files = all.slice(0, DIFF_FILE_LIMIT);
+  const count =
+    all.length > DIFF_FILE_LIMIT
+      ? `first ${DIFF_FILE_LIMIT} of the ${all.length} changed files (${compared}; GitHub compares only the first ${DIFF_FILE_LIMIT})`
+      : `${all.length} changed file${all.length === 1 ? '' : 's'} (${compared})`;
   if (paths && !files.some((file) => matchesPatterns(file, paths)))
-    return `none of the ${count} matches on.${event}.paths ${show(paths)}`;
+    return { run: false, reason: `none of the ${count} matches on.${event}.paths ${show(paths)}` };
   if (ignored && files.every((file) => matchesPatterns(file, ignored)))
-    return files.length === 0
-      ? `there are no changed files (${compared}) outside on.${event}.paths-ignore ${show(ignored)}`
-      : `every one of the ${count} matches on.${event}.paths-ignore ${show(ignored)}`;
-  return undefined;
+    return {
+      run: false,
+      reason:
+        files.length === 0
+          ? `there are no changed files (${compared}) outside on.${event}.paths-ignore ${show(ignored)}`
+          : `every one of the ${count} matches on.${event}.paths-ignore ${show(ignored)}`,
+    };
+  return { run: true };
+}
+
+const ZERO_SHA = /^0{40}$/;
+
+/** A push that deletes its ref: `deleted: true`, or `after` all zeros. */
+export function isDeletePush(payload: Record<string, unknown>): boolean {
+  return (
+    payload['deleted'] === true || (typeof payload['after'] === 'string' && ZERO_SHA.test(payload['after']))
+  );
 }
 
 function checkTypes(
@@ -128,7 +144,10 @@ function checkTypes(
   const declared = list(filters, 'types');
   const types = declared ?? DEFAULT_TYPES[event];
   const action = payload['action'];
-  // A payload without an activity (a synthetic one for an event that has none) is not filtered.
+  // repository_dispatch always carries its caller's event_type; a synthetic one has none to match.
+  if (declared && event === 'repository_dispatch' && typeof action !== 'string')
+    return `the repository_dispatch event has no event type (action) to match on.repository_dispatch.types ${show(declared)}; pass --activity with one of them`;
+  // Otherwise a payload without an activity (an --eventpath payload that lacks one) is not filtered.
   if (!types || typeof action !== 'string') return undefined;
   if (types.includes(action)) return undefined;
   return `the ${event} activity '${action}' is not in on.${event}.types ${show(types)}${declared ? '' : " (GitHub's default)"}`;
@@ -155,14 +174,24 @@ export function evaluateTrigger(
   const types = checkTypes(event, f, payload);
   if (types) return decide(types);
   if (event === 'push') {
+    // A push that deletes a branch or tag has no commit to read the workflow from: GitHub Actions
+    // starts no push workflow for it, whatever the filters (a `delete` workflow runs instead). The
+    // docs say only what a run's GITHUB_SHA/REF would be ("When you delete a branch, the SHA in the
+    // workflow run (and its associated refs) reverts to the default branch", Events that trigger
+    // workflows → push); that no run is created is observed behaviour since Actions v2, e.g.
+    // https://github.com/peaceiris/actions-gh-pages/issues/12. --force runs it with those refs.
+    if (isDeletePush(payload))
+      return decide(
+        `the push deletes ${text(payload['ref']) ?? 'its ref'}, and GitHub starts no push workflow for a deleted branch or tag (on: delete does run)`,
+      );
     const isTag = ref.startsWith('refs/tags/');
     const name = ref.replace(/^refs\/(heads|tags)\//, '');
     const branchFilters = list(f, 'branches') ?? list(f, 'branches-ignore');
     const tagFilters = list(f, 'tags') ?? list(f, 'tags-ignore');
     const what = `the push to ${ref}`;
     if (isTag) {
-      // With only branch filters, tag pushes do not start the workflow (and vice versa); paths
-      // filters are not evaluated for tags.
+      // With only branch filters, tag pushes do not start the workflow (and vice versa). "Path
+      // filters are not evaluated for pushes of tags" (Workflow syntax, on.push.paths).
       if (tagFilters) return decide(checkNames(what, name, f, event, 'tags'));
       if (branchFilters) return decide(`${what} is a tag, and on.push filters branches only`);
       return { run: true };
@@ -171,7 +200,7 @@ export function evaluateTrigger(
       const reason = checkNames(what, name, f, event, 'branches');
       if (reason) return decide(reason);
     } else if (tagFilters) return decide(`${what} is a branch, and on.push filters tags only`);
-    return decide(checkPaths(event, f, changed));
+    return checkPaths(event, f, changed);
   }
   if (event === 'pull_request' || event === 'pull_request_target') {
     const pr = (payload['pull_request'] ?? {}) as { base?: { ref?: unknown } };
@@ -184,7 +213,7 @@ export function evaluateTrigger(
       'branches',
     );
     if (reason) return decide(reason);
-    return decide(checkPaths(event, f, changed));
+    return checkPaths(event, f, changed);
   }
   if (event === 'workflow_run') {
     const run = (payload['workflow_run'] ?? {}) as { name?: unknown; head_branch?: unknown };
@@ -198,66 +227,4 @@ export function evaluateTrigger(
     return { run: true };
   }
   return { run: true };
-}
-
-function git(cwd: string, args: string[]): string | undefined {
-  const result = spawnSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return result.status === 0 ? result.stdout : undefined;
-}
-
-const isSha = (value: unknown): value is string =>
-  typeof value === 'string' && /^[0-9a-f]{40}$/.test(value) && !/^0+$/.test(value);
-
-function commitExists(root: string, rev: string): boolean {
-  return git(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]) !== undefined;
-}
-
-function diffNames(root: string, from: string | undefined, to: string): string[] {
-  const out = from
-    ? git(root, ['diff', '--name-only', '--no-renames', '-z', from, to])
-    : // A root commit: everything in it is new.
-      git(root, ['ls-tree', '-r', '--name-only', '-z', to]);
-  return (out ?? '').split('\0').filter(Boolean);
-}
-
-/**
- * The files a paths filter is compared with, from git in `root`:
- * - push: `before..after` from the payload when `before` is a commit here; otherwise (a synthetic event,
- *   a new branch) the last commit, `after~1..after` (or every file of a root commit);
- * - pull_request: `merge-base(base, head)..head`, the base being `pull_request.base.sha` when it is a
- *   commit here and differs from the head, else the base branch (`origin/<base>`, then `<base>`).
- */
-export function changedFilesFor(
-  root: string,
-  event: string,
-  payload: Record<string, unknown>,
-  sha: string,
-): ChangedFiles {
-  if (event === 'pull_request' || event === 'pull_request_target') {
-    const pr = (payload['pull_request'] ?? {}) as {
-      head?: { sha?: unknown };
-      base?: { sha?: unknown; ref?: unknown };
-    };
-    const head = isSha(pr.head?.sha) && commitExists(root, pr.head.sha) ? pr.head.sha : 'HEAD';
-    const baseRef = text(pr.base?.ref);
-    const candidates = [
-      ...(isSha(pr.base?.sha) && pr.base.sha !== pr.head?.sha ? [pr.base.sha] : []),
-      ...(baseRef ? [`refs/remotes/origin/${baseRef}`, `refs/heads/${baseRef}`] : []),
-    ];
-    const base = candidates.find((rev) => commitExists(root, rev));
-    const mergeBase = base ? git(root, ['merge-base', base, head])?.trim() : undefined;
-    if (!base || !mergeBase)
-      return { files: [], compared: `no base commit for ${baseRef ?? 'the pull request'}` };
-    const label = base.replace(/^refs\/(remotes\/|heads\/)/, '');
-    return { files: diffNames(root, mergeBase, head), compared: `merge-base(${label}, ${head})..${head}` };
-  }
-  const after = isSha(payload['after']) && commitExists(root, payload['after']) ? payload['after'] : sha;
-  const before = payload['before'];
-  if (isSha(before) && commitExists(root, before))
-    return { files: diffNames(root, before, after), compared: `${before.slice(0, 7)}..${after.slice(0, 7)}` };
-  const parent = commitExists(root, `${after}~1`) ? `${after}~1` : undefined;
-  return {
-    files: diffNames(root, parent, after),
-    compared: parent ? 'HEAD~1..HEAD' : 'the root commit',
-  };
 }

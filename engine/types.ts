@@ -82,6 +82,11 @@ export interface RunOptions {
   eventName?: string;
   /** The event payload (`github.event`); default: a synthetic payload for the event from the local repo. */
   eventPayload?: Record<string, unknown>;
+  /**
+   * The activity type (`github.event.action`, e.g. `closed` for pull_request); must be one of the
+   * event's types. Default: the payload's own, or the one a synthetic payload represents (`opened`).
+   */
+  activity?: string;
   /** Run only this job (and the jobs it needs). */
   job?: string;
   /** `inputs` for workflow_dispatch / workflow_call (typed by the workflow's input definitions). */

@@ -18,7 +18,7 @@ import type { Command, CliIo } from '../command.js';
 import type { GitHubTokenSource } from '../sandbox-github-token.js';
 
 const USAGE =
-  'paved run [WORKFLOW_FILE|DIR] [--event NAME] [--eventpath FILE] [--job ID] [--input K=V]... [--secret K[=V]]... [--secret-file FILE] ' +
+  'paved run [WORKFLOW_FILE|DIR] [--event NAME] [--activity TYPE] [--eventpath FILE] [--job ID] [--input K=V]... [--secret K[=V]]... [--secret-file FILE] ' +
   '[--var K=V]... [--env K=V]... [--action-map OWNER/REPO[/PATH]@REF=DIR]... [--jobs N] [--bind] [--list] [--dry-run] [--summary-dir DIR] [--sandbox] [--cache-dir DIR | --no-cache] [--keep-temp] [--debug] [--force] [--approve ENV]...';
 
 class UsageError extends Error {}
@@ -26,6 +26,8 @@ class UsageError extends Error {}
 interface Parsed {
   workflow: string | undefined;
   event: string | undefined;
+  /** The event's activity type (`github.event.action`); checked against the event by the engine. */
+  activity: string | undefined;
   eventPath: string | undefined;
   job: string | undefined;
   inputs: Record<string, string>;
@@ -69,6 +71,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
   const parsed: Parsed = {
     workflow: undefined,
     event: undefined,
+    activity: undefined,
     eventPath: undefined,
     job: undefined,
     inputs: {},
@@ -103,6 +106,9 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
     switch (flag) {
       case '--event':
         parsed.event = value();
+        break;
+      case '--activity':
+        parsed.activity = value();
         break;
       case '--eventpath':
         parsed.eventPath = value();
@@ -493,6 +499,7 @@ export const command: Command = {
         workflow: resolve(io.cwd, workflow),
         ...(parsed.event ? { eventName: parsed.event } : {}),
         ...(eventPayload ? { eventPayload } : {}),
+        ...(parsed.activity !== undefined ? { activity: parsed.activity } : {}),
         ...(parsed.job ? { job: parsed.job } : {}),
         inputs: parsed.inputs,
         secrets: { ...sandboxValues?.secrets, ...parsed.secrets },

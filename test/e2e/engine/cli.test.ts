@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,40 @@ describe('paved run (CLI bundle)', () => {
     expect(r.err).toMatch(message);
     expect(r.out).toBe('');
     expect(r.code).toBe(2);
+  });
+
+  it('checks --activity against the event: an unknown type exits 2 naming the option and the types', () => {
+    const repo = fixtureRepo('triggers');
+    const bad = paved(repo, '.github/workflows/activity.yml', '--event', 'issues', '--activity', 'clossed');
+    expect(bad.err).toMatch(
+      /^paved run: --activity must be one of the issues activity types: opened, edited, .*, untyped; got "clossed"\n$/,
+    );
+    expect(bad.out).toBe('');
+    expect(bad.code).toBe(2);
+    const opened = paved(repo, '.github/workflows/activity.yml', '--event', 'issues');
+    expect(opened.out).toBe(
+      "skipped: the issues activity 'opened' is not in on.issues.types [closed]; use --force to run it anyway\n",
+    );
+    expect(opened.code).toBe(0);
+    const closed = paved(repo, '.github/workflows/activity.yml', '--event', 'issues', '--activity', 'closed');
+    expect(closed.out).toContain('event=issues action=closed');
+    expect(closed.code).toBe(0);
+  });
+
+  it('says when uncommitted changes were part of the paths comparison', () => {
+    const repo = fixtureRepo('triggers');
+    writeFileSync(join(repo, 'guide.md'), '# guide\n');
+    for (const args of [
+      ['add', 'guide.md'],
+      ['commit', '-q', '-m', 'guide'],
+    ])
+      expect(spawnSync('git', args, { cwd: repo }).status).toBe(0);
+    writeFileSync(join(repo, 'notes.md'), 'not source\n');
+    const r = paved(repo, '.github/workflows/paths.yml');
+    expect(r.out).toBe(
+      'skipped: none of the 2 changed files (HEAD~1..HEAD plus uncommitted changes) matches on.push.paths [src/**]; use --force to run it anyway\n',
+    );
+    expect(r.code).toBe(0);
   });
 
   it('lists workflows and does a dry run without running', () => {

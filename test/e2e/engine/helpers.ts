@@ -12,9 +12,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const fixturesDir = join(here, 'fixtures');
 const made: string[] = [];
 
-function git(cwd: string, ...args: string[]): void {
+/** Run git in `cwd`; its trimmed output, or an error with git's message. */
+export function git(cwd: string, ...args: string[]): string {
   const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout.trim();
 }
 
 /** Copy fixtures/<name> into a fresh git repository with one commit and an origin remote. */

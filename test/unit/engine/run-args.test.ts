@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parsePair, parseRunArgs, parseSecretFile } from '../../../cli/commands/run.js';
 
 describe('paved run arguments', () => {
+  it('takes --activity as given (the engine checks it against the event)', () => {
+    expect(parseRunArgs(['--event', 'issues', '--activity', 'closed'], {})).toMatchObject({
+      event: 'issues',
+      activity: 'closed',
+    });
+    expect(parseRunArgs(['--activity=labeled'], {}).activity).toBe('labeled');
+  });
+
   it('parses repeated flags, --flag=value and a workflow path', () => {
     const parsed = parseRunArgs(
       [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateTrigger, matchesPatterns } from '../../../engine/triggers.js';
+import { evaluateTrigger, isDeletePush, matchesPatterns } from '../../../engine/triggers.js';
 
 const none = () => ({ files: [], compared: 'HEAD~1..HEAD' });
 const changed =
@@ -180,5 +180,77 @@ describe('evaluateTrigger', () => {
       run: false,
       reason: "the run of workflow 'CI' is not in on.workflow_run.workflows [Build]",
     });
+  });
+
+  it('compares paths with the first 300 changed files only, as GitHub does', () => {
+    const docs = Array.from({ length: 300 }, (_, i) => `docs/${String(i).padStart(3, '0')}.md`);
+    expect(
+      evaluateTrigger('push', { paths: ['src/**'] }, {}, 'refs/heads/main', changed(...docs, 'src/a.ts')),
+    ).toEqual({
+      run: false,
+      reason:
+        'none of the first 300 of the 301 changed files (HEAD~1..HEAD; GitHub compares only the first 300) matches on.push.paths [src/**]',
+    });
+    expect(
+      evaluateTrigger(
+        'push',
+        { 'paths-ignore': ['docs/**'] },
+        {},
+        'refs/heads/main',
+        changed(...docs, 'src/a.ts'),
+      ),
+    ).toEqual({
+      run: false,
+      reason:
+        'every one of the first 300 of the 301 changed files (HEAD~1..HEAD; GitHub compares only the first 300) matches on.push.paths-ignore [docs/**]',
+    });
+    expect(
+      evaluateTrigger(
+        'push',
+        { paths: ['src/**'] },
+        {},
+        'refs/heads/main',
+        changed(...docs.slice(1), 'src/a.ts'),
+      ),
+    ).toEqual({ run: true });
+  });
+
+  it('runs without evaluating paths when GitHub would not evaluate them, and says why', () => {
+    const unfiltered = () => ({ files: [], compared: 'a..b', unfiltered: 'the push has 1001 commits' });
+    expect(
+      evaluateTrigger('pull_request', { paths: ['src/**'] }, {}, 'refs/pull/1/merge', unfiltered),
+    ).toEqual({
+      run: true,
+      note: 'on.pull_request.paths not applied: the push has 1001 commits',
+    });
+  });
+
+  it('asks for the event type of a repository_dispatch whose workflow declares types', () => {
+    expect(
+      evaluateTrigger('repository_dispatch', { types: ['deploy'] }, {}, 'refs/heads/main', none),
+    ).toEqual({
+      run: false,
+      reason:
+        'the repository_dispatch event has no event type (action) to match on.repository_dispatch.types [deploy]; pass --activity with one of them',
+    });
+    expect(evaluateTrigger('repository_dispatch', {}, {}, 'refs/heads/main', none)).toEqual({ run: true });
+  });
+
+  it('starts no push workflow for a push that deletes its branch or tag, whatever the filters', () => {
+    const reason = (ref: string) =>
+      `the push deletes ${ref}, and GitHub starts no push workflow for a deleted branch or tag (on: delete does run)`;
+    expect(
+      evaluateTrigger('push', {}, { ref: 'refs/heads/x', deleted: true }, 'refs/heads/main', none),
+    ).toEqual({ run: false, reason: reason('refs/heads/x') });
+    expect(
+      evaluateTrigger(
+        'push',
+        { tags: ['v*'] },
+        { ref: 'refs/tags/v1', after: '0'.repeat(40) },
+        'refs/heads/main',
+        none,
+      ),
+    ).toEqual({ run: false, reason: reason('refs/tags/v1') });
+    expect(isDeletePush({ ref: 'refs/heads/x', after: 'a'.repeat(40), deleted: false })).toBe(false);
   });
 });
