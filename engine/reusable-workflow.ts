@@ -10,11 +10,11 @@ import {
   asString,
   evaluateStringMap,
   evaluateToken,
-  isTruthy,
   type ExpressionScope,
   type Value,
 } from './expressions.js';
 import type { JobOutcome, Runner } from './job-graph.js';
+import { jobContinueOnErrorValue } from './job.js';
 import type { MatrixLeg } from './matrix.js';
 import type { Conclusion } from './types.js';
 import { resolveInputs } from './workflow-inputs.js';
@@ -39,7 +39,9 @@ export async function runReusable(
   shared.emit({ kind: 'job-start', job: name, text: name });
   const exprScope = runner.jobScope(caller, needs, { matrix: matrix ?? {}, strategy });
   let callee: WorkflowScope;
+  let continueOnError: boolean;
   try {
+    continueOnError = jobContinueOnErrorValue(job, caller.relativePath, exprScope);
     const path = resolveWorkflowRef(
       job.uses as string,
       shared.repo.root,
@@ -111,8 +113,6 @@ export async function runReusable(
     await runner.runGraph(callee, undefined),
     name,
   );
-  const continueOnError =
-    job.continueOnError !== undefined && isTruthy(evaluateToken(job.continueOnError, exprScope));
   const conclusion: Conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
   shared.emit({ kind: 'job-end', job: name, text: conclusion });
   runner.results.push({
