@@ -150,7 +150,7 @@ describe('jobDisplayName', () => {
     ['no parentheses when every value is empty', 'build', { flavour: '', extra: null }, 'build'],
     ['exactly 100 characters kept', x(100), {}, x(100)],
     ['101 characters cut to 97 and ...', x(101), {}, `${x(97)}...`],
-    ['the cut can fall inside the values', x(90), { os: 'ubuntu-latest' }, `${x(90)} (ubuntu...`],
+    ['the cut can fall inside the values', x(90), { os: 'ubuntu-latest' }, `${x(90)} (ubunt...`],
   ])('%s', (_, name, leg, expected) => {
     expect(jobDisplayName(name, leg)).toBe(expected);
   });
