@@ -70,12 +70,26 @@ export async function runStep(
  * runs without one (actions/runner src/Runner.Worker/StepsRunner.cs, RunStepAsync).
  */
 function stepTimeout(run: JobRun, spec: StepSpec, scope: ExpressionScope, name: string): number | undefined {
+  return evaluatedOr(
+    run,
+    name,
+    'An error occurred when attempting to determine the step timeout.',
+    undefined,
+    () => spec.timeoutMinutes(scope),
+  );
+}
+
+/**
+ * `evaluate()`, or `fallback` after the runner's two error lines: what it was doing, then the
+ * exception (`ExecutionContext.Error(ex)`).
+ */
+function evaluatedOr<T>(run: JobRun, name: string, doing: string, fallback: T, evaluate: () => T): T {
   try {
-    return spec.timeoutMinutes(scope);
+    return evaluate();
   } catch (error) {
-    run.annotate('error', 'An error occurred when attempting to determine the step timeout.', name);
+    run.annotate('error', doing, name);
     run.annotate('error', templateNotValid(error), name);
-    return undefined;
+    return fallback;
   }
 }
 
@@ -103,17 +117,13 @@ function continuesOnError(
       ...(frame.steps as unknown as Record<string, Value>),
       [spec.id]: { outputs },
     };
-  try {
-    return spec.continueOnError(scope);
-  } catch (error) {
-    run.annotate(
-      'error',
-      'The step failed and an error occurred when attempting to determine whether to continue on error.',
-      name,
-    );
-    run.annotate('error', templateNotValid(error), name);
-    return false;
-  }
+  return evaluatedOr(
+    run,
+    name,
+    'The step failed and an error occurred when attempting to determine whether to continue on error.',
+    false,
+    () => spec.continueOnError(scope),
+  );
 }
 
 function record(
