@@ -1,4 +1,6 @@
 /** Composite actions: their steps run in a frame of their own, nested up to 9 levels, then their outputs. */
+import { isAbsolute, join, relative } from 'node:path';
+import { manifestPath } from '../shared/action-manifest.js';
 import type { ActionSource } from './actions.js';
 import { asString, interpolate } from './expressions.js';
 import type { Frame, JobRun, StepOutcome } from './job-run.js';
@@ -29,7 +31,11 @@ export async function runComposite(
     prefix: `${name} / `,
     depth: parent.depth + 1,
   };
-  const specs = rawSteps.map((raw, index) => compositeStepSpec(raw, index));
+  // Named as GitHub names a workflow file: relative to the repository when the action is in it.
+  const manifest = manifestPath(source.dir) ?? join(source.dir, 'action.yml');
+  const inWorkspace = relative(run.workspace, manifest);
+  const manifestFile = inWorkspace.startsWith('..') || isAbsolute(inWorkspace) ? manifest : inWorkspace;
+  const specs = rawSteps.map((raw, index) => compositeStepSpec(raw, index, manifestFile));
   const preState = new Map<StepSpec, Record<string, string>>();
   for (const child of specs) await runStep(run, frame, child, preState);
   const outputs: Record<string, string> = {};

@@ -17,7 +17,7 @@ import {
   type Value,
 } from './expressions.js';
 import { runJob } from './job.js';
-import { expandMatrixLegs, legLabel, type ExpandedLeg, type MatrixLeg } from './matrix.js';
+import { expandMatrixLegs, jobDisplayName, type ExpandedLeg, type MatrixLeg } from './matrix.js';
 import { runReusable } from './reusable-workflow.js';
 import type { Conclusion, JobResult } from './types.js';
 import { loadWorkflow, orderJobs, type JobModel, type WorkflowModel } from './workflow.js';
@@ -362,7 +362,10 @@ export class Runner {
       }
       literalName = job.name instanceof StringToken || !(job.name instanceof BasicExpressionToken);
     }
-    if (hasMatrix && literalName) name = `${name} (${legLabel(leg)})`;
+    // A literal name (or the job id) goes through JobNameBuilder: matrix values appended, capped at
+    // 100 characters. A name written as an expression replaces it as evaluated
+    // (WorkflowTemplateEvaluator.EvaluateJobName, after the strategy), without either.
+    if (literalName) name = jobDisplayName(name, hasMatrix ? leg : {});
     return `${scope.namePrefix}${name}`;
   }
 }

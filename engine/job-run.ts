@@ -1,10 +1,10 @@
 /**
  * The state of one running job (one matrix leg) that every kind of step shares: its workspace and
  * temp directories, the env context and GITHUB_ENV/GITHUB_PATH additions, the expression scope a
- * step sees, the file-command files, the process environment of a step, logs and annotations.
+ * step sees, each step's own file-command files, the process environment of a step, logs and annotations.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ActionSource } from './actions.js';
 import type { JobExtras } from './admission.js';
@@ -239,41 +239,38 @@ export class JobRun {
     return { ...this.jobEnv, ...this.globalEnv, ...frame.envOverlay };
   }
 
-  private files: CommandFiles | undefined;
-
   /**
-   * The file-command files a step writes to. The runner makes five new files per step; creating
-   * them was most of the engine's cost per `run:` step, so one set serves the whole job: each is
-   * read after a step only when it has content, then emptied (steps run one at a time).
+   * A fresh set of file-command files for one step, as actions/runner's FileCommandManager makes them:
+   * every step (main, pre, post, each step of a composite action) gets its own FileCommandManager
+   * (ActionRunner.RunAsync: `HostContext.CreateService<IFileCommandManager>()`), whose InitializeFiles
+   * creates `<prefix><new GUID>` in `_temp/_runner_file_commands` and whose ProcessFiles reads those
+   * files once, after the step. Files are never reused, so what a background process of a step
+   * writes after the step ended goes to a file nobody reads again, never into a later step.
    */
-  commandFiles(): CommandFiles {
-    if (!this.files) {
-      const dir = join(this.temp, '_runner_file_commands');
-      this.files = {
-        env: join(dir, 'set_env'),
-        output: join(dir, 'set_output'),
-        path: join(dir, 'add_path'),
-        state: join(dir, 'save_state'),
-        summary: join(dir, 'step_summary'),
-      };
-      for (const path of Object.values(this.files)) writeFileSync(path, '');
-    }
-    return this.files;
+  newCommandFiles(): CommandFiles {
+    const dir = join(this.temp, '_runner_file_commands');
+    const suffix = randomUUID();
+    const files: CommandFiles = {
+      env: join(dir, `set_env_${suffix}`),
+      output: join(dir, `set_output_${suffix}`),
+      path: join(dir, `add_path_${suffix}`),
+      state: join(dir, `save_state_${suffix}`),
+      summary: join(dir, `step_summary_${suffix}`),
+    };
+    for (const path of Object.values(files)) closeSync(openSync(path, 'w'));
+    return files;
   }
 
-  /** What a step wrote to a file-command file; the file is left empty (or made again) for the next. */
-  takeFile(path: string): string {
-    let size: number;
+  /**
+   * What a step wrote to one of its file-command files; '' when the step left it empty or removed it
+   * (the runner treats a missing file as "nothing to do").
+   */
+  readCommandFile(path: string): string {
     try {
-      size = statSync(path).size;
+      return statSync(path).size === 0 ? '' : readFileSync(path, 'utf8');
     } catch {
-      writeFileSync(path, ''); // the step removed it: the next step still needs it to exist
       return '';
     }
-    if (size === 0) return '';
-    const text = readFileSync(path, 'utf8');
-    writeFileSync(path, '');
-    return text;
   }
 
   private staticEnv: Record<string, string> | undefined;

@@ -7,14 +7,22 @@
  */
 import { rm } from 'node:fs/promises';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
-import { asString, evaluateEnvMap, evaluateToken, isTruthy, type ExpressionScope } from './expressions.js';
+import { asString, evaluateEnvMap, evaluateToken, type ExpressionScope } from './expressions.js';
 import { runPostSteps, runPreSteps } from './javascript-action.js';
 import { jobEnvironmentResult, jobOutputs } from './job-outputs.js';
 import { JobRun, type Frame, type JobInput } from './job-run.js';
 import { cleanUpProcesses } from './process-cleanup.js';
-import { timeoutMinutesFrom, workflowStepSpec, type StepSpec } from './step-spec.js';
+import { workflowStepSpec, type StepSpec } from './step-spec.js';
 import { runStep } from './steps.js';
+import {
+  expectBoolean,
+  expectNumber,
+  jobEvaluationError,
+  positionOf,
+  timeoutLimit,
+} from './template-values.js';
 import type { Conclusion, JobResult } from './types.js';
+import type { JobModel } from './workflow.js';
 
 /** Run a job leg to completion. Never throws: problems become a failed job with an annotation. */
 export async function runJob(input: JobInput): Promise<JobResult> {
@@ -50,17 +58,12 @@ export async function runJob(input: JobInput): Promise<JobResult> {
       ...readDefaults(job.defaults, run.scope(frame, run.jobEnv)),
     };
     frame.defaults = defaults;
-    jobContinueOnError =
-      job.continueOnError !== undefined &&
-      isTruthy(evaluateToken(job.continueOnError, run.scope(frame, run.jobEnv)));
+    // Evaluated by GitHub before the job starts (WorkflowTemplateEvaluator.EvaluateJobContinueOnError
+    // and EvaluateJobTimeout): a value of the wrong type fails the job before its first step.
+    const jobScope = run.scope(frame, run.jobEnv);
     // Absent: GitHub's 360 minutes; 0 (or a fraction of a minute, truncated to 0): no limit.
-    const timeout =
-      job.timeoutMinutes === undefined
-        ? 360
-        : timeoutMinutesFrom(
-            evaluateToken(job.timeoutMinutes, run.scope(frame, run.jobEnv)),
-            'timeout-minutes',
-          );
+    const timeout = jobTimeoutMinutes(job, wf.relativePath, jobScope);
+    jobContinueOnError = jobContinueOnErrorValue(job, wf.relativePath, jobScope);
     // The job's own signal: the leg's (fail-fast, run cancel) or its timeout.
     const controller = new AbortController();
     if (timeout !== undefined) {
@@ -94,7 +97,7 @@ export async function runJob(input: JobInput): Promise<JobResult> {
         "'services:' are not started: paved run has no Docker; start them yourself (see paved sandbox)",
         undefined,
       );
-    const specs = job.steps.map(workflowStepSpec);
+    const specs = job.steps.map((step) => workflowStepSpec(step, wf.relativePath));
     const preState = new Map<StepSpec, Record<string, string>>();
     await runPreSteps(run, frame, specs, preState);
     for (const spec of specs) {
@@ -155,4 +158,26 @@ function readDefaults(
   if (runDefaults['working-directory'] !== undefined && runDefaults['working-directory'] !== null)
     out.workingDirectory = asString(runDefaults['working-directory']);
   return out;
+}
+
+/** A job's `continue-on-error` (false when absent); throws GitHub's error for a non-boolean. */
+export function jobContinueOnErrorValue(job: JobModel, file: string, scope: ExpressionScope): boolean {
+  if (job.continueOnError === undefined) return false;
+  try {
+    return expectBoolean(evaluateToken(job.continueOnError, scope), positionOf(job.continueOnError, file));
+  } catch (error) {
+    throw jobEvaluationError('continue-on-error', job.id, error);
+  }
+}
+
+/** A job's timeout in minutes (360 when absent, undefined for none); throws GitHub's error for a non-number. */
+function jobTimeoutMinutes(job: JobModel, file: string, scope: ExpressionScope): number | undefined {
+  if (job.timeoutMinutes === undefined) return 360;
+  try {
+    return timeoutLimit(
+      expectNumber(evaluateToken(job.timeoutMinutes, scope), positionOf(job.timeoutMinutes, file)),
+    );
+  } catch (error) {
+    throw jobEvaluationError('timeout-minutes', job.id, error);
+  }
 }

@@ -140,3 +140,18 @@ export function legLabel(leg: MatrixLeg): string {
   Object.values(leg).forEach(walk);
   return parts.join(', ');
 }
+
+/** GitHub's limit on a job's display name (JobNameBuilder.Build's `maxNameLength`). */
+export const MAX_JOB_NAME_LENGTH = 100;
+
+/**
+ * A job's display name as actions/runner's JobNameBuilder builds it
+ * (src/Sdk/WorkflowParser/Conversion/JobNameBuilder.cs): `<name> (<values>, …)` for a matrix leg,
+ * the name alone without one, and a result over 100 characters cut to its first 97 and `...`.
+ * Lengths count UTF-16 code units, as .NET's String.Length and Substring do.
+ */
+export function jobDisplayName(jobName: string, nameValues: MatrixLeg): string {
+  const label = legLabel(nameValues);
+  const name = label ? `${jobName} (${label})` : jobName;
+  return name.length > MAX_JOB_NAME_LENGTH ? `${name.slice(0, MAX_JOB_NAME_LENGTH - 3)}...` : name;
+}

@@ -12,11 +12,11 @@ import {
   asString,
   evaluateStringMap,
   evaluateToken,
-  isTruthy,
   type ExpressionScope,
   type Value,
 } from './expressions.js';
 import type { JobOutcome, Runner } from './job-graph.js';
+import { jobContinueOnErrorValue } from './job.js';
 import type { MatrixLeg } from './matrix.js';
 import type { Conclusion } from './types.js';
 import { resolveInputs } from './workflow-inputs.js';
@@ -62,7 +62,9 @@ export async function runReusable(
     return { result: conclusion, outputs: {} };
   };
   let callee: WorkflowScope;
+  let continueOnError: boolean;
   try {
+    continueOnError = jobContinueOnErrorValue(job, caller.relativePath, exprScope);
     const path = resolveWorkflowRef(
       job.uses as string,
       shared.repo.root,
@@ -156,8 +158,6 @@ export async function runReusable(
     concluded.conclusion === 'success' && groupSignals.some((s) => s.aborted)
       ? 'cancelled'
       : concluded.conclusion;
-  const continueOnError =
-    job.continueOnError !== undefined && isTruthy(evaluateToken(job.continueOnError, exprScope));
   const conclusion: Conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
   shared.emit({ kind: 'job-end', job: name, text: conclusion });
   runner.results.push({

@@ -43,7 +43,8 @@ export async function execProcess(
     isScript: boolean;
   },
 ): Promise<ExecOutcome> {
-  const files = run.commandFiles();
+  // Fresh files for this process: the runner's InitializeFiles before the step, ProcessFiles after.
+  const files = run.newCommandFiles();
   const env = run.processEnv(opts.env, files, stepId, opts.action);
   if (opts.extraEnv) Object.assign(env, opts.extraEnv);
   const outputs: Record<string, string> = {};
@@ -165,14 +166,9 @@ export async function execProcess(
     );
     failed = true;
   }
-  // File commands, in the runner's order.
+  // File commands, in the runner's order, read once: nothing written to these files later counts.
   const applyFile = (name: string, path: string, apply: (text: string) => void): void => {
-    let text: string;
-    try {
-      text = run.takeFile(path);
-    } catch {
-      return;
-    }
+    const text = run.readCommandFile(path);
     if (!text) return;
     try {
       apply(text);

@@ -15,6 +15,13 @@ import {
   type ExpressionScope,
   type Value,
 } from './expressions.js';
+import {
+  expectBoolean,
+  expectNumber,
+  positionOf,
+  timeoutLimit,
+  type TokenPosition,
+} from './template-values.js';
 import type { StepModel } from './workflow.js';
 
 /** A step from the workflow (tokens) or from a composite action (plain YAML values), behind one shape. */
@@ -29,25 +36,20 @@ export interface StepSpec {
   workingDirectory(scope: ExpressionScope): string | undefined;
   env(scope: ExpressionScope, base: Record<string, string>): Record<string, string>;
   with(scope: ExpressionScope): Record<string, string>;
+  /**
+   * `continue-on-error` (false when absent). Throws a {@link TemplateValueError} for a value that is
+   * not a boolean, as GitHub refuses it.
+   */
   continueOnError(scope: ExpressionScope): boolean;
+  /**
+   * `timeout-minutes` in whole minutes, undefined for no limit. Throws a {@link TemplateValueError}
+   * for a value that is not a number, as GitHub refuses it.
+   */
   timeoutMinutes(scope: ExpressionScope): number | undefined;
 }
 
-/**
- * `timeout-minutes` as the runner converts it: a number truncated to whole minutes
- * (`(Int32)numberToken.Value` in PipelineTemplateConverter.ConvertToStepTimeout), and no limit when
- * that is 0 or less (StepsRunner sets a timeout only `if (timeoutMinutes > 0)`).
- */
-export function timeoutMinutesFrom(value: Value, what: string): number | undefined {
-  if (value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (typeof value === 'boolean' || !Number.isFinite(n))
-    throw new Error(`'${what}' must be a number of minutes; got ${JSON.stringify(value)}`);
-  const whole = Math.trunc(n);
-  return whole > 0 ? whole : undefined;
-}
-
-export function workflowStepSpec(step: StepModel): StepSpec {
+/** A step of the workflow in `file` (named, with the token's position, when a value is refused). */
+export function workflowStepSpec(step: StepModel, file: string): StepSpec {
   const str = (token: TemplateToken | undefined, scope: ExpressionScope): string | undefined =>
     token === undefined ? undefined : asString(evaluateToken(token, scope));
   return {
@@ -67,23 +69,34 @@ export function workflowStepSpec(step: StepModel): StepSpec {
     env: (scope, base) => evaluateEnvMap(step.env, scope, base),
     with: (scope) => evaluateStringMap(step.with, scope),
     continueOnError: (scope) =>
-      step.continueOnError !== undefined && isTruthy(evaluateToken(step.continueOnError, scope)),
+      step.continueOnError !== undefined &&
+      expectBoolean(evaluateToken(step.continueOnError, scope), positionOf(step.continueOnError, file)),
     timeoutMinutes: (scope) =>
       step.timeoutMinutes === undefined
         ? undefined
-        : timeoutMinutesFrom(evaluateToken(step.timeoutMinutes, scope), 'timeout-minutes'),
+        : timeoutLimit(
+            expectNumber(evaluateToken(step.timeoutMinutes, scope), positionOf(step.timeoutMinutes, file)),
+          ),
   };
 }
 
-export function compositeStepSpec(raw: Record<string, unknown>, index: number): StepSpec {
-  const text = (value: unknown, scope: ExpressionScope): string | undefined => {
-    if (value === undefined || value === null) return undefined;
-    return typeof value === 'string' ? asString(interpolate(value, scope)) : asString(value as Value);
+/** Step `index` of the composite action whose manifest is `manifestFile`. */
+export function compositeStepSpec(
+  raw: Record<string, unknown>,
+  index: number,
+  manifestFile: string,
+): StepSpec {
+  const actionFile: TokenPosition = { file: manifestFile, line: undefined, col: undefined };
+  const value = (item: unknown, scope: ExpressionScope): Value =>
+    typeof item === 'string' ? interpolate(item, scope) : (item as Value);
+  const text = (item: unknown, scope: ExpressionScope): string | undefined => {
+    if (item === undefined || item === null) return undefined;
+    return asString(value(item, scope));
   };
-  const map = (value: unknown, scope: ExpressionScope): Record<string, string> => {
+  const map = (mapping: unknown, scope: ExpressionScope): Record<string, string> => {
     const out: Record<string, string> = {};
-    if (value && typeof value === 'object')
-      for (const [key, item] of Object.entries(value as Record<string, unknown>))
+    if (mapping && typeof mapping === 'object')
+      for (const [key, item] of Object.entries(mapping as Record<string, unknown>))
         out[key] = text(item, scope) ?? '';
     return out;
   };
@@ -105,21 +118,13 @@ export function compositeStepSpec(raw: Record<string, unknown>, index: number): 
       ...map(raw['env'], { ...scope, contexts: { ...scope.contexts, env: base } }),
     }),
     with: (scope) => map(raw['with'], scope),
+    // action.yml is read as plain YAML: a refused value names the action's file, without a position.
     continueOnError: (scope) =>
       raw['continue-on-error'] !== undefined &&
-      isTruthy(
-        typeof raw['continue-on-error'] === 'string'
-          ? interpolate(raw['continue-on-error'], scope)
-          : (raw['continue-on-error'] as Value),
-      ),
+      expectBoolean(value(raw['continue-on-error'], scope), actionFile),
     timeoutMinutes: (scope) =>
       raw['timeout-minutes'] === undefined
         ? undefined
-        : timeoutMinutesFrom(
-            typeof raw['timeout-minutes'] === 'string'
-              ? interpolate(raw['timeout-minutes'], scope)
-              : (raw['timeout-minutes'] as Value),
-            'timeout-minutes',
-          ),
+        : timeoutLimit(expectNumber(value(raw['timeout-minutes'], scope), actionFile)),
   };
 }

@@ -15,6 +15,7 @@ import { resolveDir, type Frame, type JobRun, type StepOutcome } from './job-run
 import { resolveShell } from './shell.js';
 import { execProcess, stepOutcome } from './step-process.js';
 import type { StepSpec } from './step-spec.js';
+import { templateNotValid } from './template-values.js';
 import type { Conclusion } from './types.js';
 
 /** Run one step in `frame`; updates the frame's status and steps context. */
@@ -30,12 +31,13 @@ export async function runStep(
   let name = spec.id;
   let outcome: Conclusion = 'success';
   let outputs: Record<string, string> = {};
-  let continueOnError = false;
+  let ran = false;
   try {
     name = frame.prefix + spec.name(scope);
   } catch {
     // a name that does not evaluate falls back to the id
   }
+  const envBefore = { ...run.globalEnv };
   try {
     // The step's own env is evaluated first, so its `if:` sees it (StepsRunner merges the step's
     // env block into the env context before it evaluates the condition).
@@ -47,17 +49,81 @@ export async function runStep(
       return;
     }
     run.shared.emit({ kind: 'step-start', job: run.input.displayName, step: name, text: name });
-    continueOnError = spec.continueOnError(scope);
-    const result = await executeStep(run, frame, spec, scope, env, name, preState);
+    ran = true;
+    const timeoutMinutes = stepTimeout(run, spec, scope, name);
+    const result = await executeStep(run, frame, spec, scope, env, name, preState, timeoutMinutes);
     outcome = result.outcome;
     outputs = result.outputs;
   } catch (error) {
     run.annotate('error', error instanceof Error ? error.message : String(error), name);
     outcome = 'failure';
   }
-  const conclusion: Conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
+  const continueOnError =
+    ran && outcome === 'failure' && continuesOnError(run, frame, spec, env, envBefore, outputs, name);
+  const conclusion: Conclusion = continueOnError ? 'success' : outcome;
   if (conclusion === 'failure') frame.status = 'failure';
   record(run, frame, spec, name, outcome, conclusion, outputs, started);
+}
+
+/**
+ * The step's timeout. A value that cannot be evaluated or is not a number is reported and the step
+ * runs without one (actions/runner src/Runner.Worker/StepsRunner.cs, RunStepAsync).
+ */
+function stepTimeout(run: JobRun, spec: StepSpec, scope: ExpressionScope, name: string): number | undefined {
+  return evaluatedOr(
+    run,
+    name,
+    'An error occurred when attempting to determine the step timeout.',
+    undefined,
+    () => spec.timeoutMinutes(scope),
+  );
+}
+
+/**
+ * `evaluate()`, or `fallback` after the runner's two error lines: what it was doing, then the
+ * exception (`ExecutionContext.Error(ex)`).
+ */
+function evaluatedOr<T>(run: JobRun, name: string, doing: string, fallback: T, evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (error) {
+    run.annotate('error', doing, name);
+    run.annotate('error', templateNotValid(error), name);
+    return fallback;
+  }
+}
+
+/**
+ * `continue-on-error`, asked only once the step has failed and evaluated then, as
+ * ExecutionContext.ApplyContinueOnError does: it sees the env the step set through GITHUB_ENV and
+ * the step's own outputs. A value that cannot be evaluated or is not a boolean is reported and the
+ * step stays failed.
+ */
+function continuesOnError(
+  run: JobRun,
+  frame: Frame,
+  spec: StepSpec,
+  stepEnv: Record<string, string>,
+  envBefore: Record<string, string>,
+  outputs: Record<string, string>,
+  name: string,
+): boolean {
+  const env = { ...stepEnv };
+  // SetEnvFileCommand sets the step's env context too, over its own env: block.
+  for (const [key, value] of Object.entries(run.globalEnv)) if (envBefore[key] !== value) env[key] = value;
+  const scope = run.scope(frame, env);
+  if (spec.explicitId)
+    scope.contexts['steps'] = {
+      ...(frame.steps as unknown as Record<string, Value>),
+      [spec.id]: { outputs },
+    };
+  return evaluatedOr(
+    run,
+    name,
+    'The step failed and an error occurred when attempting to determine whether to continue on error.',
+    false,
+    () => spec.continueOnError(scope),
+  );
 }
 
 function record(
@@ -98,8 +164,8 @@ async function executeStep(
   env: Record<string, string>,
   name: string,
   preState: Map<StepSpec, Record<string, string>>,
+  timeoutMinutes: number | undefined,
 ): Promise<StepOutcome> {
-  const timeoutMinutes = spec.timeoutMinutes(scope);
   if (spec.uses === undefined) {
     const script = spec.run(scope) ?? '';
     const shellName = spec.shell(scope) ?? frame.defaults.shell;

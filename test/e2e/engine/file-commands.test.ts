@@ -29,3 +29,33 @@ describe('file commands', () => {
     expect(r.result.exitCode, r.all).toBe(0);
   });
 });
+
+// actions/runner src/Runner.Worker/FileCommandManager.cs and ActionRunner.cs: every step (and every
+// step of a composite action) gets its own FileCommandManager, whose InitializeFiles creates
+// `set_output_<guid>`, `set_env_<guid>`, … in `_temp/_runner_file_commands` and whose ProcessFiles
+// reads them once after the step. A write that comes after the step ended is never read.
+describe('file-command files per step', () => {
+  it('gives each step fresh files in the runner layout, so a late write from a background process goes nowhere', async () => {
+    const r = await run(fixtureRepo('file-commands'), 'late-writes.yml');
+    const lines = r.lines('late');
+    expect(lines.slice(-4)).toEqual([
+      'bg early=in-step late=',
+      'next own=next late=',
+      'env LATE_ENV=unset',
+      'path clean',
+    ]);
+    // One set of files per step, named as the runner names them, never shared between two steps.
+    const paths = lines
+      .map((line) => /^(?:files|inner-a|inner-b) (.*)$/.exec(line)?.[1])
+      .filter((path): path is string => path !== undefined);
+    expect(paths).toHaveLength(4);
+    for (const path of paths)
+      expect(path).toMatch(
+        /\/_temp\/_runner_file_commands\/set_output_[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/,
+      );
+    expect(new Set(paths).size).toBe(4);
+    // The summary is what each step wrote while it ran, step by step.
+    expect(r.job('late').summary).toBe('bg summary\nnext summary\n');
+    expect(r.result.exitCode, r.all).toBe(0);
+  });
+});

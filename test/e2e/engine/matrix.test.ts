@@ -41,3 +41,28 @@ describe('matrix', () => {
     expect(r.result.exitCode).toBe(1);
   });
 });
+
+// actions/runner src/Sdk/WorkflowParser/Conversion/JobNameBuilder.cs: `<name> (<values>, …)`, no
+// parentheses when no value is left (empty values are skipped), and a name over 100 characters cut
+// to 97 and `...` — with or without a matrix (WorkflowTemplateEvaluator.EvaluateStrategy builds the
+// single configuration's name with it too). A name written as an expression is used as evaluated
+// (EvaluateJobName).
+describe('job display names', () => {
+  it('caps names at 100 characters as GitHub does', async () => {
+    const r = await run(fixtureRepo('matrix'), 'long-names.yml', { concurrency: 4 });
+    const names = (id: string): string[] => r.result.jobs.filter((j) => j.id === id).map((j) => j.name);
+    expect(names('long')).toEqual([
+      'Integration tests against the staging cluster with every supported database engine (postgresql-16...',
+      'Integration tests against the staging cluster with every supported database engine (mysql, eu-wes...',
+    ]);
+    expect(names('plain')).toEqual([
+      'A job without a matrix whose name is much longer than the hundred characters GitHub shows for it ...',
+    ]);
+    for (const name of [...names('long'), ...names('plain')]) expect(name).toHaveLength(100);
+    expect(names('empty')).toEqual(['empty']);
+    expect(names('expression')).toEqual([
+      'Named by an expression that is long enough to pass the hundred character limit that GitHub puts on names 1',
+    ]);
+    expect(r.result.exitCode, r.all).toBe(0);
+  });
+});

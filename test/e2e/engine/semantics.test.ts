@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WorkflowSyntaxError, parseWorkflowText } from '../../../engine/workflow.js';
 import { fixtureRepo, removeFixtureRepos, run } from './helpers.js';
 
 afterAll(removeFixtureRepos);
@@ -100,6 +101,82 @@ describe('GitHub semantics', () => {
       'fraction above one runs',
     ]);
     expect(r.result.exitCode).toBe(0);
+  });
+
+  // GitHub's template evaluator never converts a value to the schema's type
+  // (src/Sdk/WorkflowParser/ObjectTemplating/TemplateEvaluator.cs, Validate): an expression that
+  // yields the string "5" for timeout-minutes is refused with `Unexpected value '5'`. A step then
+  // runs without a timeout (StepsRunner.RunStepAsync); a failed step whose continue-on-error is not
+  // a boolean stays failed (ExecutionContext.ApplyContinueOnError, which evaluates it only once the
+  // step failed, so it sees what the step wrote to GITHUB_ENV); a job fails before it starts
+  // (WorkflowTemplateEvaluator.EvaluateJobTimeout / EvaluateJobContinueOnError).
+  it('refuses timeout-minutes and continue-on-error expressions of the wrong type as GitHub does', async () => {
+    const r = await run(fixtureRepo('semantics'), 'typed-values.yml', {
+      eventName: 'workflow_dispatch',
+      concurrency: 4,
+    });
+    const file = '.github/workflows/typed-values.yml';
+    const errors = (job: string): string[] =>
+      r.result.annotations.filter((a) => a.job === job && a.level === 'error').map((a) => a.message);
+    expect(r.lines('step-values')).toEqual([
+      'string timeout runs without a limit',
+      'number timeout runs',
+      'envcoe=failure/success strcoe=failure/failure',
+    ]);
+    expect(r.job('step-values').steps.map((s) => s.conclusion)).toEqual([
+      'success',
+      'success',
+      'success',
+      'failure',
+      'success',
+    ]);
+    expect(errors('step-values')).toEqual([
+      'An error occurred when attempting to determine the step timeout.',
+      `The template is not valid. ${file} (Line: 19, Col: 26): Unexpected value '5'`,
+      'Process completed with exit code 4.',
+      'Process completed with exit code 3.',
+      'The step failed and an error occurred when attempting to determine whether to continue on error.',
+      `The template is not valid. ${file} (Line: 32, Col: 28): Unexpected value 'true'`,
+    ]);
+    expect(r.job('step-values').conclusion).toBe('failure');
+    // Jobs: the error names the key and the job, and no step runs.
+    expect(r.lines('job-timeout')).toEqual([]);
+    expect(errors('job-timeout')).toEqual([
+      `Error when evaluating 'timeout-minutes' for job 'job-timeout'. ${file} (Line: 38, Col: 22): Unexpected value '5'`,
+    ]);
+    expect(r.job('job-timeout').conclusion).toBe('failure');
+    expect(r.lines('job-coe')).toEqual([]);
+    expect(errors('job-coe')).toEqual([
+      `Error when evaluating 'continue-on-error' for job 'job-coe'. ${file} (Line: 43, Col: 24): Unexpected value 'true'`,
+    ]);
+    expect(r.job('job-coe').conclusion).toBe('failure');
+    // A number and a boolean from expressions are what the schema asks for.
+    expect(r.lines('job-typed')).toEqual(['job-typed ran']);
+    expect(r.job('job-typed').outcome).toBe('failure');
+    expect(r.job('job-typed').conclusion).toBe('success');
+  });
+
+  // The same values written as literal strings are refused when the workflow is parsed, before
+  // anything runs, with the parser's message (the engine already matched here).
+  it('refuses literal string timeout-minutes and continue-on-error when parsing', async () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      "    timeout-minutes: '5'",
+      '    steps:',
+      '      - run: echo hi',
+      "        continue-on-error: 'true'",
+      "        timeout-minutes: ${{ '5' }}",
+    ].join('\n');
+    const error = await parseWorkflowText('w.yml', text).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowSyntaxError);
+    expect((error as WorkflowSyntaxError).problems).toEqual([
+      "w.yml:5:22: Unexpected value '5'",
+      "w.yml:8:28: Unexpected value 'true'",
+      "w.yml:9:26: Unexpected value '5'",
+    ]);
   });
 
   // actions/runner src/Runner.Worker/StepsRunner.cs merges the step's env block into the env context

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { expandMatrix, expandMatrixLegs, legLabel, MatrixError } from '../../../engine/matrix.js';
+import {
+  expandMatrix,
+  expandMatrixLegs,
+  jobDisplayName,
+  legLabel,
+  MatrixError,
+} from '../../../engine/matrix.js';
 
 describe('expandMatrix', () => {
   it('builds the product with the first key varying slowest', () => {
@@ -132,5 +138,20 @@ describe('expandMatrix', () => {
     });
     expect(legs.map((leg) => legLabel(leg.nameValues))).toEqual(['linux', 'mac', 'bsd']);
     expect(legs[0]?.values).toEqual({ os: 'linux', experimental: true });
+  });
+});
+
+// actions/runner src/Sdk/WorkflowParser/Conversion/JobNameBuilder.cs
+describe('jobDisplayName', () => {
+  const x = (n: number): string => 'x'.repeat(n);
+  it.each([
+    ['name alone without values', 'build', {}, 'build'],
+    ['values in parentheses', 'build', { os: 'linux', node: 20 }, 'build (linux, 20)'],
+    ['no parentheses when every value is empty', 'build', { flavour: '', extra: null }, 'build'],
+    ['exactly 100 characters kept', x(100), {}, x(100)],
+    ['101 characters cut to 97 and ...', x(101), {}, `${x(97)}...`],
+    ['the cut can fall inside the values', x(90), { os: 'ubuntu-latest' }, `${x(90)} (ubunt...`],
+  ])('%s', (_, name, leg, expected) => {
+    expect(jobDisplayName(name, leg)).toBe(expected);
   });
 });
