@@ -64,3 +64,17 @@ describe('workflow_dispatch inputs from the event payload', () => {
     ).rejects.toThrow("input 'target' is required but was not provided");
   });
 });
+
+describe('a block scalar that is a single expression', () => {
+  // actions/runner TemplateReader.ParseScalar returns a lone `${{ }}` as the expression itself, so
+  // `matrix: |-` + `${{ fromJSON(...) }}` is a mapping (not format()'s string 'Object').
+  it('expands a matrix from fromJSON in a |- block, from needs outputs and from a literal', async () => {
+    const repo = fixtureRepo('conformance');
+    const r = await run(repo, 'block-matrix.yml');
+    expect(r.result.exitCode, r.all).toBe(0);
+    expect(r.lines('build (arm)')).toEqual(['target=arm']);
+    expect(r.lines('build (x86)')).toEqual(['target=x86']);
+    expect(r.lines('literal (s)')).toEqual(['size=s']);
+    expect(r.lines('literal (m)')).toEqual(['size=m']);
+  });
+});
