@@ -267,7 +267,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     // github.event.inputs holds every input as a string (defaults included, --input overrides
     // applied), also when the rest of the payload came from --eventpath.
     const given = inputsOfPayload(options.eventPayload);
-    (payload as { inputs: Record<string, Value> }).inputs = {
+    (payload as { inputs: Record<string, string> }).inputs = {
       ...given,
       ...Object.fromEntries(Object.entries(scopes[0].inputs).map(([k, v]) => [k, asString(v)])),
     };
@@ -375,10 +375,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   };
 }
 
-/** The `inputs` object of an event payload, when it has one. */
-function inputsOfPayload(payload: unknown): Record<string, Value> {
+/** The `inputs` object of an event payload, when it has one, as the strings GitHub sends. */
+function inputsOfPayload(payload: unknown): Record<string, string> {
   const inputs = (payload as { inputs?: unknown } | undefined)?.inputs;
-  return inputs && typeof inputs === 'object' && !Array.isArray(inputs)
-    ? (inputs as Record<string, Value>)
-    : {};
+  if (!inputs || typeof inputs !== 'object' || Array.isArray(inputs)) return {};
+  return Object.fromEntries(
+    Object.entries(inputs as Record<string, Value>).map(([key, value]) => [key, asString(value)]),
+  );
 }
