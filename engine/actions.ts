@@ -81,7 +81,10 @@ export function resolveAction(
   if (uses.startsWith('./') || uses === '.') {
     const dir = join(workspace, uses);
     if (!existsSync(dir) || !statSync(dir).isDirectory() || !manifestPath(dir)) {
-      throw new EngineUsageError(`${where}: 'uses: ${uses}' has no action.yml or action.yaml at ${dir}`);
+      // actions/runner's wording for a local action that is not there when its step runs.
+      throw new EngineUsageError(
+        `${where}: Can't find 'action.yml', 'action.yaml' or 'Dockerfile' under '${dir}'. Did you forget to run actions/checkout before running your local action?`,
+      );
     }
     return checkRuntime(
       uses,

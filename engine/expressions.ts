@@ -244,6 +244,10 @@ export function formatExpression(text: string): string {
     rest = rest.slice(end + 2);
   }
   literal += escapeFormat(rest);
+  // A value that is one `${{ }}` and nothing else keeps the expression's own type (an object from
+  // fromJSON, say): the parser only builds format() when there is literal text around it
+  // (actions/runner TemplateReader.ParseScalar, "Single expression").
+  if (literal === '{0}' && args.length === 1) return args[0] as string;
   return `format('${literal}'${args.map((arg) => `, ${arg}`).join('')})`;
 }
 

@@ -1,4 +1,6 @@
 /** Checking every `uses:` of a run before anything runs, so that a bad reference runs nothing. */
+import { join } from 'node:path';
+import { manifestPath } from '../shared/action-manifest.js';
 import { EngineUsageError, isCheckout, resolveAction, resolveWorkflowRef } from './actions.js';
 import type { Runner } from './job-graph.js';
 import { MAX_WORKFLOW_DEPTH } from './reusable-workflow.js';
@@ -41,6 +43,11 @@ export async function preflight(
       if (!step.uses) continue;
       if (isCheckout(step.uses) && step.with) checkedOutElsewhere = true;
       if (checkedOutElsewhere && step.uses.startsWith('./')) continue;
+      // GitHub loads a local action when its step runs, from the workspace as the earlier steps
+      // left it ("the path is relative to github.workspace"; actions/runner ActionManager prepares
+      // only repository actions up front). An earlier step may create it, so one that is not in the
+      // repository yet is checked when its step runs, and a missing one fails that step.
+      if (isLocal(step.uses) && !manifestPath(join(runner.shared.repo.root, step.uses))) continue;
       checkAction(runner, step.uses, `${model.file}:${step.line ?? 0}: job '${job.id}'`, 0);
     }
   }
@@ -57,4 +64,8 @@ function checkAction(runner: Runner, uses: string, where: string, depth: number)
       checkAction(runner, nested, `${source.manifest.path}: step 'uses: ${nested}'`, depth + 1);
     }
   }
+}
+
+function isLocal(uses: string): boolean {
+  return uses === '.' || uses.startsWith('./');
 }

@@ -14,7 +14,7 @@ import { Masker } from './commands.js';
 import { heldWith, joinGroup, refusal } from './concurrency-admission.js';
 import { defaultConcurrency, sanitizeHostEnv, Slots, type RunShared, type WorkflowScope } from './context.js';
 import { defaultEvent, refsFor, synthesizePayload } from './event-payload.js';
-import { asString, type ExpressionScope } from './expressions.js';
+import { asString, type ExpressionScope, type Value } from './expressions.js';
 import { Runner } from './job-graph.js';
 import { writeSummary } from './job-outputs.js';
 import { preflight } from './preflight.js';
@@ -134,7 +134,15 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   for (const [name, value] of Object.entries(secrets))
     if (name.toUpperCase() !== 'GITHUB_TOKEN' || value) masker.add(value);
   const hostEnv = sanitizeHostEnv(options.hostEnv ?? process.env);
-  const payloadInputs = { ...(options.inputs ?? {}) };
+  // A dispatch (or call) payload given with --eventpath carries the inputs, as GitHub's does: they
+  // are the run's inputs ("inputs context ... the inputs passed to the workflow", github.event.inputs),
+  // and --input adds to or overrides them.
+  const payloadInputs = {
+    ...(eventName === 'workflow_dispatch' || eventName === 'workflow_call'
+      ? inputsOfPayload(options.eventPayload)
+      : {}),
+    ...(options.inputs ?? {}),
+  };
   // The activity the event stands for: --activity (checked against the event's types), else the one a
   // synthetic payload represents; a given payload keeps its own `action` unless --activity overrides it.
   const activity = resolveActivity(eventName, options.activity);
@@ -270,10 +278,14 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     await shared.features.close();
     throw error;
   }
-  if (eventName === 'workflow_dispatch' && !options.eventPayload && scopes[0]) {
-    (payload as { inputs: Record<string, string> }).inputs = Object.fromEntries(
-      Object.entries(scopes[0].inputs).map(([k, v]) => [k, asString(v)]),
-    );
+  if (eventName === 'workflow_dispatch' && scopes[0]) {
+    // github.event.inputs holds every input as a string (defaults included, --input overrides
+    // applied), also when the rest of the payload came from --eventpath.
+    const given = inputsOfPayload(options.eventPayload);
+    (payload as { inputs: Record<string, string> }).inputs = {
+      ...given,
+      ...Object.fromEntries(Object.entries(scopes[0].inputs).map(([k, v]) => [k, asString(v)])),
+    };
   }
   writeFileSync(shared.eventPath, JSON.stringify(payload, null, 2));
   if (options.dryRun) {
@@ -376,4 +388,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     durationMs: Date.now() - started,
     skipped,
   };
+}
+
+/** The `inputs` object of an event payload, when it has one, as the strings GitHub sends. */
+function inputsOfPayload(payload: unknown): Record<string, string> {
+  const inputs = (payload as { inputs?: unknown } | undefined)?.inputs;
+  if (!inputs || typeof inputs !== 'object' || Array.isArray(inputs)) return {};
+  return Object.fromEntries(
+    Object.entries(inputs as Record<string, Value>).map(([key, value]) => [key, asString(value)]),
+  );
 }

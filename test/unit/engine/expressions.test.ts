@@ -58,6 +58,14 @@ describe('expressions', () => {
     expect(evaluate(expr, scope())).toBe("echo '{x}' x");
   });
 
+  it('keeps a block scalar that is one expression typed (TemplateReader: single expression)', () => {
+    // `matrix: |-` followed by `${{ fromJSON(...) }}` is an object, not the string 'Object'.
+    const expr = formatExpression('${{ fromJSON(\'{"os": ["linux"]}\') }}');
+    expect(evaluate(expr, scope())).toEqual({ os: ['linux'] });
+    // Any text around it (a kept final newline too) makes it a string again.
+    expect(evaluate(formatExpression('${{ matrix.n }}\n'), scope())).toBe('2\n');
+  });
+
   it('stringifies values as the runner does', () => {
     expect(asString(true)).toBe('true');
     expect(asString(null)).toBe('');
