@@ -57,12 +57,13 @@ const FRAME_PATTERNS: { regex: RegExp; path: number; line: number; className?: n
 ];
 
 /**
- * `path.ext:line[:col]` inside one whitespace-delimited token: JavaScript/TypeScript frames, Go, pytest
- * short tracebacks, PHP, C/C++, Rust. Matching whole tokens keeps this linear on huge messages.
+ * `path.ext:line[:col]` as one whole token (delimited by whitespace, brackets, quotes or commas):
+ * JavaScript/TypeScript frames, Go, pytest short tracebacks, PHP, C/C++, Rust. One global expression
+ * finds only those tokens; cutting the text into every token first and testing each one allocated a
+ * match per word of a thousand stack traces. Whole tokens keep this linear on huge messages.
  */
-const TOKEN = /[^\s()'"`[\]<>,]+/g;
-const PATH_LINE =
-  /^(?:file:\/\/)?((?:[A-Za-z]:)?[^:]+\.(?:[cm]?[jt]sx?|vue|svelte|go|py|php|c|cc|cpp|cxx|h|hpp|rb|swift|ex|exs|rs|cs|java|kt|scala)):(\d+)(?::\d+)?:?$/;
+const PATH_LINE_TOKEN =
+  /(?<![^\s()'"`[\]<>,])(?:file:\/\/)?((?:[A-Za-z]:)?[^:\s()'"`[\]<>,]+\.(?:[cm]?[jt]sx?|vue|svelte|go|py|php|c|cc|cpp|cxx|h|hpp|rb|swift|ex|exs|rs|cs|java|kt|scala)):(\d+)(?::\d+)?:?(?![^\s()'"`[\]<>,])/g;
 
 /** Finds files in one workspace; the file index is built on first need and shared across failures. */
 export class WorkspaceLocator {
@@ -73,22 +74,22 @@ export class WorkspaceLocator {
    */
   private readonly resolved = new Map<string, string | undefined>();
   private readonly classnames = new Map<string, string | undefined>();
+  private readonly classes = new Map<string, string | undefined>();
 
   constructor(private readonly workspace: string) {}
 
   /** The best location for a failed test, or undefined when nothing points into the workspace. */
   locate(test: TestCase): Location | undefined {
+    const frames = this.framesOf(test);
     if (test.file) {
       const file = this.resolve(test.file);
       if (file) {
         // A frame in the same file says which line inside the test failed; prefer it to the test's first line.
-        const frameLine = this.framesOf(test).find(
-          (c) => !c.className && this.resolve(c.path) === file,
-        )?.line;
+        const frameLine = frames.find((c) => !c.className && this.resolve(c.path) === file)?.line;
         return { file, line: frameLine ?? test.line };
       }
     }
-    for (const candidate of this.framesOf(test)) {
+    for (const candidate of frames) {
       const file = candidate.className
         ? this.resolveClass(candidate.className, candidate.path)
         : this.resolve(candidate.path);
@@ -102,14 +103,17 @@ export class WorkspaceLocator {
   private framesOf(test: TestCase): Candidate[] {
     // Paths are bounded ({1,300}) and so is the text searched: a huge message cannot make this quadratic.
     const text = `${test.message.slice(0, 4000)}\n${test.details.slice(0, 16_000)}\n${test.output.slice(0, 8000)}`;
+    // exec() loops rather than matchAll(): a thousand failures' stack traces make tens of thousands of
+    // matches, and the iterator protocol's objects were most of this function's time.
     const found: { index: number; candidate: Candidate }[] = [];
     for (const pattern of FRAME_PATTERNS) {
-      pattern.regex.lastIndex = 0;
-      for (const match of text.matchAll(pattern.regex)) {
+      const regex = pattern.regex;
+      regex.lastIndex = 0;
+      for (let match = regex.exec(text); match; match = regex.exec(text)) {
         const path = match[pattern.path] as string;
         if (path.startsWith('node:') || path.startsWith('internal/')) continue;
         found.push({
-          index: match.index ?? 0,
+          index: match.index,
           candidate: {
             path,
             line: Number(match[pattern.line]),
@@ -120,15 +124,11 @@ export class WorkspaceLocator {
         });
       }
     }
-    TOKEN.lastIndex = 0;
-    for (const token of text.matchAll(TOKEN)) {
-      if (!token[0].includes(':')) continue;
-      const match = PATH_LINE.exec(token[0]);
-      if (!match || (match[1] as string).startsWith('node:')) continue;
-      found.push({
-        index: token.index ?? 0,
-        candidate: { path: match[1] as string, line: Number(match[2]) },
-      });
+    PATH_LINE_TOKEN.lastIndex = 0;
+    for (let match = PATH_LINE_TOKEN.exec(text); match; match = PATH_LINE_TOKEN.exec(text)) {
+      const path = match[1] as string;
+      if (path.startsWith('node:')) continue;
+      found.push({ index: match.index, candidate: { path, line: Number(match[2]) } });
     }
     // Earliest in the text first: the innermost frame that is the user's code.
     return found.sort((a, b) => a.index - b.index).map((f) => f.candidate);
@@ -166,6 +166,14 @@ export class WorkspaceLocator {
 
   /** `com.example.FooTest` + `FooTest.java` → the file under some source root ending in com/example/FooTest.java. */
   private resolveClass(className: string, fileName: string): string | undefined {
+    const key = `${className}\u0000${fileName}`;
+    if (this.classes.has(key)) return this.classes.get(key);
+    const found = this.resolveClassUncached(className, fileName);
+    this.classes.set(key, found);
+    return found;
+  }
+
+  private resolveClassUncached(className: string, fileName: string): string | undefined {
     const packagePath = className.split('.').slice(0, -1).join('/');
     const wanted = packagePath ? `${packagePath}/${fileName}` : fileName;
     const matches = this.filesNamed(fileName).filter((f) => f === wanted || f.endsWith(`/${wanted}`));

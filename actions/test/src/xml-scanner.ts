@@ -29,10 +29,17 @@ export class XmlSyntaxError extends Error {
 }
 
 const NAME = /[^\s/>=]+/y;
-const ATTRIBUTE = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
-const TAG_END = /\s*(\/?)>/y;
+/**
+ * The next attribute of a start tag, or the tag's end (`>` or `/>`, captured as group 4): one match per
+ * attribute, where separate attribute and end-of-tag expressions would try and fail the end before each.
+ */
+const ATTRIBUTE_OR_END = /\s*(?:([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')|(\/?)>)/y;
 /** What may follow the last complete attribute when the chunk ended inside a start tag. */
 const PARTIAL_TAG_REST = /^\s*(?:[^\s=/>]+\s*(?:=\s*(?:"[^"]*|'[^']*)?)?|\/)?$/;
+/** XML whitespace: space, tab, line feed, carriage return. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
 const NAMED: Record<string, string | undefined> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 /** Text pieces are flushed at this size so one huge <system-out> never sits in the buffer whole. */
 const MAX_PENDING_TEXT = 256 * 1024;
@@ -133,16 +140,20 @@ export class XmlScanner {
       if (next === 47 /* / */) {
         const gt = buffer.indexOf('>', lt);
         if (gt < 0) break;
-        const name = buffer.slice(lt + 2, gt).trim();
         const expected = this.stack.pop();
-        if (expected !== name) {
+        // Compared in place: cutting (and trimming) the name out of every end tag is garbage.
+        let nameEnd = lt + 2 + (expected?.length ?? 0);
+        if (expected === undefined || !buffer.startsWith(expected, lt + 2) || nameEnd > gt) nameEnd = -1;
+        else while (nameEnd < gt && isSpace(buffer.charCodeAt(nameEnd))) nameEnd++;
+        if (nameEnd !== gt) {
+          const name = buffer.slice(lt + 2, gt).trim();
           this.consume(lt);
           throw this.error(
             expected ? `</${name}> does not close <${expected}>` : `</${name}> has no matching start tag`,
           );
         }
         if (this.stack.length === 0) this.rootClosed = true;
-        handler.close(name);
+        handler.close(expected as string);
         pos = gt + 1;
         continue;
       }
@@ -198,20 +209,18 @@ export class XmlScanner {
       let complete = false;
       let selfClosing = false;
       for (;;) {
-        TAG_END.lastIndex = cursor;
-        const end = TAG_END.exec(buffer);
-        if (end) {
-          selfClosing = end[1] === '/';
-          cursor = TAG_END.lastIndex;
+        ATTRIBUTE_OR_END.lastIndex = cursor;
+        const match = ATTRIBUTE_OR_END.exec(buffer);
+        if (!match) break;
+        cursor = ATTRIBUTE_OR_END.lastIndex;
+        const end = match[4];
+        if (end !== undefined) {
+          selfClosing = end === '/';
           complete = true;
           break;
         }
-        ATTRIBUTE.lastIndex = cursor;
-        const attribute = ATTRIBUTE.exec(buffer);
-        if (!attribute) break;
-        const value = attribute[2] ?? attribute[3] ?? '';
-        attributes[attribute[1] as string] = value.includes('&') ? decodeEntities(value) : value;
-        cursor = ATTRIBUTE.lastIndex;
+        const value = match[2] ?? match[3] ?? '';
+        attributes[match[1] as string] = value.includes('&') ? decodeEntities(value) : value;
       }
       if (!complete) {
         // Either the tag continues in the next chunk or it is malformed.

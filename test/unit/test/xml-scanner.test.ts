@@ -64,5 +64,9 @@ describe('XmlScanner', () => {
 
   test('entities', () => {
     expect(decodeEntities('&lt;&gt;&amp;&quot;&apos;&#x1F600;&#233;&unknown;')).toBe('<>&"\'😀é&unknown;');
+    // Without character references (the replaceAll path): each entity is decoded once, `&amp;` last.
+    expect(decodeEntities('a &amp;lt; b &amp;amp; &quot;q&quot; &apos;&gt;&unknown; &')).toBe(
+      'a &lt; b &amp; "q" \'>&unknown; &',
+    );
   });
 });
