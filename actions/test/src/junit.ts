@@ -17,7 +17,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { PavedError } from '../../../shared/errors.js';
-import { XmlScanner, XmlSyntaxError, type XmlHandler } from './xml-scanner.js';
+import { decodeEntities, XmlScanner, XmlSyntaxError, type XmlHandler } from './xml-scanner.js';
 
 export type Outcome = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -117,16 +117,30 @@ function detach(text: string): string {
   return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
+/** Cases already made ready to keep, so that making one ready twice never decodes twice. */
+const ready = new WeakSet<TestCase>();
+
+/**
+ * Make a case ready to keep: its name, class and file are still as written in the report (entities
+ * are decoded only for the few cases kept, not for every test), and every string is detached.
+ */
 function detachCase(test: TestCase): TestCase {
+  if (ready.has(test)) return test;
+  ready.add(test);
   test.suite = detach(test.suite);
-  test.classname = detach(test.classname);
-  test.name = detach(test.name);
+  test.classname = detach(decodeEntities(test.classname));
+  test.name = detach(decodeEntities(test.name));
   test.message = detach(test.message);
   test.type = detach(test.type);
   test.details = detach(test.details);
   test.output = detach(test.output);
-  if (test.file) test.file = detach(test.file);
+  if (test.file) test.file = detach(decodeEntities(test.file));
   return test;
+}
+
+/** An attribute's value, entities decoded (attributes arrive as written: see rawAttributes). */
+function decoded(value: string | undefined): string {
+  return value === undefined ? '' : decodeEntities(value);
 }
 
 function append(current: string, piece: string, max: number): string {
@@ -240,7 +254,9 @@ export class JUnitCollector {
 
   private handlerFor(report: string, label = report): XmlHandler {
     interface OpenSuite {
+      /** Decoded, for the suite path; `rawName` as written, for a case named after the suite. */
       name: string;
+      rawName: string;
       file: string | undefined;
       /** Its own attributes, read only if it turns out to hold no test case and no suite. */
       attrs: Record<string, string>;
@@ -319,7 +335,8 @@ export class JUnitCollector {
           const outer = suites[suites.length - 1];
           if (outer) outer.hasContent = true;
           suites.push({
-            name: attrs['name'] ?? '',
+            name: decodeEntities(attrs['name'] ?? ''),
+            rawName: attrs['name'] ?? '',
             file: attrs['file'] ?? attrs['filepath'] ?? outer?.file,
             attrs,
             hasContent: false,
@@ -339,8 +356,8 @@ export class JUnitCollector {
             // <error> outranks <failure> when a tool writes both.
             if (!wasError) current.outcome = name === 'error' ? 'error' : 'failed';
             if (failureElements === 1 || (name === 'error' && !wasError)) {
-              current.message = (attrs['message'] ?? '').slice(0, this.maxMessage);
-              current.type = attrs['type'] ?? '';
+              current.message = decoded(attrs['message']).slice(0, this.maxMessage);
+              current.type = decoded(attrs['type']);
               current.details = '';
             }
             // Catch2 and some others put the location on the failure element.
@@ -350,10 +367,10 @@ export class JUnitCollector {
           } else if (RETRY_ELEMENTS.has(name)) {
             if (name.startsWith('flaky')) flakyAttempts++;
             else failedAttempts++;
-            if (!current.message) current.message = (attrs['message'] ?? '').slice(0, this.maxMessage);
+            if (!current.message) current.message = decoded(attrs['message']).slice(0, this.maxMessage);
           } else if (name === 'skipped') {
             if (current.outcome === 'passed') current.outcome = 'skipped';
-            if (!current.message) current.message = (attrs['message'] ?? '').slice(0, this.maxMessage);
+            if (!current.message) current.message = decoded(attrs['message']).slice(0, this.maxMessage);
             textTarget = 'skip';
           } else if (OUTPUT_ELEMENTS.has(name)) {
             textTarget = 'output';
@@ -362,10 +379,10 @@ export class JUnitCollector {
           // An <error> directly in a <testsuite>: the suite crashed before (or instead of) its tests.
           const suite = suites[suites.length - 1] as OpenSuite;
           suite.hasContent = true;
-          suiteFailure = newCase(attrs, `${suite.name || 'suite'} (suite ${name})`, suite.name);
+          suiteFailure = newCase(attrs, `${suite.rawName || 'suite'} (suite ${name})`, suite.rawName);
           suiteFailure.outcome = name === 'error' ? 'error' : 'failed';
-          suiteFailure.message = (attrs['message'] ?? '').slice(0, this.maxMessage);
-          suiteFailure.type = attrs['type'] ?? '';
+          suiteFailure.message = decoded(attrs['message']).slice(0, this.maxMessage);
+          suiteFailure.type = decoded(attrs['type']);
           textTarget = 'details';
         }
         if (selfClosing) closeElement(name);
@@ -383,6 +400,9 @@ export class JUnitCollector {
           target.message = content.trim().slice(0, this.maxMessage);
       },
       wantsText: () => textTarget !== undefined,
+      // Test names, classes and files stay as written until a case is kept (see detachCase); the
+      // other attributes read here are decoded where they are read.
+      rawAttributes: true,
     };
   }
 
@@ -415,10 +435,10 @@ export class JUnitCollector {
     // A nameless case has no identity: it is never a retry of another one, and nothing retries it.
     // Most tests never failed: asking the set of failed names first spares building (and hashing) a
     // file+class+name key for each of them.
+    // Keys use the name, class and file as written (they are decoded only when a case is kept).
+    const { name, classname, file } = test;
     const identity =
-      test.name && this.failedNames.has(test.name)
-        ? `${test.file ?? ''}\u0000${test.classname}\u0000${test.name}`
-        : undefined;
+      name && this.failedNames.has(name) ? `${file ?? ''}\u0000${classname}\u0000${name}` : undefined;
     const earlier = identity === undefined ? undefined : this.failedByIdentity.get(identity);
     if (earlier !== undefined) {
       // A second attempt of a test that failed: not a new test.
@@ -447,10 +467,16 @@ export class JUnitCollector {
         test.flaky = true;
         test.retries = (earlier?.retries ?? 0) + 1;
         test.message = test.message || earlier?.message || '';
+        test.type = test.type || earlier?.type || '';
         test.details = test.details || earlier?.details || '';
         this.flakyCount++;
         if (this.flakyKept.length < this.maxKept) this.flakyKept.push(detachCase(test));
-        this.noteTime(test);
+        // One test, one row among the slowest: the slower of its attempts.
+        const listed = earlier ? this.slow.indexOf(earlier) : -1;
+        if (listed < 0 || (earlier as TestCase).timeMs < test.timeMs) {
+          if (listed >= 0) this.slow.splice(listed, 1);
+          this.noteTime(test);
+        }
         return;
       }
       return;
@@ -464,12 +490,9 @@ export class JUnitCollector {
       const keep = this.kept.length < this.maxKept;
       if (keep) this.kept.push(detachCase(test));
       // A detached copy: the key would otherwise be a rope over substrings that pin the report's chunks.
-      if (test.name) {
-        this.failedNames.add(detach(test.name));
-        this.failedByIdentity.set(
-          detach(`${test.file ?? ''}\u0000${test.classname}\u0000${test.name}`),
-          keep ? test : null,
-        );
+      if (name) {
+        this.failedNames.add(detach(name));
+        this.failedByIdentity.set(detach(`${file ?? ''}\u0000${classname}\u0000${name}`), keep ? test : null);
       }
     } else if (test.outcome === 'skipped') {
       this.skippedCount++;

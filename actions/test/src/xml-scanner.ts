@@ -16,6 +16,11 @@ export interface XmlHandler {
   text(content: string): void;
   /** Whether text at the current position matters; skipping it is most of the speed. */
   wantsText(): boolean;
+  /**
+   * Pass attribute values as written, entities not decoded, for a handler that decodes only what it
+   * keeps (a 100,000-test report names every test; a few hundred names are ever shown).
+   */
+  readonly rawAttributes?: boolean;
 }
 
 export class XmlSyntaxError extends Error {
@@ -208,6 +213,7 @@ export class XmlScanner {
       const attributes: Record<string, string> = {};
       let complete = false;
       let selfClosing = false;
+      const decode = handler.rawAttributes !== true;
       for (;;) {
         ATTRIBUTE_OR_END.lastIndex = cursor;
         const match = ATTRIBUTE_OR_END.exec(buffer);
@@ -220,7 +226,7 @@ export class XmlScanner {
           break;
         }
         const value = match[2] ?? match[3] ?? '';
-        attributes[match[1] as string] = value.includes('&') ? decodeEntities(value) : value;
+        attributes[match[1] as string] = decode && value.includes('&') ? decodeEntities(value) : value;
       }
       if (!complete) {
         // Either the tag continues in the next chunk or it is malformed.

@@ -157,6 +157,29 @@ describe('edge cases', () => {
     });
   });
 
+  test('names, classes and files with entities: decoded where shown, and a retry still matches its failure', () => {
+    const r = parseText(
+      `<testsuite name="S &amp; T"><testcase classname="a&lt;b&gt;" name="x &amp;amp; y" file="src/a&amp;b.ts" time="2"><failure message="m &quot;q&quot;" type="T&amp;E">d &amp;lt;</failure></testcase>
+       <testcase classname="a&lt;b&gt;" name="x &amp;amp; y" file="src/a&amp;b.ts" time="1"/>
+       <testcase classname="a&lt;b&gt;" name="z &#38; w" time="3"><failure/></testcase>
+       <error message="suite &amp; crash"/></testsuite>`,
+    );
+    expect(counts(r as never)).toEqual({ total: 3, passed: 1, failed: 2, errors: 1, skipped: 0, flaky: 1 });
+    expect(
+      r.flakyTests.map((t) => [t.suite, t.classname, t.name, t.file, t.message, t.type, t.details]),
+    ).toEqual([['S & T', 'a<b>', 'x &amp; y', 'src/a&b.ts', 'm "q"', 'T&E', 'd &lt;']]);
+    expect(r.failures.map((t) => [t.classname, t.name, t.message])).toEqual([
+      ['a<b>', 'z & w', ''],
+      ['S & T', 'S & T (suite error)', 'suite & crash'],
+    ]);
+    // The retried test is listed once among the slowest, with its slower attempt.
+    expect(r.slowest.map((t) => [t.name, t.timeMs])).toEqual([
+      ['z & w', 3000],
+      ['x &amp; y', 2000],
+      ['S & T (suite error)', 0],
+    ]);
+  });
+
   test('four nameless test cases are four tests, whatever their outcomes', () => {
     const r = parseText(
       '<testsuite><testcase classname="c"><failure/></testcase><testcase classname="c"/><testcase classname="c"><failure/></testcase><testcase classname="c"><error/></testcase></testsuite>',
