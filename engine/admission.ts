@@ -100,6 +100,42 @@ function identity(shared: RunShared, scope: WorkflowScope, environment: string |
   };
 }
 
+/**
+ * A job (or a reusable-workflow call) that ended before its first step: the error annotation, its log
+ * lines and its result. `job-start` is the caller's to emit.
+ */
+export function endedBeforeFirstStep(
+  shared: RunShared,
+  end: {
+    id: string;
+    name: string;
+    matrix: Record<string, unknown> | undefined;
+    conclusion: 'failure' | 'cancelled';
+    message: string;
+    durationMs: number;
+    environment?: JobEnvironment | undefined;
+  },
+): JobResult {
+  const { name, conclusion, environment } = end;
+  const masked = shared.masker.mask(end.message);
+  shared.annotations.push({ level: 'error', message: masked, job: name });
+  shared.emit({ kind: 'command', job: name, text: `##[error]${masked}` });
+  shared.emit({ kind: 'job-end', job: name, text: conclusion });
+  return {
+    id: end.id,
+    name,
+    matrix: end.matrix,
+    outcome: conclusion,
+    conclusion,
+    outputs: {},
+    steps: [],
+    durationMs: end.durationMs,
+    summary: '',
+    workspace: undefined,
+    ...(environment ? { environment: { name: environment.name } } : {}),
+  };
+}
+
 /** A job that ended before its first step: its events and its result. */
 function notStarted(
   shared: RunShared,
@@ -111,27 +147,10 @@ function notStarted(
   message: string,
   environment: JobEnvironment | undefined,
 ): JobAdmission {
-  const masked = shared.masker.mask(message);
   shared.emit({ kind: 'job-start', job: name, text: name });
-  shared.annotations.push({ level: 'error', message: masked, job: name });
-  shared.emit({ kind: 'command', job: name, text: `##[error]${masked}` });
-  shared.emit({ kind: 'job-end', job: name, text: conclusion });
-  return {
-    admitted: false,
-    result: {
-      id: `${scope.idPrefix}${job.id}`,
-      name,
-      matrix,
-      outcome: conclusion,
-      conclusion,
-      outputs: {},
-      steps: [],
-      durationMs: 0,
-      summary: '',
-      workspace: undefined,
-      ...(environment ? { environment: { name: environment.name } } : {}),
-    },
-  };
+  const id = `${scope.idPrefix}${job.id}`;
+  const end = { id, name, matrix, conclusion, message, durationMs: 0, environment };
+  return { admitted: false, result: endedBeforeFirstStep(shared, end) };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { relative } from 'node:path';
 import { resolveWorkflowRef } from './actions.js';
-import { callerPermissions, calledWorkflowRef } from './admission.js';
+import { callerPermissions, calledWorkflowRef, endedBeforeFirstStep } from './admission.js';
 import type { ConcurrencyLease } from './concurrency.js';
 import { heldWith, joinGroup, refusal } from './concurrency-admission.js';
 import { workflowDisplayName, workflowPath, type WorkflowScope } from './context.js';
@@ -42,24 +42,10 @@ export async function runReusable(
   const exprScope = runner.jobScope(caller, needs, { matrix: matrix ?? {}, strategy });
   // The call ends before the called workflow's first job: a bad call, or its concurrency group.
   const endEarly = (end: { conclusion: 'failure' | 'cancelled'; message: string }): JobOutcome => {
-    const { conclusion } = end;
-    const message = shared.masker.mask(end.message);
-    shared.annotations.push({ level: 'error', message, job: name });
-    shared.emit({ kind: 'command', job: name, text: `##[error]${message}` });
-    shared.emit({ kind: 'job-end', job: name, text: conclusion });
-    runner.results.push({
-      id: `${caller.idPrefix}${job.id}`,
-      name,
-      matrix,
-      outcome: conclusion,
-      conclusion,
-      outputs: {},
-      steps: [],
-      durationMs: Date.now() - started,
-      summary: '',
-      workspace: undefined,
-    });
-    return { result: conclusion, outputs: {} };
+    const id = `${caller.idPrefix}${job.id}`;
+    const durationMs = Date.now() - started;
+    runner.results.push(endedBeforeFirstStep(shared, { ...end, id, name, matrix, durationMs }));
+    return { result: end.conclusion, outputs: {} };
   };
   let callee: WorkflowScope;
   let continueOnError: boolean;
