@@ -157,6 +157,13 @@ export class JobRun {
     this.signal = input.signal;
   }
 
+  /** A GITHUB_PATH entry: first in PATH from now on, moved there if it was already added. */
+  prependPath(dir: string): void {
+    const existing = this.pathPrepend.indexOf(dir);
+    if (existing >= 0) this.pathPrepend.splice(existing, 1);
+    this.pathPrepend.unshift(dir);
+  }
+
   /** PATH a step will run with (for resolving its shell). */
   pathFor(env: Record<string, string>): string {
     const base = env['PATH'] ?? this.shared.hostEnv['PATH'] ?? '';

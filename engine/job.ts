@@ -6,6 +6,7 @@
  * process-cleanup.ts.
  */
 import { rm } from 'node:fs/promises';
+import { BackgroundSteps } from './background-steps.js';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import { asString, evaluateEnvMap, evaluateToken, type ExpressionScope } from './expressions.js';
 import { runPostSteps, runPreSteps } from './javascript-action.js';
@@ -43,6 +44,7 @@ export async function runJob(input: JobInput): Promise<JobResult> {
   let environment: JobResult['environment'];
   let jobContinueOnError = false;
   let timer: NodeJS.Timeout | undefined;
+  const background = new BackgroundSteps(run, frame);
   const onAbort = (): void => {
     run.status = 'cancelled';
     frame.status = 'cancelled';
@@ -99,11 +101,18 @@ export async function runJob(input: JobInput): Promise<JobResult> {
       );
     const specs = job.steps.map((step) => workflowStepSpec(step, wf.relativePath));
     const preState = new Map<StepSpec, Record<string, string>>();
-    await runPreSteps(run, frame, specs, preState);
+    // A parallel group's steps have their pre steps too, in step order.
+    const allSpecs = specs.flatMap((spec) =>
+      spec.control?.kind === 'parallel' ? [spec, ...spec.control.steps] : [spec],
+    );
+    await runPreSteps(run, frame, allSpecs, preState);
     for (const spec of specs) {
-      await runStep(run, frame, spec, preState);
+      if (spec.control) await background.control(spec, spec.control, preState);
+      else await runStep(run, frame, spec, preState, background);
       if (frame.status === 'failure' && run.status === 'success') run.status = 'failure';
     }
+    // Background steps still running finish before post steps (the runner's implicit wait-all).
+    if ((await background.finish()) === 'failure') frame.status = 'failure';
     await runPostSteps(run);
     if (run.status !== 'cancelled' && frame.status === 'failure') run.status = 'failure';
     outputs = jobOutputs(run, frame);
@@ -113,6 +122,7 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     if (run.status !== 'cancelled') run.status = 'failure';
   } finally {
     if (timer) clearTimeout(timer);
+    background.stopAll();
     cleanUpProcesses(run.trackingId);
     // Removed as soon as the job ends, so the cost overlaps with jobs still running.
     if (!shared.options.keepTemp)

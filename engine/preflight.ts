@@ -39,7 +39,11 @@ export async function preflight(
     // A checkout into a sub-path can bring local actions that are not in the repository itself;
     // those are checked when their step runs.
     let checkedOutElsewhere = false;
-    for (const step of job.steps) {
+    // A parallel group's steps are resolved like the job's own.
+    const steps = job.steps.flatMap((step) =>
+      step.control?.kind === 'parallel' ? step.control.steps : [step],
+    );
+    for (const step of steps) {
       if (!step.uses) continue;
       if (isCheckout(step.uses) && step.with) checkedOutElsewhere = true;
       if (checkedOutElsewhere && step.uses.startsWith('./')) continue;

@@ -46,8 +46,12 @@ function lineSplitter(stream: 'stdout' | 'stderr', onLine: SpawnStepOptions['onL
   };
 }
 
-/** Grace period between SIGTERM and SIGKILL when a step is stopped (the runner uses 7.5 s). */
-const KILL_GRACE_MS = 7_500;
+/**
+ * How a stopped step is ended, as the runner's ProcessInvoker does on cancellation (and for a
+ * background step's `cancel:`): SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that.
+ */
+const SIGINT_GRACE_MS = 7_500;
+const SIGTERM_GRACE_MS = 2_500;
 
 export function spawnStep(file: string, args: string[], options: SpawnStepOptions): Promise<SpawnResult> {
   return new Promise((resolve) => {
@@ -68,18 +72,19 @@ export function spawnStep(file: string, args: string[], options: SpawnStepOption
     const stop = (): void => {
       const pid = child.pid;
       if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-pid, 'SIGINT');
-      } catch {
-        // already gone
-      }
-      killTimer = setTimeout(() => {
+      const signalGroup = (signal: NodeJS.Signals): void => {
         try {
-          process.kill(-pid, 'SIGKILL');
+          process.kill(-pid, signal);
         } catch {
           // already gone
         }
-      }, KILL_GRACE_MS);
+      };
+      signalGroup('SIGINT');
+      killTimer = setTimeout(() => {
+        signalGroup('SIGTERM');
+        killTimer = setTimeout(() => signalGroup('SIGKILL'), SIGTERM_GRACE_MS);
+        killTimer.unref();
+      }, SIGINT_GRACE_MS);
       killTimer.unref();
     };
     const timer =

@@ -2,6 +2,7 @@
  * Running one process for a step (a `run:` script or a JavaScript action's entry point): workflow
  * commands as its lines arrive, file commands when it exits, the step's timeout and cancellation.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   FileCommandError,
   parseCommand,
@@ -23,6 +24,23 @@ export interface ExecOutcome {
   outputs: Record<string, string>;
   state: Record<string, string>;
 }
+
+/**
+ * What a background step's processes change in the job (GITHUB_ENV, GITHUB_PATH), held until a
+ * `wait` covers the step, and the signal that stops them (`cancel:` or the job's cancellation).
+ */
+export interface DeferredEffects {
+  signal: AbortSignal;
+  env: Array<[string, string]>;
+  path: string[];
+}
+
+/**
+ * The background step the current async call chain belongs to (engine/background-steps.ts). Held
+ * here rather than passed down because a background step may be a script, a JavaScript action or a
+ * composite action whose own steps start processes: every process it starts sees the same effects.
+ */
+export const backgroundStep = new AsyncLocalStorage<DeferredEffects>();
 
 /**
  * Run one process for a step and apply what it asked for: workflow commands as lines arrive, file
@@ -53,6 +71,16 @@ export async function execProcess(
   let stopToken: string | undefined;
   let echo = false;
   const masker = run.shared.masker;
+  const deferred = backgroundStep.getStore();
+  const setEnv = (key: string, value: string): void => {
+    if (deferred) deferred.env.push([key, value]);
+    else run.globalEnv[key] = value;
+  };
+  const prependPath = (dir: string): void => {
+    if (deferred) deferred.path.push(dir);
+    else run.prependPath(dir);
+  };
+  const signal = deferred?.signal ?? run.signal;
   const allowUnsecure = (env['ACTIONS_ALLOW_UNSECURE_COMMANDS'] ?? '').toLowerCase() === 'true';
 
   const commandFailed = (line: string, message: string): void => {
@@ -90,9 +118,8 @@ export async function execProcess(
           );
           return true;
         }
-        if (cmd.command === 'set-env' && cmd.properties['name'])
-          run.globalEnv[cmd.properties['name']] = cmd.data;
-        if (cmd.command === 'add-path' && cmd.data) run.pathPrepend.unshift(cmd.data);
+        if (cmd.command === 'set-env' && cmd.properties['name']) setEnv(cmd.properties['name'], cmd.data);
+        if (cmd.command === 'add-path' && cmd.data) prependPath(cmd.data);
         return true;
       }
       case 'error':
@@ -155,7 +182,7 @@ export async function execProcess(
       ? { timeoutMs: opts.timeoutMinutes * (run.shared.options.minuteMs ?? 60_000) }
       : {}),
     // Steps that still run after cancellation (always(), cancelled()) are not cancelled again.
-    ...(run.signal.aborted ? {} : { signal: run.signal }),
+    ...(signal.aborted ? {} : { signal }),
     onLine,
   });
   if (started.error) {
@@ -182,18 +209,14 @@ export async function execProcess(
     for (const [key, value] of parseKeyValueFile(text)) {
       if (key.toUpperCase() === 'NODE_OPTIONS')
         throw new FileCommandError("Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.");
-      run.globalEnv[key] = value;
+      setEnv(key, value);
     }
   });
   applyFile('output', files.output, (text) => {
     for (const [key, value] of parseKeyValueFile(text)) outputs[key] = value;
   });
   applyFile('path', files.path, (text) => {
-    for (const dir of parsePathFile(text)) {
-      const existing = run.pathPrepend.indexOf(dir);
-      if (existing >= 0) run.pathPrepend.splice(existing, 1);
-      run.pathPrepend.unshift(dir);
-    }
+    for (const dir of parsePathFile(text)) prependPath(dir);
   });
   applyFile('state', files.state, (text) => {
     for (const [key, value] of parseKeyValueFile(text)) state[key] = value;

@@ -24,11 +24,25 @@ import {
 } from './template-values.js';
 import type { StepModel } from './workflow.js';
 
+/** A control step: `wait`/`cancel` with their target ids, `wait-all`, or a `parallel` group's steps. */
+export type SpecControl =
+  | { kind: 'wait'; targets: string[] }
+  | { kind: 'wait-all' }
+  | { kind: 'cancel'; targets: string[] }
+  | { kind: 'parallel'; steps: StepSpec[] };
+
+/** Keys GitHub allows in a job's steps but not in a composite action's (its action schema has none of them). */
+const JOB_ONLY_KEYS = ['background', 'wait', 'wait-all', 'cancel', 'parallel'];
+
 /** A step from the workflow (tokens) or from a composite action (plain YAML values), behind one shape. */
 export interface StepSpec {
   id: string;
   explicitId: boolean;
   uses: string | undefined;
+  /** Started, then the job goes on at once (engine/background-steps.ts). */
+  background: boolean;
+  /** Set for `wait`, `wait-all`, `cancel` and `parallel`, which run nothing themselves. */
+  control: SpecControl | undefined;
   condition(scope: ExpressionScope): boolean;
   name(scope: ExpressionScope): string;
   run(scope: ExpressionScope): string | undefined;
@@ -56,6 +70,19 @@ export function workflowStepSpec(step: StepModel, file: string): StepSpec {
     id: step.id,
     explicitId: step.explicitId,
     uses: step.uses,
+    background: step.background,
+    control:
+      step.control?.kind === 'parallel'
+        ? {
+            kind: 'parallel',
+            // A parallel group's steps are background steps (parsed without `background:`, which
+            // the parser refuses inside a group).
+            steps: step.control.steps.map((child) => ({
+              ...workflowStepSpec(child, file),
+              background: true,
+            })),
+          }
+        : step.control,
     condition: (scope) => isTruthy(evaluate(step.if, scope)),
     name: (scope) => {
       const name = str(step.name, scope);
@@ -100,12 +127,19 @@ export function compositeStepSpec(
         out[key] = text(item, scope) ?? '';
     return out;
   };
+  const jobOnly = JOB_ONLY_KEYS.find((key) => key in raw);
+  if (jobOnly !== undefined)
+    throw new Error(
+      `${manifestFile}: step ${index + 1} uses '${jobOnly}:', which GitHub allows only in a workflow job's steps, not in a composite action (run the whole action as a background step instead: 'background: true' on the step that uses it)`,
+    );
   const explicit = typeof raw['id'] === 'string' ? (raw['id'] as string) : undefined;
   const uses = typeof raw['uses'] === 'string' ? (raw['uses'] as string) : undefined;
   return {
     id: explicit ?? `__${uses ? uses.replace(/[^A-Za-z0-9]+/g, '_') : 'run'}_${index + 1}`,
     explicitId: explicit !== undefined,
     uses,
+    background: false,
+    control: undefined,
     condition: (scope) => evaluateCondition(raw['if'] === undefined ? undefined : String(raw['if']), scope),
     name: (scope) =>
       text(raw['name'], scope) ||

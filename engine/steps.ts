@@ -15,29 +15,39 @@ import { resolveDir, type Frame, type JobRun, type StepOutcome } from './job-run
 import { resolveShell } from './shell.js';
 import { execProcess, stepOutcome } from './step-process.js';
 import type { StepSpec } from './step-spec.js';
+import type { BackgroundSteps } from './background-steps.js';
 import { templateNotValid } from './template-values.js';
 import type { Conclusion } from './types.js';
 
-/** Run one step in `frame`; updates the frame's status and steps context. */
+/** How a step that ran ended: its outcome, its conclusion after `continue-on-error`, its outputs. */
+export interface StepConclusion {
+  outcome: Conclusion;
+  conclusion: Conclusion;
+  outputs: Record<string, string>;
+  durationMs: number;
+}
+
+/**
+ * Run one step in `frame`; updates the frame's status and steps context. A `background: true` step
+ * is handed to `background` once its `if:` passed and returns at once; it is recorded when a `wait`
+ * covers it.
+ */
 export async function runStep(
   run: JobRun,
   frame: Frame,
   spec: StepSpec,
   preState: Map<StepSpec, Record<string, string>>,
+  background?: BackgroundSteps,
 ): Promise<void> {
   const started = Date.now();
   let env = run.envContext(frame);
   let scope = run.scope(frame, env);
   let name = spec.id;
-  let outcome: Conclusion = 'success';
-  let outputs: Record<string, string> = {};
-  let ran = false;
   try {
     name = frame.prefix + spec.name(scope);
   } catch {
     // a name that does not evaluate falls back to the id
   }
-  const envBefore = { ...run.globalEnv };
   try {
     // The step's own env is evaluated first, so its `if:` sees it (StepsRunner merges the step's
     // env block into the env context before it evaluates the condition).
@@ -45,11 +55,51 @@ export async function runStep(
     scope = run.scope(frame, env);
     if (!spec.condition(scope)) {
       run.log(`Skipped: ${name}`, name);
-      record(run, frame, spec, name, 'skipped', 'skipped', {}, started);
+      const skipped: StepConclusion = {
+        outcome: 'skipped',
+        conclusion: 'skipped',
+        outputs: {},
+        durationMs: 0,
+      };
+      recordStep(run, frame, spec, name, skipped);
       return;
     }
-    run.shared.emit({ kind: 'step-start', job: run.input.displayName, step: name, text: name });
-    ran = true;
+  } catch (error) {
+    run.annotate('error', error instanceof Error ? error.message : String(error), name);
+    const failed: StepConclusion = { outcome: 'failure', conclusion: 'failure', outputs: {}, durationMs: 0 };
+    frame.status = 'failure';
+    recordStep(run, frame, spec, name, failed);
+    announceEnd(run, name, failed);
+    return;
+  }
+  const conclude = (): Promise<StepConclusion> =>
+    concludeStep(run, frame, spec, scope, env, name, preState, started);
+  if (spec.background && background) {
+    background.start(spec, name, conclude);
+    return;
+  }
+  run.shared.emit({ kind: 'step-start', job: run.input.displayName, step: name, text: name });
+  const result = await conclude();
+  if (result.conclusion === 'failure') frame.status = 'failure';
+  recordStep(run, frame, spec, name, result);
+  announceEnd(run, name, result);
+}
+
+/** Execute a step whose `if:` passed, then apply `continue-on-error` to how it ended. */
+async function concludeStep(
+  run: JobRun,
+  frame: Frame,
+  spec: StepSpec,
+  scope: ExpressionScope,
+  env: Record<string, string>,
+  name: string,
+  preState: Map<StepSpec, Record<string, string>>,
+  started: number,
+): Promise<StepConclusion> {
+  const envBefore = { ...run.globalEnv };
+  let outcome: Conclusion = 'success';
+  let outputs: Record<string, string> = {};
+  try {
     const timeoutMinutes = stepTimeout(run, spec, scope, name);
     const result = await executeStep(run, frame, spec, scope, env, name, preState, timeoutMinutes);
     outcome = result.outcome;
@@ -59,10 +109,13 @@ export async function runStep(
     outcome = 'failure';
   }
   const continueOnError =
-    ran && outcome === 'failure' && continuesOnError(run, frame, spec, env, envBefore, outputs, name);
-  const conclusion: Conclusion = continueOnError ? 'success' : outcome;
-  if (conclusion === 'failure') frame.status = 'failure';
-  record(run, frame, spec, name, outcome, conclusion, outputs, started);
+    outcome === 'failure' && continuesOnError(run, frame, spec, env, envBefore, outputs, name);
+  return {
+    outcome,
+    conclusion: continueOnError ? 'success' : outcome,
+    outputs,
+    durationMs: Date.now() - started,
+  };
 }
 
 /**
@@ -99,7 +152,7 @@ function evaluatedOr<T>(run: JobRun, name: string, doing: string, fallback: T, e
  * the step's own outputs. A value that cannot be evaluated or is not a boolean is reported and the
  * step stays failed.
  */
-function continuesOnError(
+export function continuesOnError(
   run: JobRun,
   frame: Frame,
   spec: StepSpec,
@@ -126,34 +179,29 @@ function continuesOnError(
   );
 }
 
-function record(
+/** Put a step's result in the steps context (when it has an id) and the job's step results. */
+export function recordStep(
   run: JobRun,
   frame: Frame,
   spec: StepSpec,
   name: string,
-  outcome: Conclusion,
-  conclusion: Conclusion,
-  outputs: Record<string, string>,
-  started: number,
+  result: StepConclusion,
 ): void {
+  const { outcome, conclusion, outputs, durationMs } = result;
   if (spec.explicitId) frame.steps[spec.id] = { outputs, outcome, conclusion };
   if (frame.depth === 0)
-    run.stepResults.push({
-      id: spec.id,
-      name,
-      outcome,
-      conclusion,
-      outputs,
-      durationMs: Date.now() - started,
-    });
-  if (outcome !== 'skipped') {
-    run.shared.emit({
-      kind: 'step-end',
-      job: run.input.displayName,
-      step: name,
-      text: outcome === conclusion ? outcome : `${outcome} (continue-on-error)`,
-    });
-  }
+    run.stepResults.push({ id: spec.id, name, outcome, conclusion, outputs, durationMs });
+}
+
+/** The step's end line in the log. */
+export function announceEnd(run: JobRun, name: string, result: StepConclusion): void {
+  if (result.outcome === 'skipped') return;
+  run.shared.emit({
+    kind: 'step-end',
+    job: run.input.displayName,
+    step: name,
+    text: result.outcome === result.conclusion ? result.outcome : `${result.outcome} (continue-on-error)`,
+  });
 }
 
 async function executeStep(

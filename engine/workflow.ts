@@ -5,14 +5,19 @@
  * is read from the parsed token tree.
  */
 import { readFileSync } from 'node:fs';
+import { FeatureFlags } from '@actions/expressions/features';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import {
+  TemplateContext,
+  TemplateValidationErrors,
+} from '@actions/workflow-parser/templates/template-context';
+import { getWorkflowSchema } from '@actions/workflow-parser/workflows/workflow-schema';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
 import { SequenceToken } from '@actions/workflow-parser/templates/tokens/sequence-token';
 import { StringToken } from '@actions/workflow-parser/templates/tokens/string-token';
 import { BooleanToken } from '@actions/workflow-parser/templates/tokens/boolean-token';
 import { NumberToken } from '@actions/workflow-parser/templates/tokens/number-token';
-import type { BasicExpressionToken } from '@actions/workflow-parser/templates/tokens/basic-expression-token';
 import type { WorkflowTemplate } from '@actions/workflow-parser/model/workflow-template';
 
 /** A workflow that does not parse or validate; `problems` are `file:line:col: message` lines. */
@@ -41,7 +46,18 @@ export interface StepModel {
   continueOnError: TemplateToken | undefined;
   timeoutMinutes: TemplateToken | undefined;
   line: number | undefined;
+  /** `background: true`: started, then the job goes on at once (engine/background-steps.ts). */
+  background: boolean;
+  /** A step that runs nothing itself: `wait`, `wait-all`, `cancel`, or a `parallel` group. */
+  control: StepControl | undefined;
 }
+
+/** What a control step does: the ids it waits for or cancels, or the steps of its parallel group. */
+export type StepControl =
+  | { kind: 'wait'; targets: string[] }
+  | { kind: 'wait-all' }
+  | { kind: 'cancel'; targets: string[] }
+  | { kind: 'parallel'; steps: StepModel[] };
 
 export interface JobModel {
   id: string;
@@ -127,12 +143,31 @@ function inputSpecs(token: TemplateToken | undefined): Record<string, CallInputS
   return out;
 }
 
+interface ConvertedStep {
+  id: string;
+  if?: { expression: string };
+  name?: TemplateToken;
+  background?: boolean;
+  wait?: Array<{ value: string }>;
+  'wait-all'?: boolean;
+  cancel?: { value: string };
+  parallel?: ConvertedStep[];
+}
+
+function controlOf(model: ConvertedStep, token: TemplateToken, file: string): StepControl | undefined {
+  if (model.wait) return { kind: 'wait', targets: model.wait.map((target) => target.value) };
+  if (model['wait-all']) return { kind: 'wait-all' };
+  if (model.cancel) return { kind: 'cancel', targets: [model.cancel.value] };
+  if (model.parallel)
+    return { kind: 'parallel', steps: stepsFrom(find(token, 'parallel'), model.parallel, file) };
+  return undefined;
+}
+
 function stepsFrom(
-  jobToken: TemplateToken | undefined,
-  converted: Array<{ id: string; if?: { expression: string } }>,
+  sequence: TemplateToken | undefined,
+  converted: ConvertedStep[],
   file: string,
 ): StepModel[] {
-  const sequence = find(jobToken, 'steps');
   if (!(sequence instanceof SequenceToken)) return [];
   const steps: StepModel[] = [];
   let index = 0;
@@ -143,7 +178,8 @@ function stepsFrom(
     steps.push({
       id: model.id,
       explicitId: explicit !== undefined,
-      name: find(token, 'name'),
+      // Control steps without a name get the parser's ("Wait", "Wait for all", "Cancel", "Parallel group").
+      name: find(token, 'name') ?? model.name,
       if: model.if?.expression ?? 'success()',
       uses: literal(find(token, 'uses')),
       run: find(token, 'run'),
@@ -154,15 +190,34 @@ function stepsFrom(
       continueOnError: find(token, 'continue-on-error'),
       timeoutMinutes: find(token, 'timeout-minutes'),
       line: token.line,
+      background: model.background === true,
+      control: controlOf(model, token, file),
     });
     index++;
   }
   return steps;
 }
 
+/** GitHub's parallel steps (generally available since 2026-06-25) are behind a flag in the parser. */
+const PARSER_FEATURES = new FeatureFlags({ allowBackgroundSteps: true });
+
+/**
+ * A parse context with GitHub's parallel steps (`background`, `wait`, `wait-all`, `cancel`,
+ * `parallel`) enabled: the parser reads the flag while it reads the file, so it is set before.
+ */
+function parseContext(): TemplateContext {
+  const context = new TemplateContext(
+    new TemplateValidationErrors(),
+    getWorkflowSchema(),
+    new NoOperationTraceWriter(),
+  );
+  context.state['featureFlags'] = PARSER_FEATURES;
+  return context;
+}
+
 /** Parse and validate workflow text. Throws {@link WorkflowSyntaxError} with every problem found. */
 export async function parseWorkflowText(file: string, content: string): Promise<WorkflowModel> {
-  const parsed = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+  const parsed = parseWorkflow({ name: file, content }, parseContext());
   const errors = parsed.context.errors.getErrors();
   if (errors.length > 0 || !parsed.value) {
     throw new WorkflowSyntaxError(
@@ -175,7 +230,9 @@ export async function parseWorkflowText(file: string, content: string): Promise<
         : [`${file}: not a workflow`],
     );
   }
-  const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value, undefined, {
+    featureFlags: PARSER_FEATURES,
+  });
   if (template.errors?.length) {
     // One cycle is reported once per job on it; the first names it well enough.
     let cycleSeen = false;
@@ -240,14 +297,10 @@ export async function parseWorkflowText(file: string, content: string): Promise<
         inheritSecrets: literal(secrets) === 'inherit',
       };
     }
-    const steps = (job.steps as Array<{ id: string; if?: BasicExpressionToken }>).map((step) => ({
-      id: step.id,
-      if: step.if,
-    }));
     return {
       ...base,
       kind: 'job' as const,
-      steps: stepsFrom(token, steps, file),
+      steps: stepsFrom(find(token, 'steps'), job.steps as unknown as ConvertedStep[], file),
       uses: undefined,
       with: undefined,
       secrets: undefined,
