@@ -199,13 +199,13 @@ function stepsFrom(
 }
 
 /** GitHub's parallel steps (generally available since 2026-06-25) are behind a flag in the parser. */
-const PARSER_FEATURES = new FeatureFlags({ allowBackgroundSteps: true });
+export const PARSER_FEATURES = new FeatureFlags({ allowBackgroundSteps: true });
 
 /**
  * A parse context with GitHub's parallel steps (`background`, `wait`, `wait-all`, `cancel`,
  * `parallel`) enabled: the parser reads the flag while it reads the file, so it is set before.
  */
-function parseContext(): TemplateContext {
+export function parseContext(): TemplateContext {
   const context = new TemplateContext(
     new TemplateValidationErrors(),
     getWorkflowSchema(),

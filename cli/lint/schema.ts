@@ -5,6 +5,7 @@
 import { NoOperationTraceWriter, parseWorkflow, convertWorkflowTemplate } from '@actions/workflow-parser';
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import { ErrorPolicy } from '@actions/workflow-parser/model/convert';
+import { PARSER_FEATURES, parseContext } from '../../engine/workflow.js';
 import type { Position } from './source.js';
 import type { FileKind } from './target.js';
 
@@ -21,13 +22,15 @@ export interface SchemaResult {
 
 export async function checkSchema(text: string, fileName: string, kind: FileKind): Promise<SchemaResult> {
   const file = { name: fileName, content: text };
-  const trace = new NoOperationTraceWriter();
-  const parsed = kind === 'action' ? parseAction(file, trace) : parseWorkflow(file, trace);
+  // Workflows are read as the engine reads them: with GitHub's parallel steps enabled in the parser.
+  const parsed =
+    kind === 'action' ? parseAction(file, new NoOperationTraceWriter()) : parseWorkflow(file, parseContext());
   const yamlValid = parsed.value !== undefined;
   if (kind === 'workflow' && parsed.value) {
     // TryConversion keeps converting after schema errors, so one run reports both kinds of problem.
     await convertWorkflowTemplate(parsed.context, parsed.value, undefined, {
       errorPolicy: ErrorPolicy.TryConversion,
+      featureFlags: PARSER_FEATURES,
     });
   }
   const seen = new Set<string>();

@@ -545,6 +545,22 @@ describe('schema', () => {
     const found = await located(text, 'schema');
     expect(found.length).toBeGreaterThan(0);
   });
+  test("GitHub's parallel steps are valid, and a wait on an unknown step is not", async () => {
+    const text = steps(
+      '      - id: server',
+      '        run: make serve',
+      '        background: true',
+      '      - parallel:',
+      '          - run: make lint',
+      '          - run: make unit',
+      '      - wait: server',
+      '      - wait-all:',
+      '      - cancel: server',
+    );
+    expect(await located(text)).toEqual([]);
+    const unknown = steps('      - run: make', '      - wait: nope');
+    expect(await located(unknown, 'schema')).toEqual([`${pos(unknown, 'nope')} schema`]);
+  });
   test('composite action step without shell', async () => {
     const text = yaml(
       'name: x',
