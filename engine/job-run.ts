@@ -4,8 +4,7 @@
  * step sees, each step's own file-command files, the process environment of a step, logs and annotations.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ActionSource } from './actions.js';
 import type { JobExtras } from './admission.js';
@@ -255,20 +254,7 @@ export class JobRun {
    * files once, after the step. Files are never reused, so what a background process of a step
    * writes after the step ended goes to a file nobody reads again, never into a later step.
    */
-  async newCommandFiles(): Promise<CommandFiles> {
-    // Creating five files was most of the engine's own cost per `run:` step (more than the rest of the
-    // step together), so each set is made one step ahead, in the thread pool, while a step runs: a
-    // step takes the set made for it and starts the next one. Every set is still used once.
-    const ready = this.spareFiles ?? this.createCommandFiles();
-    const spare = this.createCommandFiles();
-    spare.catch(() => undefined); // if it fails, the step that takes it reports the error
-    this.spareFiles = spare;
-    return ready;
-  }
-
-  private spareFiles: Promise<CommandFiles> | undefined;
-
-  private async createCommandFiles(): Promise<CommandFiles> {
+  newCommandFiles(): CommandFiles {
     const dir = join(this.temp, '_runner_file_commands');
     const suffix = randomUUID();
     const files: CommandFiles = {
@@ -278,7 +264,7 @@ export class JobRun {
       state: join(dir, `save_state_${suffix}`),
       summary: join(dir, `step_summary_${suffix}`),
     };
-    await Promise.all(Object.values(files).map((path) => writeFile(path, '', { flag: 'wx' })));
+    for (const path of Object.values(files)) closeSync(openSync(path, 'w'));
     return files;
   }
 

@@ -62,7 +62,7 @@ export async function execProcess(
   },
 ): Promise<ExecOutcome> {
   // Fresh files for this process: the runner's InitializeFiles before the step, ProcessFiles after.
-  const files = await run.newCommandFiles();
+  const files = run.newCommandFiles();
   const env = run.processEnv(opts.env, files, stepId, opts.action);
   if (opts.extraEnv) Object.assign(env, opts.extraEnv);
   const outputs: Record<string, string> = {};
