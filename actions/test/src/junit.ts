@@ -138,6 +138,11 @@ function detachCase(test: TestCase): TestCase {
   return test;
 }
 
+/** What makes a retry the same test: its file, class and name, as written in the report. */
+function identityKey(file: string | undefined, classname: string, name: string): string {
+  return `${file ?? ''}\u0000${classname}\u0000${name}`;
+}
+
 /** An attribute's value, entities decoded (attributes arrive as written: see rawAttributes). */
 function decoded(value: string | undefined): string {
   return value === undefined ? '' : decodeEntities(value);
@@ -437,8 +442,7 @@ export class JUnitCollector {
     // file+class+name key for each of them.
     // Keys use the name, class and file as written (they are decoded only when a case is kept).
     const { name, classname, file } = test;
-    const identity =
-      name && this.failedNames.has(name) ? `${file ?? ''}\u0000${classname}\u0000${name}` : undefined;
+    const identity = name && this.failedNames.has(name) ? identityKey(file, classname, name) : undefined;
     const earlier = identity === undefined ? undefined : this.failedByIdentity.get(identity);
     if (earlier !== undefined) {
       // A second attempt of a test that failed: not a new test.
@@ -492,7 +496,7 @@ export class JUnitCollector {
       // A detached copy: the key would otherwise be a rope over substrings that pin the report's chunks.
       if (name) {
         this.failedNames.add(detach(name));
-        this.failedByIdentity.set(detach(`${file ?? ''}\u0000${classname}\u0000${name}`), keep ? test : null);
+        this.failedByIdentity.set(detach(identityKey(file, classname, name)), keep ? test : null);
       }
     } else if (test.outcome === 'skipped') {
       this.skippedCount++;
