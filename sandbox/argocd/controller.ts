@@ -113,9 +113,11 @@ export function timestamp(date = new Date()): string {
  * are cached for good; branch and tag resolutions are cached until the next fetch. Without the caches
  * every reconcile of every app would spawn several git processes.
  */
-class RepoMirror {
+export class RepoMirror {
   private fetching: Promise<void> | undefined;
   private lastFetch = 0;
+  /** Bumped by every fetch, so a rev-parse that raced a fetch is not cached. */
+  private generation = 0;
   private readonly resolved = new Map<string, string | undefined>();
   private readonly files = new Map<string, string | undefined>();
   constructor(
@@ -124,8 +126,14 @@ class RepoMirror {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
+  /**
+   * Bring the mirror up to date. `force` (a refresh) must see every commit pushed before the call,
+   * so it does not join a fetch that was already running: it waits for it and fetches again.
+   */
   async fetch(force = false): Promise<void> {
-    if (!force && Date.now() - this.lastFetch < 200) return;
+    if (force && this.fetching) await this.fetching.catch(() => undefined);
+    else if (!force && Date.now() - this.lastFetch < 200) return;
+    // Another caller may have started a fetch while we waited; it began after our call, so join it.
     this.fetching ??= (async () => {
       if (!existsSync(join(this.dir, 'HEAD'))) {
         await runGit(['clone', '--quiet', '--mirror', this.url, this.dir], { env: this.env });
@@ -145,6 +153,7 @@ class RepoMirror {
         );
       }
       this.lastFetch = Date.now();
+      this.generation++;
       for (const key of [...this.resolved.keys()]) if (!FULL_SHA.test(key)) this.resolved.delete(key);
     })().finally(() => (this.fetching = undefined));
     return this.fetching;
@@ -153,9 +162,11 @@ class RepoMirror {
   async resolve(revision: string): Promise<string | undefined> {
     const rev = revision === '' || revision === 'HEAD' ? 'HEAD' : revision;
     if (this.resolved.has(rev)) return this.resolved.get(rev);
+    const generation = this.generation;
     const sha = await this.resolveNow(rev);
-    // An unknown revision may appear with the next fetch: only hits are cached.
-    if (sha) this.resolved.set(rev, sha);
+    // An unknown revision may appear with the next fetch: only hits are cached, and only when no
+    // fetch finished meanwhile (the answer may predate it).
+    if (sha && generation === this.generation) this.resolved.set(rev, sha);
     return sha;
   }
 
@@ -198,6 +209,8 @@ export class Controller extends EventEmitter {
   readonly apps = new Map<string, AppRecord>();
   private resourceVersion = 1000;
   private readonly mirrors = new Map<string, RepoMirror>();
+  /** The tail of each app's reconcile queue. */
+  private readonly reconciling = new Map<AppRecord, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private gitPoll: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -334,7 +347,22 @@ export class Controller extends EventEmitter {
   }
 
   /** Compare desired (git at targetRevision) with live (the workload), update status, maybe auto-sync. */
-  async reconcile(app: AppRecord, options: { fetch: boolean; hard?: boolean }): Promise<void> {
+  reconcile(app: AppRecord, options: { fetch: boolean; hard?: boolean }): Promise<void> {
+    // The app controller's work queue never processes one app twice at once: reconciles of an app
+    // run one after another, so an older comparison cannot overwrite a newer one.
+    const next = (this.reconciling.get(app) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.reconcileNow(app, options));
+    this.reconciling.set(app, next);
+    void next
+      .finally(() => {
+        if (this.reconciling.get(app) === next) this.reconciling.delete(app);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  private async reconcileNow(app: AppRecord, options: { fetch: boolean; hard?: boolean }): Promise<void> {
     if (app.deleted || this.stopped) return;
     const source = app.spec.source as ApplicationSource;
     const mirror = this.mirror(source.repoURL);
