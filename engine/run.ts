@@ -18,7 +18,7 @@ import { asString, type ExpressionScope, type Value } from './expressions.js';
 import { Runner } from './job-graph.js';
 import { writeSummary } from './job-outputs.js';
 import { preflight } from './preflight.js';
-import { branchCommit, copyRepository, gitTopLevel, listWorkingTree, readRepoInfo } from './repo.js';
+import { branchCommit, copyRepository, gitTopLevel, surveyRepository } from './repo.js';
 import { concludeWorkflow } from './reusable-workflow.js';
 import { resolveActivity } from './activity-types.js';
 import { changedFilesFor, type ChangedFiles } from './changed-files.js';
@@ -37,9 +37,9 @@ interface PlannedWorkflow {
   selected: Set<string>;
 }
 
-function findRepoRoot(workflowPath: string): string {
+function findRepoRoot(workflowPath: string, env: NodeJS.ProcessEnv): string {
   const dir = dirname(resolve(workflowPath));
-  const top = gitTopLevel(dir);
+  const top = gitTopLevel(dir, env);
   if (top) return top;
   const marker = `${sep}.github${sep}workflows`;
   const index = dir.indexOf(marker);
@@ -82,13 +82,12 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const files = isDir ? listWorkflowFiles(target) : [target];
   if (files.length === 0)
     throw new EngineUsageError(`${options.workflow}: no .yml or .yaml workflow files in this directory`);
-  const repoRoot = resolve(options.repoRoot ?? findRepoRoot(files[0] as string));
-  // The repository's facts and its file list come from git processes that run side by side, and
-  // while the workflows are parsed.
-  const gitFacts = Promise.all([
-    readRepoInfo(repoRoot, options.hostEnv ?? process.env),
-    options.bind ? undefined : listWorkingTree(repoRoot, existsSync(join(repoRoot, '.git'))),
-  ]);
+  const repoRoot = resolve(
+    options.repoRoot ?? findRepoRoot(files[0] as string, options.hostEnv ?? process.env),
+  );
+  // The repository's facts and its file list come from one process that runs while the workflows
+  // are parsed.
+  const gitFacts = surveyRepository(repoRoot, options.hostEnv ?? process.env, { listFiles: !options.bind });
   const models: Array<{ model: WorkflowModel; path: string }> = [];
   try {
     for (const file of files)
@@ -96,7 +95,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   } finally {
     await gitFacts; // nothing is left running when a workflow does not parse
   }
-  const [repo, workingTree] = await gitFacts;
+  const { info: repo, files: workingTree, cloneSource } = await gitFacts;
   const eventName =
     options.eventName ?? (isDir ? 'push' : defaultEvent((models[0] as { model: WorkflowModel }).model));
   const planned: PlannedWorkflow[] = [];
@@ -209,7 +208,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     template: () => {
       template ??= (async () => {
         const dir = join(runDir, 'template', repo.name);
-        await copyRepository(repoRoot, dir, shared.files, repo);
+        await copyRepository(repoRoot, dir, shared.files, repo, cloneSource);
         return dir;
       })();
       return template;

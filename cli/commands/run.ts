@@ -3,13 +3,13 @@
  * machine, as GitHub would, and print each job's lines live, then a table of jobs and annotations.
  * Exit 0 when the run succeeds, 1 when it fails, 2 for usage and workflow errors (nothing is run then).
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatDuration } from '../../shared/duration.js';
 import { quote } from '../../shared/errors.js';
+import { gitTopLevel as topLevel } from '../../engine/repo.js';
 import type { EnvironmentSettings, JobResult, LogEvent, OidcTokenSource } from '../../engine/types.js';
 import { DotenvError, parseDotenv } from '../dotenv.js';
 import { workflowTable } from '../run-report.js';
@@ -232,15 +232,14 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
  */
 export function defaultCacheDir(env: NodeJS.ProcessEnv, workflowPath: string): string {
   const base = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
-  const repo = gitTopLevel(workflowPath) ?? dirname(workflowPath);
+  const repo = gitTopLevel(workflowPath, env) ?? dirname(workflowPath);
   const id = createHash('sha256').update(repo).digest('hex').slice(0, 16);
   return join(base, 'paved', 'actions-cache', `${basename(repo) || 'root'}-${id}`);
 }
 
-function gitTopLevel(path: string): string | undefined {
-  const cwd = existsSync(path) && statSync(path).isDirectory() ? path : dirname(path);
-  const result = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.trim() : undefined;
+/** The git work tree a workflow file (or directory) is in; see the engine's {@link topLevel}. */
+function gitTopLevel(path: string, env: NodeJS.ProcessEnv): string | undefined {
+  return topLevel(existsSync(path) && statSync(path).isDirectory() ? path : dirname(path), env);
 }
 
 const STATUS_MARK: Record<string, string> = { success: '✓', failure: '✗', cancelled: '⊘', skipped: '-' };
@@ -326,7 +325,7 @@ interface RunSettings {
 
 /** Environments and default permissions from the `.github/paved.yml` of the workflow's repository. */
 async function runSettings(workflowPath: string, env: NodeJS.ProcessEnv): Promise<RunSettings> {
-  const root = gitTopLevel(workflowPath);
+  const root = gitTopLevel(workflowPath, env);
   if (!root) return { environments: {}, defaultPermissions: undefined };
   const { readSettings, resolveEnvironments } = await import('../settings.js');
   const settings = readSettings(root);
