@@ -19,24 +19,9 @@ import {
   under,
 } from '../test/integration/argocd-standin/support.js';
 import { runDeployAction } from '../test/integration/deploy-argocd/run-action.js';
+import { dropRunnerCommands } from './_quiet.js';
 
-// The environment helpers run in this process and mask the tokens they use, as an action would: the
-// ::add-mask::<token> commands they write are for a runner, and on a terminal they would only show the
-// tokens. This process is not a step, so they are dropped (the action's own output is captured apart).
-const writeStdout = process.stdout.write.bind(process.stdout) as (chunk: string | Uint8Array) => boolean;
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  const kept = text
-    .split(/(?<=\n)/)
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('');
-  const callback = rest.find((arg): arg is () => void => typeof arg === 'function');
-  if (!kept) {
-    callback?.();
-    return true;
-  }
-  return (writeStdout as (...args: unknown[]) => boolean)(kept, ...rest);
-}) as typeof process.stdout.write;
+dropRunnerCommands(); // the environment helpers' token masks (bench/_quiet.ts)
 
 const STREAM_RUNS = Number(process.env['BENCH_STREAM_RUNS'] ?? 7);
 const POLL_RUNS = Number(process.env['BENCH_POLL_RUNS'] ?? 5);

@@ -7,12 +7,16 @@
  * Baseline, measured in the same run: an ordinary deploy of the same bad version (bump, push, sync,
  * wait until Healthy). Ratios say how recovery compares with shipping a release through the same stack.
  * The analysis uses interval 1s and failure-limit 1, so detect (counted from the first measurement) is one
- * interval by construction; sync includes the 1.5 s second look after an Argo CD rollback seems done.
+ * interval by construction; sync ends when Argo CD reports the rollback's operation done and the app
+ * Healthy.
  */
 import { formatDuration } from '../shared/duration.js';
 import type { HealthReport } from '../shared/health/report.js';
 import { runStep } from '../test/integration/health-check/harness.js';
 import { startLoopEnvironment, type Variant } from '../test/integration/rollback/environment.js';
+import { dropRunnerCommands } from './_quiet.js';
+
+dropRunnerCommands(); // the deploys' token masks and debug lines (bench/_quiet.ts)
 
 const good: Variant = { tag: 'good', version: '1.0.0', fault: 'none' };
 const broken: Variant = { tag: 'broken', version: '2.0.0', fault: 'error-rate=1' };

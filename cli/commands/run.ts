@@ -477,9 +477,11 @@ export const command: Command = {
       });
     }
     // GitHub serves every job its cache service; here a local one does, from a directory that outlives
-    // the run (the sandbox's own when --sandbox), unless the caller already points steps at one.
+    // the run (the sandbox's own when --sandbox), unless the caller already points steps at one (in
+    // the environment, or with --env).
     let cacheService: { env: Record<string, string>; stop(): Promise<void> } | undefined;
-    if (!sandboxValues && parsed.cache && !parsed.dryRun && io.env['ACTIONS_RESULTS_URL'] === undefined) {
+    const callersCache = io.env['ACTIONS_RESULTS_URL'] ?? parsed.env['ACTIONS_RESULTS_URL'];
+    if (!sandboxValues && parsed.cache && !parsed.dryRun && callersCache === undefined) {
       const { startCacheService } = await import('../../sandbox/actions-cache/service.js');
       cacheService = await startCacheService({
         dir: resolve(io.cwd, parsed.cacheDir ?? defaultCacheDir(io.env, resolve(io.cwd, workflow))),

@@ -36,18 +36,20 @@ export function bundledActions(): BundledAction[] {
 export function runBare(
   node: string,
   bundle: string,
-): { status: number | null; stdout: string; stderr: string } {
+): { status: number | null; stdout: string; stderr: string; ms: number } {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_') && key !== 'RUNNER_DEBUG'),
   );
   // An empty folder as the workspace: should a bundle not stop at its inputs, it must not act on this repo.
   const cwd = mkdtempSync(join(tmpdir(), 'paved-bare-'));
+  const started = process.hrtime.bigint();
   const result = spawnSync(node, [bundle], {
     env: { ...env, GITHUB_WORKSPACE: cwd },
     encoding: 'utf8',
     timeout: 10_000,
     cwd,
   });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6; // the process alone, not the temp folder
   rmSync(cwd, { recursive: true, force: true });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, ms };
 }

@@ -50,11 +50,10 @@ jobs:
   return repo;
 }
 
-async function runOnce(repo: string, cacheDir: string, home: string): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const io: CliIo = {
-    cwd: repo,
-    // A fresh HOME per run: the second run's ~/.npm is empty, so only a restore can fill it.
+/** The CLI's I/O for one run: a fresh HOME (an empty ~/.npm, so only a restore can fill it), lines kept. */
+function testIo(cwd: string, lines: string[], home = mkdtempSync(join(work, 'home-'))): CliIo {
+  return {
+    cwd,
     env: { ...process.env, HOME: home, ACTIONS_RESULTS_URL: undefined },
     out: (line) => lines.push(line),
     err: (line) => lines.push(line),
@@ -64,6 +63,11 @@ async function runOnce(repo: string, cacheDir: string, home: string): Promise<{ 
     },
     interactive: false,
   };
+}
+
+async function runOnce(repo: string, cacheDir: string, home: string): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const io = testIo(repo, lines, home);
   const code = await run.run(
     ['.github/workflows/build.yml', '--action-map', `paved-dev/paved=${root}`, '--cache-dir', cacheDir],
     io,
@@ -93,16 +97,36 @@ test('--no-cache runs without a cache service: the build has nothing to restore 
   const lines: string[] = [];
   const code = await run.run(
     ['.github/workflows/build.yml', '--action-map', `paved-dev/paved=${root}`, '--no-cache'],
-    {
-      cwd: repo,
-      env: { ...process.env, HOME: mkdtempSync(join(work, 'home-')), ACTIONS_RESULTS_URL: undefined },
-      out: (line) => lines.push(line),
-      err: (line) => lines.push(line),
-      usageError: () => 2,
-      interactive: false,
-    },
+    testIo(repo, lines),
   );
   expect(code).toBe(0);
   expect(lines.join('\n')).toContain('cache-hit=false');
   expect(lines.join('\n')).not.toContain('Saved ');
+}, 300_000);
+
+test('a cache service named with --env is used instead of the run starting its own', async () => {
+  const { startCacheService } = await import('../../../sandbox/actions-cache/service.js');
+  const service = await startCacheService({ dir: join(work, 'callers-cache') });
+  try {
+    const repo = existsSync(join(work, 'repo')) ? join(work, 'repo') : makeRepo();
+    const ownDir = join(work, 'own-cache');
+    const lines: string[] = [];
+    const code = await run.run(
+      [
+        '.github/workflows/build.yml',
+        '--action-map',
+        `paved-dev/paved=${root}`,
+        '--cache-dir',
+        ownDir,
+        ...Object.entries(service.env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
+      ],
+      testIo(repo, lines),
+    );
+    expect(code, lines.join('\n')).toBe(0);
+    expect(lines.join('\n')).toMatch(/Saved .*\.npm.* as /);
+    expect(service.entries().filter((entry) => entry.finalized)).toHaveLength(1);
+    expect(existsSync(ownDir)).toBe(false);
+  } finally {
+    await service.stop();
+  }
 }, 300_000);
