@@ -2,7 +2,7 @@
  * State shared by everything in one `paved run`: options, the repository, masking, logging, the job
  * slots, and the `github`/`runner` contexts and the runner's default environment variables.
  */
-import { cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Annotation, LogEvent, RunOptions } from './types.js';
 import type { Masker } from './commands.js';
@@ -106,8 +106,12 @@ export interface WorkflowScope {
   caller?: { name: string; relativePath: string };
 }
 
+/**
+ * Jobs run at once by default: the CPUs this process may use. `availableParallelism()` asks the
+ * scheduler (affinity included); `cpus()` would read and parse /proc/cpuinfo, a few ms per run.
+ */
 export function defaultConcurrency(): number {
-  return Math.max(1, cpus().length);
+  return Math.max(1, availableParallelism());
 }
 
 /** Drop variables an enclosing runner (or a previous paved run) set, so the step sees only ours. */

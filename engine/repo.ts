@@ -4,7 +4,7 @@
  * files, uncommitted changes included) with the git history, so the user's checkout is never touched.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { constants, existsSync, readFileSync, realpathSync } from 'node:fs';
 import {
   copyFile,
   cp,
@@ -268,17 +268,36 @@ function repoInfo(
   };
 }
 
-async function copyEntry(from: string, to: string): Promise<void> {
+/**
+ * How {@link copyAll} puts a regular file in place: a copy, or a hard link where the file system
+ * allows (the run's template is only ever read: each job copies from it).
+ */
+interface CopyMode {
+  link: boolean;
+}
+
+async function copyEntry(
+  from: string,
+  to: string,
+  makeDir: (dir: string) => Promise<unknown>,
+  mode: CopyMode,
+): Promise<void> {
   let stat;
   try {
     stat = await lstat(from);
   } catch {
     return; // deleted in the working tree but still in the index
   }
-  await mkdir(dirname(to), { recursive: true });
+  await makeDir(dirname(to));
   if (stat.isSymbolicLink()) await symlink(await readlink(from), to);
   else if (stat.isDirectory()) await cp(from, to, { recursive: true, verbatimSymlinks: true });
-  else await copyFile(from, to);
+  else if (mode.link)
+    await link(from, to).catch(async () => {
+      mode.link = false; // another file system, or links refused: copy this file and the rest
+      await copyFile(from, to, constants.COPYFILE_FICLONE);
+    });
+  // Copy-on-write where the file system can (btrfs, XFS), else an ordinary copy.
+  else await copyFile(from, to, constants.COPYFILE_FICLONE);
 }
 
 function gitAsync(cwd: string, args: string[]): Promise<boolean> {
@@ -289,13 +308,22 @@ function gitAsync(cwd: string, args: string[]): Promise<boolean> {
   });
 }
 
-/** Copy many files with bounded parallelism (the event loop stays free for other jobs' output). */
-async function copyAll(pairs: Array<[string, string]>): Promise<void> {
+/**
+ * Copy many files with bounded parallelism (the event loop stays free for other jobs' output); each
+ * directory is made once, however many files go into it.
+ */
+async function copyAll(pairs: Array<[string, string]>, mode: CopyMode = { link: false }): Promise<void> {
+  const dirs = new Map<string, Promise<unknown>>();
+  const makeDir = (dir: string): Promise<unknown> => {
+    let made = dirs.get(dir);
+    if (!made) dirs.set(dir, (made = mkdir(dir, { recursive: true })));
+    return made;
+  };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < pairs.length) {
       const [from, to] = pairs[next++] as [string, string];
-      await copyEntry(from, to);
+      await copyEntry(from, to, makeDir, mode);
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, pairs.length) }, worker));
@@ -373,6 +401,7 @@ export async function copyRepository(
   files: string[] | undefined,
   repo: { originUrl: string | undefined; indexPath: string | undefined } | undefined,
   cloneSource?: CloneSource,
+  options: { linkFiles?: boolean } = {},
 ): Promise<void> {
   await rm(dest, { recursive: true, force: true });
   await mkdir(dest, { recursive: true });
@@ -396,7 +425,10 @@ export async function copyRepository(
     if (rewritten !== config) await writeFile(configPath, rewritten);
     else await gitAsync(dest, ['remote', 'set-url', 'origin', repo.originUrl]);
   }
-  await copyAll(files.map((file) => [join(root, file), join(dest, file)]));
+  await copyAll(
+    files.map((file) => [join(root, file), join(dest, file)]),
+    { link: options.linkFiles ?? false },
+  );
   // The user's index, so `git status` in the copy shows the same staged and unstaged changes.
   // Copying it directly saves a git process per run.
   let indexed = false;
@@ -427,7 +459,7 @@ export async function cloneTree(from: string, to: string): Promise<void> {
         if (entry.isSymbolicLink()) return symlink(await readlink(a), b);
         // objects/info (alternates) is configuration, not an object: each copy gets its own.
         if (inObjects && basename(src) !== 'info') return link(a, b).catch(() => copyFile(a, b));
-        return copyFile(a, b);
+        return copyFile(a, b, constants.COPYFILE_FICLONE);
       }),
     );
   };

@@ -208,7 +208,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     template: () => {
       template ??= (async () => {
         const dir = join(runDir, 'template', repo.name);
-        await copyRepository(repoRoot, dir, shared.files, repo, cloneSource);
+        // The template is only read (each job copies it), so its files may be hard links to the
+        // user's: one copy per job instead of two. Not with --keep-temp, which leaves it behind.
+        await copyRepository(repoRoot, dir, shared.files, repo, cloneSource, {
+          linkFiles: !options.keepTemp,
+        });
         return dir;
       })();
       return template;

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import {
+  appendFileSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -92,13 +94,13 @@ function makeSource(name: string): string {
 }
 
 /** The same repository copied twice: by `git clone --local` (reference) and written directly. */
-async function bothCopies(source: string): Promise<{ cloned: string; written: string }> {
+async function bothCopies(source: string, linkFiles = false): Promise<{ cloned: string; written: string }> {
   const survey = await surveyRepository(source, ENV, { listFiles: true });
   expect(survey.cloneSource).toBeDefined();
   const cloned = join(base, `${source.split('/').pop()}-cloned`);
   const written = join(base, `${source.split('/').pop()}-written`);
   await copyRepository(source, cloned, survey.files, survey.info);
-  await copyRepository(source, written, survey.files, survey.info, survey.cloneSource);
+  await copyRepository(source, written, survey.files, survey.info, survey.cloneSource, { linkFiles });
   return { cloned, written };
 }
 
@@ -172,12 +174,15 @@ describe('copyRepository', () => {
 
   it('gives each job copy its own git state: commits in one reach neither the source nor another copy', async () => {
     const source = makeSource('isolated');
-    const { written } = await bothCopies(source);
+    // Written as the run's template is: its files hard links to the user's.
+    const { written } = await bothCopies(source, true);
+    expect(statSync(join(written, 'src', 'a.txt')).ino).toBe(statSync(join(source, 'src', 'a.txt')).ino);
     const jobA = join(base, 'job-a');
     const jobB = join(base, 'job-b');
     await cloneTree(written, jobA);
     await cloneTree(written, jobB);
-    git(jobA, 'commit', '-q', '-m', 'in job a');
+    appendFileSync(join(jobA, 'src', 'a.txt'), 'edited in place by job a\n');
+    git(jobA, 'commit', '-q', '-am', 'in job a');
     git(jobA, 'tag', 'job-a');
     writeFileSync(join(jobA, '.git', 'objects', 'info', 'alternates'), '/nowhere\n', { flag: 'a' });
     expect(git(jobB, 'rev-parse', 'HEAD')).toBe(git(source, 'rev-parse', 'HEAD'));
@@ -187,6 +192,8 @@ describe('copyRepository', () => {
       '/nowhere',
     );
     expect(gitView(jobB).fsck).toBe('ok');
+    for (const dir of [source, written, jobB])
+      expect(readFileSync(join(dir, 'src', 'a.txt'), 'utf8')).toBe('staged\n');
   });
 });
 
