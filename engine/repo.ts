@@ -26,11 +26,12 @@ function git(cwd: string, args: string[]): string | undefined {
 }
 
 /**
- * One `sh` process that asks git everything a run needs: HEAD and the index, three config values,
- * the branches and tags (for the workspace's clone) and the working tree's files. From Node each
- * process start forks the whole engine (5–10 ms here, on the main thread); from `sh` it costs a
- * fraction of that. Each command's output ends with `\0\0paved-exit=<status>\0`: `ls-files -z`
- * never writes two NULs in a row (no path is empty), so the marker cannot occur inside a section.
+ * One `sh` process that asks git everything a run needs: HEAD and the index, origin, user.name and
+ * any `extensions.*`, the branches and tags (for the workspace's clone) and the working tree's
+ * files. From Node each process start forks the whole engine (5–10 ms here, on the main thread);
+ * from `sh` it costs a fraction of that. Each command's output ends with
+ * `\0\0paved-exit=<status>\0`: `ls-files -z` never writes two NULs in a row (no path is empty), so
+ * the marker cannot occur inside a section.
  */
 const SURVEY_SCRIPT = [
   'end() { printf \'\\0\\0paved-exit=%s\\0\' "$1"; }',
