@@ -1,8 +1,9 @@
 /**
- * Test environments that a benchmark drives in its own process (deploys, Argo CD calls) mask their
- * tokens and write debug lines as an action would: `::add-mask::<token>` and `::debug::` are for a
- * runner, and on a terminal they would only show the tokens and bury the figures. A benchmark is not a
- * step, so it drops them from its own stdout (an action run as a child keeps its output, captured apart).
+ * Test environments that a benchmark drives in its own process (deploys, Argo CD and registry
+ * calls) mask their tokens and write debug lines as an action would: `::add-mask::<token>` and
+ * `::debug::` are for a runner, and on a terminal they would only show the tokens and bury the
+ * figures. A benchmark is not a step, so it drops them from its own stdout (an action run as a child
+ * keeps its output, captured apart).
  */
 const DROPPED = ['::add-mask::', '::debug::'];
 

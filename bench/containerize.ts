@@ -25,6 +25,9 @@ import { runnerInputEnv } from '../test/support/runner-io.js';
 import { publishNodeBaseImage } from '../sandbox/base-image.js';
 import { requireCommand } from '../sandbox/process.js';
 import { startRegistry } from '../sandbox/registry.js';
+import { dropRunnerCommands } from './_quiet.js';
+
+dropRunnerCommands(); // publishing the base image in this process logs its registry calls (bench/_quiet.ts)
 
 const root = join(import.meta.dirname, '..');
 const sample = join(root, 'examples', 'sample-service');
