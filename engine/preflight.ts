@@ -4,7 +4,8 @@ import { manifestPath } from '../shared/action-manifest.js';
 import { EngineUsageError, isCheckout, resolveAction, resolveWorkflowRef } from './actions.js';
 import type { Runner } from './job-graph.js';
 import { MAX_WORKFLOW_DEPTH } from './reusable-workflow.js';
-import { orderJobs, type WorkflowModel } from './workflow.js';
+import { callProblems } from './workflow-inputs.js';
+import { orderJobs, WorkflowSyntaxError, type WorkflowModel } from './workflow.js';
 
 /** Check every `uses:` (recursively through composite actions and called workflows) before anything runs. */
 export async function preflight(
@@ -16,6 +17,8 @@ export async function preflight(
 ): Promise<void> {
   const shared = runner.shared;
   orderJobs(model.jobs, model.file);
+  // Every call's problems are reported together, as GitHub lists them.
+  const callErrors: string[] = [];
   for (const job of model.jobs) {
     if (selected && !selected.has(job.id)) continue;
     if (job.kind === 'reusable') {
@@ -23,13 +26,14 @@ export async function preflight(
       const path = resolveWorkflowRef(job.uses as string, shared.repo.root, shared.actionMap, where);
       if (depth + 1 > MAX_WORKFLOW_DEPTH)
         throw new EngineUsageError(
-          `${where}: reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep`,
+          `${where}: reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep (GitHub allows the caller and ${MAX_WORKFLOW_DEPTH} levels of reusable workflows)`,
         );
       const callee = await runner.loadCached(path);
       if (!callee.events.includes('workflow_call'))
         throw new EngineUsageError(
           `${where}: ${callee.file} cannot be called: it has no 'on: workflow_call'`,
         );
+      callErrors.push(...callProblems(job, model.file, callee));
       if (!seen.has(path)) {
         seen.add(path);
         await preflight(runner, callee, undefined, depth + 1, seen);
@@ -55,6 +59,7 @@ export async function preflight(
       checkAction(runner, step.uses, `${model.file}:${step.line ?? 0}: job '${job.id}'`, 0);
     }
   }
+  if (callErrors.length) throw new WorkflowSyntaxError(callErrors);
 }
 
 function checkAction(runner: Runner, uses: string, where: string, depth: number): void {

@@ -18,12 +18,17 @@ import {
 import type { JobOutcome, Runner } from './job-graph.js';
 import { jobContinueOnErrorValue } from './job.js';
 import type { MatrixLeg } from './matrix.js';
+import { templateNotValid } from './template-values.js';
 import type { Conclusion } from './types.js';
-import { resolveInputs } from './workflow-inputs.js';
+import { resolveCallInputs } from './workflow-inputs.js';
 import type { JobModel } from './workflow.js';
 
-/** GitHub's limit on nested reusable workflows. */
-export const MAX_WORKFLOW_DEPTH = 4;
+/**
+ * GitHub's limit on nested reusable workflows: "a maximum of ten levels of workflows - that is, the
+ * top-level caller workflow and up to nine levels of reusable workflows" (GitHub.com since November
+ * 2025; GitHub Enterprise Server still allows four).
+ */
+export const MAX_WORKFLOW_DEPTH = 9;
 
 /** Run a job that calls a reusable workflow, as one job result named after the caller's job. */
 export async function runReusable(
@@ -60,13 +65,14 @@ export async function runReusable(
     const model = await runner.loadCached(path);
     if (!model.events.includes('workflow_call'))
       throw new Error(`${model.file} cannot be called: it has no 'on: workflow_call'`);
-    const given = job.with ? ((evaluateToken(job.with, exprScope) as Record<string, Value>) ?? {}) : {};
-    const inputs = resolveInputs(
+    // Undeclared and missing inputs and secrets were refused before the run (preflight); what is
+    // left is the type of each value once evaluated.
+    const inputs = resolveCallInputs(
       model.callInputs,
-      given,
-      `job '${job.id}' calling ${job.uses}`,
+      job.with,
       exprScope,
-      true,
+      caller.relativePath,
+      relative(shared.repo.root, path),
     );
     let secrets: Record<string, string>;
     if (job.inheritSecrets) secrets = { ...caller.secrets };
@@ -74,13 +80,9 @@ export async function runReusable(
       secrets = job.secrets ? evaluateStringMap(job.secrets, exprScope) : {};
       if (caller.secrets['GITHUB_TOKEN'] !== undefined)
         secrets['GITHUB_TOKEN'] = caller.secrets['GITHUB_TOKEN'];
-    }
-    for (const [secret, spec] of Object.entries(model.callSecrets)) {
-      if (spec.required && !Object.keys(secrets).some((key) => key.toLowerCase() === secret.toLowerCase())) {
-        throw new Error(
-          `job '${job.id}' calling ${job.uses}: secret '${secret}' is required, but not provided`,
-        );
-      }
+      // What the caller passes is a secret of the called workflow, masked like any other, also
+      // when the caller wrote it as a literal or built it from non-secret values.
+      for (const value of Object.values(secrets)) shared.masker.add(value);
     }
     callee = {
       model,
@@ -96,9 +98,11 @@ export async function runReusable(
       caller: { name: workflowDisplayName(caller), relativePath: workflowPath(caller) },
     };
     if (callee.depth > MAX_WORKFLOW_DEPTH)
-      throw new Error(`reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep`);
+      throw new Error(
+        `reusable workflows are nested more than ${MAX_WORKFLOW_DEPTH} levels deep (GitHub allows the caller and ${MAX_WORKFLOW_DEPTH} levels of reusable workflows)`,
+      );
   } catch (error) {
-    return endEarly({ conclusion: 'failure', message: (error as Error).message });
+    return endEarly({ conclusion: 'failure', message: templateNotValid(error) });
   }
   // The calling job's `concurrency:` covers the whole called workflow, from the call until its last
   // job ends; the called workflow's own workflow-level group is joined next, evaluated with the

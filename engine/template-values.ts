@@ -54,6 +54,12 @@ export function expectNumber(value: Value, at: TokenPosition | undefined): numbe
   throw refuse(value, at);
 }
 
+/** A scalar as the text a string-typed value takes (null is ''); a mapping or sequence is refused. */
+export function expectString(value: Value, at: TokenPosition | undefined): string {
+  if (value !== null && typeof value === 'object') throw refuse(value, at);
+  return asString(value);
+}
+
 /** The value if it is a boolean; otherwise the evaluator's refusal. */
 export function expectBoolean(value: Value, at: TokenPosition | undefined): boolean {
   if (typeof value === 'boolean') return value;

@@ -80,6 +80,8 @@ export interface JobModel {
   steps: StepModel[];
   /** Reusable workflow call. */
   uses: string | undefined;
+  /** The `uses:` value, where GitHub reports what is wrong with the call as a whole. */
+  usesToken: TemplateToken | undefined;
   with: TemplateToken | undefined;
   secrets: TemplateToken | undefined;
   inheritSecrets: boolean;
@@ -120,7 +122,7 @@ function literal(token: TemplateToken | undefined): string | undefined {
   return undefined;
 }
 
-function problemFromMessage(file: string, message: string): string {
+export function problemFromMessage(file: string, message: string): string {
   // The parser prefixes messages with `<file> (Line: L, Col: C): `.
   const match = /^(.*?) \(Line: (\d+), Col: (\d+)\): ([\s\S]*)$/.exec(message);
   if (match) return `${file}:${match[2]}:${match[3]}: ${match[4]}`;
@@ -292,6 +294,7 @@ export async function parseWorkflowText(file: string, content: string): Promise<
         kind: 'reusable' as const,
         steps: [],
         uses: job.ref.value,
+        usesToken: find(token, 'uses'),
         with: find(token, 'with'),
         secrets: secrets instanceof MappingToken ? secrets : undefined,
         inheritSecrets: literal(secrets) === 'inherit',
@@ -302,6 +305,7 @@ export async function parseWorkflowText(file: string, content: string): Promise<
       kind: 'job' as const,
       steps: stepsFrom(find(token, 'steps'), job.steps as unknown as ConvertedStep[], file),
       uses: undefined,
+      usesToken: undefined,
       with: undefined,
       secrets: undefined,
       inheritSecrets: false,

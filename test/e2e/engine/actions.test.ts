@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureRepo, fixturesDir, removeFixtureRepos, run } from './helpers.js';
@@ -98,13 +99,85 @@ describe('reusable workflows', () => {
     expect(r.all).not.toContain('dk-987654');
   });
 
-  it('fails the calling job when a required secret is missing', async () => {
+  // GitHub validates a call before the run starts (actions/runner src/Sdk/WorkflowParser/Conversion/
+  // WorkflowTemplateConverter.cs: ConvertToWorkflowJobInputs with isEarlyValidation,
+  // ValidateWorkflowJobSecrets, ValidateUndefinedParameters): the run is refused and nothing runs.
+  it('refuses a call with a missing required secret before anything runs', async () => {
     const repo = fixtureRepo('reusable');
-    const r = await run(repo, 'missing-secret.yml');
-    expect(r.job('call').conclusion).toBe('failure');
-    expect(r.result.annotations.map((a) => a.message)).toContain(
-      "job 'call' calling ./.github/workflows/callee.yml: secret 'token' is required, but not provided",
+    await expect(run(repo, 'missing-secret.yml')).rejects.toThrow(
+      '.github/workflows/missing-secret.yml:5:11: Secret token is required, but not provided while calling.',
     );
+  });
+
+  it('refuses undeclared inputs and secrets, a literal of the wrong type and missing required inputs', async () => {
+    const repo = fixtureRepo('reusable');
+    const error = await run(repo, 'bad-call.yml').then(
+      () => undefined,
+      (e: unknown) => e as { problems?: string[] },
+    );
+    // Each problem is `file:line:col: message`, the file as the run was given it.
+    const problems = error?.problems?.map((problem) => problem.replace(/^.*?(?=\.github\/)/, ''));
+    expect(problems).toEqual([
+      ".github/workflows/bad-call.yml:7:14: Unexpected value '5'",
+      '.github/workflows/bad-call.yml:8:15: Invalid input, colour is not defined in the referenced workflow.',
+      '.github/workflows/bad-call.yml:11:14: Invalid secret, extra is not defined in the referenced workflow.',
+      '.github/workflows/bad-call.yml:13:11: Input who is required, but not provided while calling.',
+      '.github/workflows/bad-call.yml:13:11: Secret token is required, but not provided while calling.',
+    ]);
+  });
+
+  it('refuses a required input that is not given even when it has a default', async () => {
+    const repo = fixtureRepo('reusable');
+    await expect(run(repo, 'call-required-default.yml')).rejects.toThrow(
+      'Input who is required, but not provided while calling.',
+    );
+  });
+
+  it('runs ten levels of workflows (the caller and nine reusable ones) and refuses eleven', async () => {
+    // "You can connect a maximum of ten levels of workflows - that is, the top-level caller workflow
+    // and up to nine levels of reusable workflows" (docs: Reuse workflows, Nesting reusable workflows).
+    const repo = fixtureRepo('reusable');
+    const dir = join(repo, '.github', 'workflows');
+    for (let level = 1; level <= 10; level++) {
+      const jobs =
+        level < 10
+          ? `  next:\n    uses: ./.github/workflows/level-${level + 1}.yml\n`
+          : '  leaf:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo deepest\n';
+      writeFileSync(join(dir, `level-${level}.yml`), `on: workflow_call\njobs:\n${jobs}`);
+    }
+    const start = (first: number): string =>
+      `on: push\njobs:\n  start:\n    uses: ./.github/workflows/level-${first}.yml\n`;
+    writeFileSync(join(dir, 'nine-deep.yml'), start(2));
+    writeFileSync(join(dir, 'ten-deep.yml'), start(1));
+    const r = await run(repo, 'nine-deep.yml');
+    expect(r.result.exitCode, r.all).toBe(0);
+    expect(r.result.jobs.find((job) => job.name.endsWith(' / leaf'))?.name.split(' / ')).toHaveLength(10);
+    await expect(run(repo, 'ten-deep.yml')).rejects.toThrow(
+      'reusable workflows are nested more than 9 levels deep',
+    );
+  });
+
+  it('types inputs as GitHub does: an evaluated string is not a number or a boolean', async () => {
+    const repo = fixtureRepo('reusable');
+    const r = await run(repo, 'typed-call.yml');
+    // ConvertToInputValueDefinedType: TemplateEvaluator against number-/boolean-needs-context never
+    // converts, so the calling job fails with the evaluator's message at the value's position.
+    expect(r.job('string-for-number').conclusion).toBe('failure');
+    expect(r.job('string-for-boolean').conclusion).toBe('failure');
+    const messages = r.result.annotations.map((a) => a.message);
+    expect(messages).toContain(
+      "The template is not valid. .github/workflows/typed-call.yml (Line: 7, Col: 14): Unexpected value '7'",
+    );
+    expect(messages).toContain(
+      "The template is not valid. .github/workflows/typed-call.yml (Line: 13, Col: 13): Unexpected value 'true'",
+    );
+    // A number and a boolean of the right type pass; a string input takes a number as its text.
+    expect(r.lines('typed / show')).toEqual(['count=7 count-is-number=true flag=true label=42 token=[***]']);
+    // `secrets: inherit` is not checked for required secrets (ValidateWorkflowJobSecrets returns).
+    expect(r.job('inherit-without-required / show').conclusion).toBe('success');
+    expect(r.lines('inherit-without-required / show')).toEqual([
+      'count=1 count-is-number=false flag=false label=none token=[]',
+    ]);
     expect(r.result.exitCode).toBe(1);
   });
 });
