@@ -154,12 +154,43 @@ function functionsFor(scope: ExpressionScope): Map<string, FunctionDefinition> {
   return fns;
 }
 
+/**
+ * The `env` context on Linux and macOS: its keys are case-sensitive (actions/runner StepsRunner and
+ * ExecutionContext build it as a `CaseSensitiveDictionaryContextData` on every OS but Windows), so
+ * `env.foo` does not find `FOO`, and `bar` and `BAR` written to `GITHUB_ENV` are two variables, as
+ * the shell sees them. Every other context is case-insensitive.
+ */
+class CaseSensitiveDictionary extends data.Dictionary {
+  private readonly exact = new Map<string, ExpressionData>();
+  override add(key: string, value: ExpressionData): void {
+    if (!this.exact.has(key)) this.exact.set(key, value);
+  }
+  override get(key: string): ExpressionData | undefined {
+    return this.exact.get(key);
+  }
+  override values(): ExpressionData[] {
+    return [...this.exact.values()];
+  }
+  override pairs(): Array<{ key: string; value: ExpressionData }> {
+    return [...this.exact].map(([key, value]) => ({ key, value }));
+  }
+}
+
+function contextData(name: string, value: unknown): ExpressionData {
+  if (name !== 'env' || value === null || typeof value !== 'object' || Array.isArray(value))
+    return toData(value);
+  const dict = new CaseSensitiveDictionary();
+  for (const [key, item] of Object.entries(value as Record<string, unknown>))
+    if (item !== undefined) dict.add(key, toData(item));
+  return dict;
+}
+
 /** Evaluate one expression (without `${{ }}`). */
 export function evaluate(expression: string, scope: ExpressionScope): Value {
   const names = Object.keys(scope.contexts);
   const ast = parse(expression, names);
   const context = new data.Dictionary();
-  for (const name of names) context.add(name, toData(scope.contexts[name]));
+  for (const name of names) context.add(name, contextData(name, scope.contexts[name]));
   try {
     return fromData(new Evaluator(ast, context, functionsFor(scope)).evaluate());
   } catch (error) {
@@ -306,13 +337,34 @@ export function evaluateToken(token: TemplateToken | undefined, scope: Expressio
   return null;
 }
 
-/** Evaluate a mapping token (env:, with:, outputs:) into strings. */
+/** How a value becomes the text of a string-typed key; `at` is the token it was written as. */
+export type ToText = (value: Value, at: TemplateToken) => string;
+
+/**
+ * Evaluate a mapping token (env:, with:, outputs:) into strings. `toText` turns each value into its
+ * text (by default the runner's string form; the step and job evaluators pass one that refuses a
+ * mapping or sequence, as GitHub's template evaluator does for a string-typed value).
+ */
 export function evaluateStringMap(
   token: TemplateToken | undefined,
   scope: ExpressionScope,
+  toText: ToText = (value) => asString(value),
 ): Record<string, string> {
-  const value = evaluateToken(token, scope);
   const out: Record<string, string> = {};
+  if (token instanceof MappingToken) {
+    for (const pair of token) {
+      if (pair.key instanceof InsertExpressionToken) {
+        const inserted = evaluateToken(pair.value, scope);
+        if (!inserted || typeof inserted !== 'object' || Array.isArray(inserted))
+          throw new ExpressionError(`\${{ insert }} must produce a mapping; got ${JSON.stringify(inserted)}`);
+        for (const [key, item] of Object.entries(inserted)) out[key] = toText(item, pair.value);
+        continue;
+      }
+      out[asString(evaluateToken(pair.key, scope))] = toText(evaluateToken(pair.value, scope), pair.value);
+    }
+    return out;
+  }
+  const value = evaluateToken(token, scope);
   if (value && typeof value === 'object' && !Array.isArray(value))
     for (const [key, item] of Object.entries(value)) out[key] = asString(item);
   return out;
@@ -326,7 +378,9 @@ export function evaluateEnvMap(
   token: TemplateToken | undefined,
   scope: ExpressionScope,
   base: Record<string, string>,
+  toText?: ToText,
 ): Record<string, string> {
   if (!token) return { ...base };
-  return { ...base, ...evaluateStringMap(token, { ...scope, contexts: { ...scope.contexts, env: base } }) };
+  const envScope = { ...scope, contexts: { ...scope.contexts, env: base } };
+  return { ...base, ...evaluateStringMap(token, envScope, toText) };
 }

@@ -8,7 +8,7 @@
 import { rm } from 'node:fs/promises';
 import { BackgroundSteps } from './background-steps.js';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
-import { asString, evaluateEnvMap, evaluateToken, type ExpressionScope } from './expressions.js';
+import { asString, evaluateEnvMap, evaluateToken, type ExpressionScope, type ToText } from './expressions.js';
 import { runPostSteps, runPreSteps } from './javascript-action.js';
 import { jobEnvironmentResult, jobOutputs } from './job-outputs.js';
 import { JobRun, type Frame, type JobInput } from './job-run.js';
@@ -18,8 +18,10 @@ import { runStep } from './steps.js';
 import {
   expectBoolean,
   expectNumber,
+  expectString,
   jobEvaluationError,
   positionOf,
+  templateNotValid,
   timeoutLimit,
 } from './template-values.js';
 import type { Conclusion, JobResult } from './types.js';
@@ -53,8 +55,10 @@ export async function runJob(input: JobInput): Promise<JobResult> {
   try {
     await run.setUp();
     const baseScope = run.scope(frame, { ...(shared.options.env ?? {}) });
-    const workflowEnv = evaluateEnvMap(wf.model.env, baseScope, { ...(shared.options.env ?? {}) });
-    run.jobEnv = evaluateEnvMap(job.env, run.scope(frame, workflowEnv), workflowEnv);
+    // Env values are strings: a mapping or sequence fails the job with the evaluator's message.
+    const toText: ToText = (value, at) => expectString(value, positionOf(at, wf.relativePath));
+    const workflowEnv = evaluateEnvMap(wf.model.env, baseScope, { ...(shared.options.env ?? {}) }, toText);
+    run.jobEnv = evaluateEnvMap(job.env, run.scope(frame, workflowEnv), workflowEnv, toText);
     const defaults = {
       ...readDefaults(wf.model.defaults, run.scope(frame, run.jobEnv)),
       ...readDefaults(job.defaults, run.scope(frame, run.jobEnv)),
@@ -118,7 +122,7 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     outputs = jobOutputs(run, frame);
     environment = jobEnvironmentResult(run, frame);
   } catch (error) {
-    run.annotate('error', error instanceof Error ? error.message : String(error), undefined);
+    run.annotate('error', templateNotValid(error), undefined);
     if (run.status !== 'cancelled') run.status = 'failure';
   } finally {
     if (timer) clearTimeout(timer);

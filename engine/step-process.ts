@@ -207,8 +207,16 @@ export async function execProcess(
   };
   applyFile('env', files.env, (text) => {
     for (const [key, value] of parseKeyValueFile(text)) {
-      if (key.toUpperCase() === 'NODE_OPTIONS')
-        throw new FileCommandError("Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.");
+      // SetEnvFileCommand: NODE_OPTIONS is reported and skipped; the step goes on and the other
+      // variables of the file are set.
+      if (key.toUpperCase() === 'NODE_OPTIONS') {
+        run.annotate(
+          'error',
+          "Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.",
+          stepName,
+        );
+        continue;
+      }
       setEnv(key, value);
     }
   });
@@ -222,11 +230,15 @@ export async function execProcess(
     for (const [key, value] of parseKeyValueFile(text)) state[key] = value;
   });
   applyFile('step_summary', files.summary, (text) => {
+    // CreateStepSummaryCommand: a summary over 1 MiB is reported and left out; the step does not fail.
     const size = Buffer.byteLength(text);
     if (size > 1024 * 1024) {
-      throw new FileCommandError(
-        `$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got ${Math.ceil(size / 1024)}k.`,
+      run.annotate(
+        'error',
+        `$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got ${Math.floor(size / 1024)}k. For more information see: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-markdown-summary`,
+        stepName,
       );
+      return;
     }
     run.summary += masker.mask(text);
     if (!run.summary.endsWith('\n')) run.summary += '\n';

@@ -13,11 +13,13 @@ import {
   interpolate,
   isTruthy,
   type ExpressionScope,
+  type ToText,
   type Value,
 } from './expressions.js';
 import {
   expectBoolean,
   expectNumber,
+  expectString,
   positionOf,
   timeoutLimit,
   type TokenPosition,
@@ -64,8 +66,11 @@ export interface StepSpec {
 
 /** A step of the workflow in `file` (named, with the token's position, when a value is refused). */
 export function workflowStepSpec(step: StepModel, file: string): StepSpec {
+  // `run`, `shell`, `working-directory`, `env` and `with` values are strings: a mapping or sequence
+  // is refused with the template evaluator's message (`A mapping was not expected`), and the step fails.
+  const toText: ToText = (value, at) => expectString(value, positionOf(at, file));
   const str = (token: TemplateToken | undefined, scope: ExpressionScope): string | undefined =>
-    token === undefined ? undefined : asString(evaluateToken(token, scope));
+    token === undefined ? undefined : toText(evaluateToken(token, scope), token);
   return {
     id: step.id,
     explicitId: step.explicitId,
@@ -93,8 +98,8 @@ export function workflowStepSpec(step: StepModel, file: string): StepSpec {
     run: (scope) => str(step.run, scope),
     shell: (scope) => str(step.shell, scope) || undefined,
     workingDirectory: (scope) => str(step.workingDirectory, scope) || undefined,
-    env: (scope, base) => evaluateEnvMap(step.env, scope, base),
-    with: (scope) => evaluateStringMap(step.with, scope),
+    env: (scope, base) => evaluateEnvMap(step.env, scope, base, toText),
+    with: (scope) => evaluateStringMap(step.with, scope, toText),
     continueOnError: (scope) =>
       step.continueOnError !== undefined &&
       expectBoolean(evaluateToken(step.continueOnError, scope), positionOf(step.continueOnError, file)),

@@ -65,7 +65,7 @@ export async function runStep(
       return;
     }
   } catch (error) {
-    run.annotate('error', error instanceof Error ? error.message : String(error), name);
+    run.annotate('error', templateNotValid(error), name);
     const failed: StepConclusion = { outcome: 'failure', conclusion: 'failure', outputs: {}, durationMs: 0 };
     frame.status = 'failure';
     recordStep(run, frame, spec, name, failed);
@@ -105,7 +105,7 @@ async function concludeStep(
     outcome = result.outcome;
     outputs = result.outputs;
   } catch (error) {
-    run.annotate('error', error instanceof Error ? error.message : String(error), name);
+    run.annotate('error', templateNotValid(error), name);
     outcome = 'failure';
   }
   const continueOnError =
@@ -225,7 +225,11 @@ async function executeStep(
       );
     const scriptPath = join(run.temp, `${randomUUID()}${shell.extension}`);
     writeFileSync(scriptPath, shell.wrap(script));
-    const args = shell.args.map((arg) => arg.replace('{0}', scriptPath));
+    // The runner builds the arguments with String.Format(format, scriptPath) (ScriptHandler), so
+    // `{{` and `}}` in a custom shell are literal braces.
+    const args = shell.args.map((arg) =>
+      arg.replace(/\{\{|\}\}|\{0\}/g, (token) => (token === '{0}' ? scriptPath : token.charAt(0))),
+    );
     const result = await execProcess(run, name, spec.id, shell.file, args, {
       env,
       cwd,

@@ -207,3 +207,54 @@ describe('GitHub semantics', () => {
       expect(all).not.toContain(leaked);
   });
 });
+
+describe('values as the runner holds them', () => {
+  // actions/runner StepsRunner / ExecutionContext: on Linux and macOS the env context is a
+  // CaseSensitiveDictionaryContextData (only Windows folds case), as the process environment is.
+  it('keeps the env context case-sensitive, as the shell sees it', async () => {
+    const r = await run(fixtureRepo('semantics'), 'env-case.yml');
+    expect(r.result.exitCode, r.all).toBe(0);
+    expect(r.lines('env-case').slice(-3)).toEqual([
+      'foo=[] FOO=[upper] bar=[lower] BAR=[UPPER] step=[|own]',
+      'shell bar=[lower] BAR=[UPPER]',
+      'keys=FOO,bar,BAR in-env=true',
+    ]);
+  });
+
+  // TemplateEvaluator: env, with, run and the job's env are string-typed, so a mapping or sequence is
+  // refused (TemplateStrings: "A mapping was not expected") instead of turned into JSON.
+  it('refuses a mapping or sequence where a string is expected, and takes numbers and booleans as text', async () => {
+    const r = await run(fixtureRepo('semantics'), 'string-values.yml');
+    const file = '.github/workflows/string-values.yml';
+    expect(r.result.annotations.map((a) => a.message)).toEqual(
+      expect.arrayContaining([
+        `The template is not valid. ${file} (Line: 11, Col: 14): A mapping was not expected`,
+        `The template is not valid. ${file} (Line: 18, Col: 14): A sequence was not expected`,
+        `The template is not valid. ${file} (Line: 25, Col: 18): A sequence was not expected`,
+        `The template is not valid. ${file} (Line: 39, Col: 10): A mapping was not expected`,
+      ]),
+    );
+    expect(r.job('env-mapping (linux)').conclusion).toBe('failure');
+    expect(r.job('with-sequence').conclusion).toBe('failure');
+    expect(r.job('job-env').conclusion).toBe('failure');
+    expect(r.all).not.toContain('must not run');
+    // A `run:` refused while the step runs is covered by the step's continue-on-error.
+    expect(r.job('run-sequence').conclusion).toBe('success');
+    expect(r.lines('run-sequence')).toContain('after run-sequence outcome=failure');
+    expect(r.lines('scalars')).toEqual(expect.arrayContaining(['scalars N=5 B=true', 'input=1.5']));
+    expect(r.job('scalars').conclusion).toBe('success');
+  });
+
+  // FileCommandManager.cs: SetEnvFileCommand reports NODE_OPTIONS and goes on with the file;
+  // CreateStepSummaryCommand reports a summary over 1 MiB (AttachmentSizeLimit) and leaves it out.
+  // Neither fails the step.
+  it('reports NODE_OPTIONS in GITHUB_ENV and an oversized summary without failing the step', async () => {
+    const r = await run(fixtureRepo('semantics'), 'file-command-limits.yml');
+    expect(r.result.exitCode, r.all).toBe(0);
+    expect(r.lines('limits')).toContain('A=1 B=2 node-options=[] env=success summary=success');
+    expect(r.result.annotations.map((a) => `${a.level} ${a.message}`)).toEqual([
+      "error Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.",
+      'error $GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got 1074k. For more information see: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-markdown-summary',
+    ]);
+  });
+});

@@ -13,6 +13,8 @@ describe('shells and defaults', () => {
     expect(lines).toContain('sh is not bash');
     expect(lines).toContain('python in sub');
     expect(lines).toEqual(expect.arrayContaining(['custom', 'sourced']));
+    // ScriptHandler formats a custom shell with String.Format: `{{`/`}}` are literal braces.
+    expect(lines).toEqual(expect.arrayContaining(['braces {literal} {0}', 'sourced again']));
     expect(lines).toContain('in other');
     expect(lines).not.toContain('not reached either');
     expect(lines).toContain('pipefail=failure/success errexit=failure');
