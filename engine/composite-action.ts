@@ -25,7 +25,11 @@ export async function runComposite(
     envOverlay: Object.fromEntries(
       Object.entries(env).filter(([key, value]) => run.envContext(parent)[key] !== value),
     ),
-    status: parent.status === 'failure' ? 'failure' : 'success',
+    // success() and failure() in its steps look at the action's own result, which starts as
+    // success whatever the job's is (actions/runner CompositeActionHandler.RunStepsAsync sets
+    // github.action_status from it; SuccessFunction/FailureFunction read that for embedded steps).
+    // cancelled() stays the job's (JobRun.scope).
+    status: 'success',
     action: { path: source.dir, repository: source.repository, ref: source.ref },
     defaults: {},
     prefix: `${name} / `,

@@ -1,0 +1,22 @@
+/**
+ * How actions are loaded and what their steps see, where `paved run` must behave as GitHub does: each
+ * test names the actions/runner source or the GitHub documentation it follows.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixtureRepo, removeFixtureRepos, run } from './helpers.js';
+
+afterAll(removeFixtureRepos);
+
+describe('actions as GitHub runs them', () => {
+  // actions/runner src/Runner.Worker/Expressions/SuccessFunction.cs and FailureFunction.cs: in a step
+  // of a composite action they look at `github.action_status`, which
+  // src/Runner.Worker/Handlers/CompositeActionHandler.cs (RunStepsAsync) sets from the composite's own
+  // result, Success until one of its steps fails (actions/runner#1271, fixed in 2.280.3). cancelled()
+  // stays the job's.
+  it("gives a composite action's steps the action's own status, not the job's", async () => {
+    const r = await run(fixtureRepo('action-rules'), 'composite-status.yml');
+    expect(r.lines('after-failure')).toEqual(['plain step ran job=failure', 'probe outcome=success']);
+    expect(r.lines('inside')).toEqual(['failure() step ran', 'always() step ran', 'inner outcome=failure']);
+    expect(r.job('inside').conclusion).toBe('success');
+  });
+});
