@@ -19,4 +19,21 @@ describe('actions as GitHub runs them', () => {
     expect(r.lines('inside')).toEqual(['failure() step ran', 'always() step ran', 'inner outcome=failure']);
     expect(r.job('inside').conclusion).toBe('success');
   });
+
+  // actions/runner src/Runner.Worker/action_yaml.json: a composite action's run step
+  // (`composite-step-run`) has `shell` as a required property, so the action fails to load with the
+  // template reader's "Required property is missing: shell" at the step's line and column.
+  it("refuses a composite action's run step without shell, at the step's line and column", async () => {
+    const repo = fixtureRepo('action-rules');
+    await expect(run(repo, 'composite-no-shell.yml')).rejects.toThrow(
+      /actions\/no-shell\/action\.yml \(Line: 8, Col: 7\): Required property is missing: shell/,
+    );
+    // An action that appears only when the job runs fails the step that uses it.
+    const r = await run(repo, 'composite-no-shell-later.yml');
+    expect(r.job('made').conclusion).toBe('failure');
+    expect(r.lines('made')).toEqual(['the step that uses it failed']);
+    expect(r.result.annotations.map((a) => a.message).join('\n')).toMatch(
+      /made-later\/action\.yml \(Line: 8, Col: 7\): Required property is missing: shell/,
+    );
+  });
 });
