@@ -82,7 +82,7 @@ export async function runPreSteps(
     }
     if (source.kind !== 'action' || typeof source.manifest.runs['pre'] !== 'string') continue;
     const env = run.envContext(frame);
-    let scope = run.scope(frame, env);
+    let scope = run.scope(frame, env, { action: spec.id });
     const name = `Pre ${spec.name(scope)}`;
     const preIf =
       typeof source.manifest.runs['pre-if'] === 'string'
@@ -94,7 +94,7 @@ export async function runPreSteps(
     }
     run.shared.emit({ kind: 'step-start', job: run.input.displayName, step: name, text: name });
     const stepEnv = spec.env(scope, env);
-    scope = run.scope(frame, stepEnv);
+    scope = run.scope(frame, stepEnv, { action: spec.id });
     const inputs = actionInputs(run, source.manifest, spec.with(scope), scope, name);
     const result = await execProcess(
       run,
@@ -124,7 +124,7 @@ export async function runPreSteps(
 
 export async function runPostSteps(run: JobRun): Promise<void> {
   for (const post of [...run.posts].reverse()) {
-    const scope = run.scope(post.frame, post.stepEnv);
+    const scope = run.scope(post.frame, post.stepEnv, { action: post.stepId });
     let ok: boolean;
     try {
       ok = evaluateCondition(post.condition, { ...scope, status: { status: () => run.status } }, 'always()');

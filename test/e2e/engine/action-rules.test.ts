@@ -2,6 +2,7 @@
  * How actions are loaded and what their steps see, where `paved run` must behave as GitHub does: each
  * test names the actions/runner source or the GitHub documentation it follows.
  */
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureRepo, removeFixtureRepos, run } from './helpers.js';
 
@@ -35,5 +36,27 @@ describe('actions as GitHub runs them', () => {
     expect(r.result.annotations.map((a) => a.message).join('\n')).toMatch(
       /made-later\/action\.yml \(Line: 8, Col: 7\): Required property is missing: shell/,
     );
+  });
+
+  // Docs, "Contexts > github context": github.action is "the name of the action currently running, or
+  // the id of a step", `__run` for a script without an id; actions/runner StepsRunner sets it for each
+  // step (as it sets GITHUB_ACTION) before the step's if: is evaluated.
+  it('sets github.action to the value of GITHUB_ACTION in every step, pre and post', async () => {
+    const repo = fixtureRepo('action-rules');
+    const r = await run(repo, 'action-context.yml', {
+      actionMap: { 'acme/js-name@v1': join(repo, 'actions', 'js-name') },
+    });
+    expect(r.result.exitCode, r.all).toBe(0);
+    const js = 'js env=__acme_js-name input=__acme_js-name';
+    // pre, main and post of the JavaScript action; pre-if and post-if see github.action too.
+    const lines = r.lines('ids');
+    expect(lines.slice(0, 4)).toEqual([
+      js,
+      'ctx=__run env=__run',
+      'ctx=__run_2 env=__run_2',
+      'ctx=named env=named',
+    ]);
+    expect(lines[4]).toMatch(/^inner ctx=(\S+) env=\1$/);
+    expect(lines.slice(5)).toEqual([js, js]);
   });
 });
