@@ -59,4 +59,15 @@ describe('actions as GitHub runs them', () => {
     expect(lines[4]).toMatch(/^inner ctx=(\S+) env=\1$/);
     expect(lines.slice(5)).toEqual([js, js]);
   });
+
+  // actions/runner ActionRunner.RunAsync never checks `required` (docs, metadata syntax: "Actions
+  // using required: true will not automatically return an error if the input is not specified"), and
+  // ActionManifestManager.ConvertInputs gives every input without a default '' — so INPUT_REQ is set
+  // and empty, inputs.req is '', and nothing is logged.
+  it('gives a required input that is not supplied the empty string, without a warning', async () => {
+    const r = await run(fixtureRepo('action-rules'), 'required-input.yml');
+    expect(r.result.exitCode, r.all).toBe(0);
+    expect(r.lines('unset')).toEqual(['INPUT_REQ=[]', 'req=[] empty=true declared=true']);
+    expect(r.result.annotations).toEqual([]);
+  });
 });
