@@ -70,4 +70,18 @@ describe('actions as GitHub runs them', () => {
     expect(r.lines('unset')).toEqual(['INPUT_REQ=[]', 'req=[] empty=true declared=true']);
     expect(r.result.annotations).toEqual([]);
   });
+
+  // actions/runner ActionManager.PrepareActionsRecursiveAsync downloads repository actions at job
+  // start but loads `./` actions, also inside a composite action, only when their step runs: a step
+  // that is skipped never looks for its action, and a missing one fails only its step.
+  it('looks for a local action inside a composite action only when its step runs', async () => {
+    const r = await run(fixtureRepo('action-rules'), 'nested-missing.yml');
+    expect(r.lines('skipped')).toEqual(['after the missing action use-it=false']);
+    expect(r.job('skipped').conclusion).toBe('success');
+    expect(r.lines('used')).toEqual(['outcome=failure']);
+    expect(r.job('used').conclusion).toBe('failure');
+    expect(r.result.annotations.map((a) => a.message).join('\n')).toMatch(
+      /Can't find 'action\.yml', 'action\.yaml' or 'Dockerfile' under '.*actions\/never-written'/,
+    );
+  });
 });
