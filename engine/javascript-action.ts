@@ -23,6 +23,10 @@ export async function runJavaScriptMain(
   state: Record<string, string>,
 ): Promise<StepOutcome> {
   const manifest = source.manifest;
+  // The runner cannot run a local action's pre: before the job's steps the action is not checked
+  // out yet; it says so as a warning of the main step (ActionRunner.RunAsync). Its post: still runs.
+  if (typeof manifest.runs['pre'] === 'string' && spec.uses !== undefined && isLocal(spec.uses))
+    run.annotate('warning', `\`pre\` execution is not supported for local action from '${spec.uses}'`, name);
   const action = { path: source.dir, repository: source.repository, ref: source.ref };
   const main = join(source.dir, String(manifest.runs['main']));
   const result = await execProcess(run, name, spec.id, run.shared.nodePath, [main], {
@@ -59,21 +63,8 @@ export async function runPreSteps(
   preState: Map<StepSpec, Record<string, string>>,
 ): Promise<void> {
   for (const spec of specs) {
-    if (!spec.uses || spec.uses.startsWith('docker://')) continue;
-    if (spec.uses.startsWith('./') || spec.uses === '.') {
-      // The runner cannot run a local action's pre: before the job's steps the action is not
-      // checked out yet (ActionManager: "`pre` execution is not supported for local action").
-      // Its post: still runs, registered when the main step runs.
-      let local: ActionSource | undefined;
-      try {
-        local = resolveAction(spec.uses, run.workspace, run.shared.actionMap, spec.uses);
-      } catch {
-        local = undefined;
-      }
-      if (local?.kind === 'action' && typeof local.manifest.runs['pre'] === 'string')
-        run.log(`\`pre\` execution is not supported for local action from '${spec.uses}'`);
-      continue;
-    }
+    // A local action's pre: does not run (runJavaScriptMain warns when its main step runs).
+    if (!spec.uses || spec.uses.startsWith('docker://') || isLocal(spec.uses)) continue;
     let source: ActionSource;
     try {
       source = resolveAction(spec.uses, run.workspace, run.shared.actionMap, spec.uses);
@@ -153,4 +144,8 @@ export async function runPostSteps(run: JobRun): Promise<void> {
       text: result.ok ? 'success' : 'failure',
     });
   }
+}
+
+function isLocal(uses: string): boolean {
+  return uses === '.' || uses.startsWith('./');
 }
