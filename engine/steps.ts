@@ -260,6 +260,6 @@ async function executeStep(
     env,
     name,
     timeoutMinutes,
-    preState.get(spec) ?? {},
+    preState.get(spec) ?? run.embeddedPreState.get(`${frame.stepPath}/${spec.id}`) ?? {},
   );
 }

@@ -84,4 +84,28 @@ describe('actions as GitHub runs them', () => {
       /Can't find 'action\.yml', 'action\.yaml' or 'Dockerfile' under '.*actions\/never-written'/,
     );
   });
+
+  // actions/runner ActionManager.PrepareActionsRecursiveAsync: the pre steps of actions inside a
+  // composite action from a repository are collected (`_cachedEmbeddedPreSteps`) and run at job start
+  // as the composite step's Pre stage (CompositeActionHandler with ActionRunStage.Pre); the state they
+  // save reaches the nested action's main and post as STATE_* (EmbeddedIntraActionState).
+  it('runs the pre of an action nested in a mapped composite action at job start, with its state', async () => {
+    const repo = fixtureRepo('action-rules');
+    const r = await run(repo, 'nested-pre.yml', {
+      actionMap: {
+        'acme/wrapper@v1': join(repo, 'actions', 'wrapper'),
+        'acme/stateful@v1': join(repo, 'actions', 'stateful'),
+      },
+    });
+    expect(r.result.exitCode, r.all).toBe(0);
+    expect(r.lines('nested')).toEqual([
+      'pre who=nested',
+      'first step',
+      'main who=nested STATE_fromPre=p1',
+      'post STATE_fromPre=p1 STATE_fromMain=m1',
+    ]);
+    expect(r.events.filter((e) => e.kind === 'step-start').map((e) => e.text)[0]).toBe(
+      'Pre Run acme/wrapper@v1',
+    );
+  });
 });
