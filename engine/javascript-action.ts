@@ -1,6 +1,7 @@
 /**
- * JavaScript actions: `pre` before the job's first step, `main` when the step runs (registering its
- * `post`), and `post` steps in reverse order after the last step, each with its inputs and state.
+ * JavaScript actions: `pre` before the job's first step (also of those inside composite actions),
+ * `main` when the step runs (registering its `post`), and `post` steps in reverse order after the
+ * last step, each with its inputs and state.
  */
 import { join } from 'node:path';
 import { resolveAction, type ActionSource } from './actions.js';
