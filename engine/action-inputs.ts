@@ -21,8 +21,8 @@ export function actionInputs(
     const provided = Object.keys(given).find((key) => key.toLowerCase() === input.name.toLowerCase());
     if (provided !== undefined) inputs[input.name] = given[provided] as string;
     else if (input.default !== undefined) inputs[input.name] = asString(interpolate(input.default, scope));
-    else if (input.required)
-      run.annotate('warning', `Input required and not supplied: ${input.name}`, stepName);
+    // `required` is not enforced: every input without a default is '' (actions/runner
+    // ActionManifestManager.ConvertInputs; ActionRunner never reads `required`).
     else inputs[input.name] = '';
     if (provided !== undefined && input.deprecationMessage)
       run.annotate(

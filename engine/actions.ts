@@ -3,8 +3,9 @@
  * (which copies the repository), and remote actions and reusable workflows through the user's
  * `--action-map`. A remote reference without a mapping is an error that names the flag.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { loadActionManifest, manifestPath, type ActionManifest } from '../shared/action-manifest.js';
 
 /** Usage-level problems found before anything runs (exit code 2). */
@@ -129,9 +130,19 @@ function checkRuntime(uses: string, source: ActionSource & { kind: 'action' }, w
     return source;
   }
   if (using === 'composite') {
-    if (!Array.isArray(source.manifest.runs['steps']))
+    const steps = source.manifest.runs['steps'];
+    if (!Array.isArray(steps))
       throw new EngineUsageError(
         `${where}: ${source.manifest.path} is a composite action without 'runs.steps'`,
+      );
+    // actions/runner action_yaml.json: a composite `run` step requires `shell` (there is no
+    // default shell in an action), so the action fails to load.
+    const index = steps.findIndex(
+      (step) => step && typeof step === 'object' && 'run' in step && !('shell' in step),
+    );
+    if (index >= 0)
+      throw new EngineUsageError(
+        `${where}: ${source.manifest.path}${stepPosition(source.manifest.path, index)}: Required property is missing: shell`,
       );
     return source;
   }
@@ -142,6 +153,17 @@ function checkRuntime(uses: string, source: ActionSource & { kind: 'action' }, w
   throw new EngineUsageError(
     `${where}: ${source.manifest.path} uses 'runs.using: ${source.manifest.runs.using}'; supported are node12, node16, node20, node24 and composite`,
   );
+}
+
+/** ` (Line: L, Col: C)` of step `index` of a composite action's `runs.steps`, as the runner writes it. */
+function stepPosition(path: string, index: number): string {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter });
+  const steps = doc.getIn(['runs', 'steps'], true);
+  const step = isSeq(steps) ? steps.items[index] : undefined;
+  if (!isMap(step) || !step.range) return '';
+  const { line, col } = lineCounter.linePos(step.range[0]);
+  return ` (Line: ${line}, Col: ${col})`;
 }
 
 /** Resolve a reusable workflow reference to a file on disk. */

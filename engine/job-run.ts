@@ -35,6 +35,8 @@ export interface Frame {
   /** Display prefix for nested step names. */
   prefix: string;
   depth: number;
+  /** The ids of the composite steps this frame is inside, `/outer/inner` ('' for the job's steps). */
+  stepPath: string;
 }
 
 export interface CommandFiles {
@@ -120,6 +122,11 @@ export class JobRun {
   /** GITHUB_PATH entries, most recent first. */
   readonly pathPrepend: string[] = [];
   readonly posts: PostStep[] = [];
+  /**
+   * What the pre steps of actions inside composite actions saved, by `<frame.stepPath>/<step id>`
+   * (the runner's EmbeddedIntraActionState), for their main and post steps.
+   */
+  readonly embeddedPreState = new Map<string, Record<string, string>>();
   readonly stepResults: StepResult[] = [];
   /** Marks every process the job's steps start (and their children), as the runner's RUNNER_TRACKING_ID does. */
   readonly trackingId = `paved_${randomUUID()}`;

@@ -41,6 +41,7 @@ export async function runJob(input: JobInput): Promise<JobResult> {
     defaults: {},
     prefix: '',
     depth: 0,
+    stepPath: '',
   };
   let outputs: Record<string, string> = {};
   let environment: JobResult['environment'];

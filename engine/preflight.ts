@@ -69,7 +69,11 @@ function checkAction(runner: Runner, uses: string, where: string, depth: number)
   for (const raw of source.manifest.runs['steps'] as Array<Record<string, unknown>>) {
     if (typeof raw['uses'] === 'string') {
       const nested = raw['uses'] as string;
-      // Inside a composite action `./` still means the workspace (the repository).
+      // Inside a composite action `./` still means the workspace (the repository), and such an
+      // action is loaded when its step runs, as at the top level (actions/runner
+      // ActionManager.PrepareActionsRecursiveAsync prepares only repository actions up front): one
+      // that is not in the repository fails its step if the step runs, and nothing if it is skipped.
+      if (isLocal(nested) && !manifestPath(join(runner.shared.repo.root, nested))) continue;
       checkAction(runner, nested, `${source.manifest.path}: step 'uses: ${nested}'`, depth + 1);
     }
   }

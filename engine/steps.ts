@@ -41,7 +41,9 @@ export async function runStep(
 ): Promise<void> {
   const started = Date.now();
   let env = run.envContext(frame);
-  let scope = run.scope(frame, env);
+  // github.action is the step's GITHUB_ACTION (StepsRunner sets both before the step's if:).
+  const action = { action: spec.id };
+  let scope = run.scope(frame, env, action);
   let name = spec.id;
   try {
     name = frame.prefix + spec.name(scope);
@@ -52,7 +54,7 @@ export async function runStep(
     // The step's own env is evaluated first, so its `if:` sees it (StepsRunner merges the step's
     // env block into the env context before it evaluates the condition).
     env = spec.env(scope, env);
-    scope = run.scope(frame, env);
+    scope = run.scope(frame, env, action);
     if (!spec.condition(scope)) {
       run.log(`Skipped: ${name}`, name);
       const skipped: StepConclusion = {
@@ -164,7 +166,7 @@ export function continuesOnError(
   const env = { ...stepEnv };
   // SetEnvFileCommand sets the step's env context too, over its own env: block.
   for (const [key, value] of Object.entries(run.globalEnv)) if (envBefore[key] !== value) env[key] = value;
-  const scope = run.scope(frame, env);
+  const scope = run.scope(frame, env, { action: spec.id });
   if (spec.explicitId)
     scope.contexts['steps'] = {
       ...(frame.steps as unknown as Record<string, Value>),
@@ -262,6 +264,6 @@ async function executeStep(
     env,
     name,
     timeoutMinutes,
-    preState.get(spec) ?? {},
+    preState.get(spec) ?? run.embeddedPreState.get(`${frame.stepPath}/${spec.id}`) ?? {},
   );
 }

@@ -61,8 +61,9 @@ describe('GitHub semantics', () => {
   });
 
   // actions/runner src/Runner.Worker/ActionManager.cs: "`pre` execution is not supported for local
-  // action" (the action is not in the workspace before the job's steps run); its post runs, in
-  // reverse order of the main steps.
+  // action" (the action is not in the workspace before the job's steps run), a warning of the main
+  // step (ExecutionContext.Warning in ActionRunner.RunAsync); its post runs, in reverse order of the
+  // main steps.
   it("does not run a local action's pre:, runs its post: in reverse order", async () => {
     const repo = fixtureRepo('semantics');
     const r = await run(repo, 'local-action.yml', {
@@ -75,7 +76,14 @@ describe('GitHub semantics', () => {
       'post second state=second',
       'post first state=first',
     ]);
-    expect(r.all).toContain("`pre` execution is not supported for local action from './actions/hooks'");
+    const warning = {
+      level: 'warning',
+      message: "`pre` execution is not supported for local action from './actions/hooks'",
+    };
+    expect(r.result.annotations).toEqual([
+      expect.objectContaining({ ...warning, step: 'Run ./actions/hooks' }),
+      expect.objectContaining({ ...warning, step: 'Run ./actions/hooks' }),
+    ]);
     expect(r.job('hooks').conclusion).toBe('success');
     // The same action used from another repository (here mapped to a directory) runs its pre.
     expect(r.lines('remote')).toEqual(['pre mapped', 'main mapped', 'post mapped state=mapped']);
