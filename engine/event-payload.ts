@@ -2,6 +2,7 @@
  * The event a local run simulates: which one by default, the payload GitHub would send when none is
  * given, and the github.ref/sha/head_ref/base_ref that follow from it.
  */
+import { stableNumericId } from '../shared/oidc/claims.js';
 import type { RepoInfo } from './repo.js';
 import { isDeletePush } from './triggers.js';
 import type { WorkflowModel } from './workflow.js';
@@ -38,14 +39,16 @@ function basePayload(
   repo: RepoInfo,
   inputs: Record<string, string>,
 ): Record<string, unknown> {
+  const fullName = `${repo.owner}/${repo.name}`;
   const repository = {
+    id: Number(stableNumericId('repository', fullName)),
     name: repo.name,
-    full_name: `${repo.owner}/${repo.name}`,
-    owner: { login: repo.owner, name: repo.owner },
+    full_name: fullName,
+    owner: { login: repo.owner, name: repo.owner, id: Number(stableNumericId('account', repo.owner)) },
     default_branch: repo.defaultBranch,
-    html_url: `https://github.com/${repo.owner}/${repo.name}`,
+    html_url: `https://github.com/${fullName}`,
   };
-  const sender = { login: repo.actor };
+  const sender = { login: repo.actor, id: Number(stableNumericId('account', repo.actor)) };
   switch (eventName) {
     case 'push':
       return {
@@ -74,6 +77,30 @@ function basePayload(
     default:
       return { repository, sender };
   }
+}
+
+/**
+ * github.actor_id, repository_id and repository_owner_id (and the OIDC claims of the same names): the
+ * payload's `sender.id`, `repository.id` and `repository.owner.id` when it has them, else the stable
+ * stand-in ids that a synthetic payload carries. GitHub gives them as strings of digits.
+ */
+export function accountIds(
+  payload: Record<string, unknown>,
+  repo: RepoInfo,
+): { actorId: string; repositoryId: string; repositoryOwnerId: string } {
+  const idOf = (value: unknown): string | undefined => {
+    const id = (value as { id?: unknown } | undefined)?.id;
+    return (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
+      (typeof id === 'string' && /^[1-9][0-9]*$/.test(id))
+      ? String(id)
+      : undefined;
+  };
+  const repository = payload['repository'] as { owner?: unknown } | undefined;
+  return {
+    actorId: idOf(payload['sender']) ?? stableNumericId('account', repo.actor),
+    repositoryId: idOf(repository) ?? stableNumericId('repository', `${repo.owner}/${repo.name}`),
+    repositoryOwnerId: idOf(repository?.owner) ?? stableNumericId('account', repo.owner),
+  };
 }
 
 /**

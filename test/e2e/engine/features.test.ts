@@ -223,6 +223,35 @@ describe('permissions, the job token and OIDC', () => {
     }
   });
 
+  it("carries the payload's numeric ids in actor_id, repository_id and repository_owner_id", async () => {
+    // "OpenID Connect reference", Understanding the OIDC token: the example token has all three, as
+    // strings of digits; they are the payload's sender.id, repository.id and repository.owner.id.
+    const repo = fixtureRepo('features');
+    const out = mkdtempSync(join(tmpdir(), 'paved-oidc-out-'));
+    try {
+      const r = await run(repo, 'oidc.yml', {
+        concurrencyDir: stateDir,
+        env: { OIDC_OUT: out },
+        oidc: issuer,
+        job: 'with-token',
+        eventPayload: {
+          inputs: {},
+          repository: { id: 123456, full_name: 'acme/widgets', owner: { login: 'acme', id: 4242 } },
+          sender: { login: 'octocat', id: 583231 },
+        },
+      });
+      expect(r.result.conclusion).toBe('success');
+      const saved = JSON.parse(readFileSync(join(out, 'with-token.json'), 'utf8')) as { token: string };
+      expect(verifyJwtSignature(saved.token, issuer.jwks).claims).toMatchObject({
+        actor_id: '583231',
+        repository_id: '123456',
+        repository_owner_id: '4242',
+      });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('serves tokens from an in-process issuer with discovery and JWKS when none is given', async () => {
     const repo = fixtureRepo('features');
     const out = mkdtempSync(join(tmpdir(), 'paved-oidc-out-'));
