@@ -14,6 +14,17 @@ export function defaultEvent(model: WorkflowModel): string {
   return model.events[0] ?? 'push';
 }
 
+/** The first `on.schedule[].cron` of the first of `models` that has one: what a synthetic schedule fired. */
+export function firstCron(models: WorkflowModel[]): string | undefined {
+  for (const model of models) {
+    const schedule = model.triggers['schedule'] as unknown;
+    if (!Array.isArray(schedule)) continue;
+    for (const entry of schedule as { cron?: unknown }[])
+      if (typeof entry?.cron === 'string') return entry.cron;
+  }
+  return undefined;
+}
+
 /** The pull request a `pull_request` run without `--eventpath` is for (the sandbox makes it exist). */
 export const SYNTHETIC_PULL_REQUEST_NUMBER = 1;
 
@@ -26,8 +37,12 @@ export function synthesizePayload(
   repo: RepoInfo,
   inputs: Record<string, string>,
   activity?: string,
+  schedule?: string,
 ): Record<string, unknown> {
   const payload = basePayload(eventName, repo, inputs);
+  // A schedule payload names the cron that fired ("Events that trigger workflows", schedule:
+  // github.event.schedule); a local run stands for the workflow's first one.
+  if (eventName === 'schedule' && schedule !== undefined) payload['schedule'] = schedule;
   if (activity === undefined) return payload;
   // repository_dispatch's activity is the event_type its caller chose; it also brings a client_payload.
   const extra = eventName === 'repository_dispatch' ? { client_payload: {} } : {};

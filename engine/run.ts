@@ -13,7 +13,7 @@ import { createRunFeatures } from './admission.js';
 import { Masker } from './commands.js';
 import { heldWith, joinGroup, refusal } from './concurrency-admission.js';
 import { defaultConcurrency, sanitizeHostEnv, Slots, type RunShared, type WorkflowScope } from './context.js';
-import { defaultEvent, refsFor, synthesizePayload } from './event-payload.js';
+import { defaultEvent, firstCron, refsFor, synthesizePayload } from './event-payload.js';
 import { asString, type ExpressionScope, type Value } from './expressions.js';
 import { Runner } from './job-graph.js';
 import { writeSummary } from './job-outputs.js';
@@ -147,7 +147,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const activity = resolveActivity(eventName, options.activity);
   const payload = options.eventPayload
     ? { ...options.eventPayload, ...(options.activity !== undefined ? { action: activity } : {}) }
-    : synthesizePayload(eventName, repo, payloadInputs, activity);
+    : synthesizePayload(
+        eventName,
+        repo,
+        payloadInputs,
+        activity,
+        eventName === 'schedule' ? firstCron(planned.map((plan) => plan.model)) : undefined,
+      );
   const refs = refsFor(
     eventName,
     payload,
