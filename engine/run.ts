@@ -132,6 +132,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const masker = new Masker();
   for (const [name, value] of Object.entries(secrets))
     if (name.toUpperCase() !== 'GITHUB_TOKEN' || value) masker.add(value);
+  // Tokens the runner hands to steps (ACTIONS_RUNTIME_TOKEN for the cache and results services) are
+  // masked as actions/runner masks its access token (Worker.cs, InitializeSecretMasker: endpoint
+  // authorization parameters); URLs and flags in the same environment are not secrets.
+  for (const [name, value] of Object.entries(options.runnerEnv ?? {}))
+    if (/TOKEN$/i.test(name) && value) masker.add(value);
   const hostEnv = sanitizeHostEnv(options.hostEnv ?? process.env);
   // A dispatch (or call) payload given with --eventpath carries the inputs, as GitHub's does: they
   // are the run's inputs ("inputs context ... the inputs passed to the workflow", github.event.inputs),

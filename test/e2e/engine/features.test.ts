@@ -252,6 +252,28 @@ describe('permissions, the job token and OIDC', () => {
     }
   });
 
+  it('masks the runner-issued tokens it puts in a step environment, as the runner masks its access token', async () => {
+    // actions/runner (Worker.cs, InitializeSecretMasker) masks every endpoint's authorization
+    // parameters, among them the job's AccessToken that steps see as ACTIONS_RUNTIME_TOKEN, so `env`
+    // in a run step prints *** for it; the OIDC request token is masked the same way.
+    const repo = fixtureRepo('features');
+    writeFileSync(
+      join(repo, '.github', 'workflows', 'show-env.yml'),
+      'on: push\njobs:\n  env:\n    runs-on: ubuntu-latest\n    permissions: { id-token: write }\n    steps:\n      - run: env | grep -E "^ACTIONS_(RUNTIME|ID_TOKEN_REQUEST)_TOKEN=" | sort\n',
+    );
+    const r = await run(repo, 'show-env.yml', {
+      concurrencyDir: stateDir,
+      oidc: issuer,
+      runnerEnv: {
+        ACTIONS_RUNTIME_TOKEN: 'runtime-token-4f9a2c',
+        ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/',
+      },
+    });
+    expect(r.result.conclusion).toBe('success');
+    expect(r.lines('env')).toEqual(['ACTIONS_ID_TOKEN_REQUEST_TOKEN=***', 'ACTIONS_RUNTIME_TOKEN=***']);
+    expect(r.all).not.toContain('runtime-token-4f9a2c');
+  });
+
   it('serves tokens from an in-process issuer with discovery and JWKS when none is given', async () => {
     const repo = fixtureRepo('features');
     const out = mkdtempSync(join(tmpdir(), 'paved-oidc-out-'));
