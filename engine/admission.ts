@@ -14,6 +14,7 @@ import { joinGroup, refusal } from './concurrency-admission.js';
 import { workflowDisplayName, workflowPath, type RunShared, type WorkflowScope } from './context.js';
 import { approvalHint, isProtected, jobEnvironment, type JobEnvironment } from './environments.js';
 import { evaluateToken, asString, type ExpressionScope } from './expressions.js';
+import { accountIds } from './event-payload.js';
 import { OidcBroker } from './oidc.js';
 import { jobPermissions } from './permissions.js';
 import type { JobResult, RunOptions } from './types.js';
@@ -81,6 +82,7 @@ function identity(shared: RunShared, scope: WorkflowScope, environment: string |
   // The run's top-level workflow (the caller's, in a called one) names `workflow` and `workflow_ref`.
   const workflowRef = `${repository}/${workflowPath(scope)}@${shared.ref}`;
   return {
+    ...accountIds(shared.payload, shared.repo),
     repository,
     repositoryOwner: shared.repo.owner,
     ref: shared.ref,

@@ -86,9 +86,24 @@ function cannotDiff(compared: string): ChangedFiles {
 }
 
 /**
+ * The oldest commit of a push payload's `commits` that exists here: GitHub lists them oldest first, so
+ * the first one found.
+ */
+function oldestPushedCommit(root: string, commits: unknown): string | undefined {
+  if (!Array.isArray(commits)) return undefined;
+  for (const commit of commits as { id?: unknown }[]) {
+    const id = commit?.id;
+    if (isSha(id) && commitOf(root, id)) return id;
+  }
+  return undefined;
+}
+
+/**
  * The files a paths filter is compared with, from git in `root`:
- * - push: `before..after` from the payload when `before` is a commit here; otherwise (a synthetic event,
- *   a new branch) the last commit, `after~1..after` (or every file of a root commit);
+ * - push: `before..after` from the payload when `before` is a commit here; for a push that creates its
+ *   branch (`created: true` or `before` all zeros) with a `commits` list, the parent of the oldest listed
+ *   commit `..after`; otherwise (a synthetic event, a payload without either) the last commit,
+ *   `after~1..after` (or every file of a root commit);
  * - pull_request: `merge-base(base, head)..head`, the base being `pull_request.base.sha` when it is a
  *   commit here and differs from the head, else the base branch (`origin/<base>`, then `<base>`);
  * plus the uncommitted changes when the range ends at HEAD.
@@ -131,6 +146,23 @@ export function changedFilesFor(
         unfiltered: `the push has ${commits} commits (${compared}), and GitHub runs every push of more than ${PUSH_COMMIT_LIMIT.toLocaleString('en-US')} commits`,
       };
     const files = diffNames(root, before, after);
+    return withWorkingTree(root, after, files ? { files, compared } : cannotDiff(compared));
+  }
+  const created = payload['created'] === true || before === '0'.repeat(40);
+  const oldest = created ? oldestPushedCommit(root, payload['commits']) : undefined;
+  if (oldest) {
+    // "Pushes to new branches: A two-dot diff against the parent of the ancestor of the deepest commit
+    // pushed": the commits GitHub lists, oldest first, start the diff at the first one's parent.
+    const base = commitOf(root, `${oldest}~1`);
+    const compared = `new branch: ${base ? base.slice(0, 7) : 'the root commit'}..${after.slice(0, 7)}`;
+    const commits = Number(git(root, ['rev-list', '--count', base ? `${base}..${after}` : after]) ?? 0);
+    if (commits > PUSH_COMMIT_LIMIT)
+      return {
+        files: [],
+        compared,
+        unfiltered: `the push has ${commits} commits (${compared}), and GitHub runs every push of more than ${PUSH_COMMIT_LIMIT.toLocaleString('en-US')} commits`,
+      };
+    const files = diffNames(root, base, after);
     return withWorkingTree(root, after, files ? { files, compared } : cannotDiff(compared));
   }
   const parent = commitOf(root, `${after}~1`) ? `${after}~1` : undefined;

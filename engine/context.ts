@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Annotation, LogEvent, RunOptions } from './types.js';
 import type { Masker } from './commands.js';
 import type { RepoInfo } from './repo.js';
+import { accountIds } from './event-payload.js';
 import type { Value } from './expressions.js';
 import type { WorkflowModel } from './workflow.js';
 import type { GitHubPermissions } from '../shared/github-permissions.js';
@@ -145,6 +146,7 @@ export function githubContext(
 ): Record<string, Value> {
   const repo = shared.repo;
   const repository = `${repo.owner}/${repo.name}`;
+  const ids = accountIds(shared.payload, repo);
   const refName = shared.ref
     .replace(/^refs\/(heads|tags)\//, '')
     .replace(/^refs\/pull\/(\d+)\/merge$/, '$1/merge');
@@ -155,7 +157,7 @@ export function githubContext(
     action_repository: '',
     action_status: '',
     actor: repo.actor,
-    actor_id: '0',
+    actor_id: ids.actorId,
     // A runner that names its API (GHES, or the sandbox's GitHub stand-in) sets GITHUB_API_URL.
     api_url: shared.options.runnerEnv?.['GITHUB_API_URL'] ?? 'https://api.github.com',
     base_ref: shared.baseRef,
@@ -170,9 +172,9 @@ export function githubContext(
     ref_protected: false,
     ref_type: shared.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
     repository,
-    repository_id: '0',
+    repository_id: ids.repositoryId,
     repository_owner: repo.owner,
-    repository_owner_id: '0',
+    repository_owner_id: ids.repositoryOwnerId,
     repositoryUrl: `git://github.com/${repository}.git`,
     retention_days: '90',
     run_id: shared.runId,

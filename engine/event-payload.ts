@@ -2,6 +2,7 @@
  * The event a local run simulates: which one by default, the payload GitHub would send when none is
  * given, and the github.ref/sha/head_ref/base_ref that follow from it.
  */
+import { stableNumericId } from '../shared/oidc/claims.js';
 import type { RepoInfo } from './repo.js';
 import { isDeletePush } from './triggers.js';
 import type { WorkflowModel } from './workflow.js';
@@ -11,6 +12,17 @@ export function defaultEvent(model: WorkflowModel): string {
   if (model.events.includes('push')) return 'push';
   if (model.events.includes('workflow_dispatch')) return 'workflow_dispatch';
   return model.events[0] ?? 'push';
+}
+
+/** The first `on.schedule[].cron` of the first of `models` that has one: what a synthetic schedule fired. */
+export function firstCron(models: WorkflowModel[]): string | undefined {
+  for (const model of models) {
+    const schedule = model.triggers['schedule'] as unknown;
+    if (!Array.isArray(schedule)) continue;
+    for (const entry of schedule as { cron?: unknown }[])
+      if (typeof entry?.cron === 'string') return entry.cron;
+  }
+  return undefined;
 }
 
 /** The pull request a `pull_request` run without `--eventpath` is for (the sandbox makes it exist). */
@@ -25,8 +37,12 @@ export function synthesizePayload(
   repo: RepoInfo,
   inputs: Record<string, string>,
   activity?: string,
+  schedule?: string,
 ): Record<string, unknown> {
   const payload = basePayload(eventName, repo, inputs);
+  // A schedule payload names the cron that fired ("Events that trigger workflows", schedule:
+  // github.event.schedule); a local run stands for the workflow's first one.
+  if (eventName === 'schedule' && schedule !== undefined) payload['schedule'] = schedule;
   if (activity === undefined) return payload;
   // repository_dispatch's activity is the event_type its caller chose; it also brings a client_payload.
   const extra = eventName === 'repository_dispatch' ? { client_payload: {} } : {};
@@ -38,14 +54,16 @@ function basePayload(
   repo: RepoInfo,
   inputs: Record<string, string>,
 ): Record<string, unknown> {
+  const fullName = `${repo.owner}/${repo.name}`;
   const repository = {
+    id: Number(stableNumericId('repository', fullName)),
     name: repo.name,
-    full_name: `${repo.owner}/${repo.name}`,
-    owner: { login: repo.owner, name: repo.owner },
+    full_name: fullName,
+    owner: { login: repo.owner, name: repo.owner, id: Number(stableNumericId('account', repo.owner)) },
     default_branch: repo.defaultBranch,
-    html_url: `https://github.com/${repo.owner}/${repo.name}`,
+    html_url: `https://github.com/${fullName}`,
   };
-  const sender = { login: repo.actor };
+  const sender = { login: repo.actor, id: Number(stableNumericId('account', repo.actor)) };
   switch (eventName) {
     case 'push':
       return {
@@ -74,6 +92,30 @@ function basePayload(
     default:
       return { repository, sender };
   }
+}
+
+/**
+ * github.actor_id, repository_id and repository_owner_id (and the OIDC claims of the same names): the
+ * payload's `sender.id`, `repository.id` and `repository.owner.id` when it has them, else the stable
+ * stand-in ids that a synthetic payload carries. GitHub gives them as strings of digits.
+ */
+export function accountIds(
+  payload: Record<string, unknown>,
+  repo: RepoInfo,
+): { actorId: string; repositoryId: string; repositoryOwnerId: string } {
+  const idOf = (value: unknown): string | undefined => {
+    const id = (value as { id?: unknown } | undefined)?.id;
+    return (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ||
+      (typeof id === 'string' && /^[1-9][0-9]*$/.test(id))
+      ? String(id)
+      : undefined;
+  };
+  const repository = payload['repository'] as { owner?: unknown } | undefined;
+  return {
+    actorId: idOf(payload['sender']) ?? stableNumericId('account', repo.actor),
+    repositoryId: idOf(repository) ?? stableNumericId('repository', `${repo.owner}/${repo.name}`),
+    repositoryOwnerId: idOf(repository?.owner) ?? stableNumericId('account', repo.owner),
+  };
 }
 
 /**

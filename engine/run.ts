@@ -13,7 +13,7 @@ import { createRunFeatures } from './admission.js';
 import { Masker } from './commands.js';
 import { heldWith, joinGroup, refusal } from './concurrency-admission.js';
 import { defaultConcurrency, sanitizeHostEnv, Slots, type RunShared, type WorkflowScope } from './context.js';
-import { defaultEvent, refsFor, synthesizePayload } from './event-payload.js';
+import { defaultEvent, firstCron, refsFor, synthesizePayload } from './event-payload.js';
 import { asString, type ExpressionScope, type Value } from './expressions.js';
 import { Runner } from './job-graph.js';
 import { writeSummary } from './job-outputs.js';
@@ -132,6 +132,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const masker = new Masker();
   for (const [name, value] of Object.entries(secrets))
     if (name.toUpperCase() !== 'GITHUB_TOKEN' || value) masker.add(value);
+  // Tokens the runner hands to steps (ACTIONS_RUNTIME_TOKEN for the cache and results services) are
+  // masked as actions/runner masks its access token (Worker.cs, InitializeSecretMasker: endpoint
+  // authorization parameters); URLs and flags in the same environment are not secrets.
+  for (const [name, value] of Object.entries(options.runnerEnv ?? {}))
+    if (/TOKEN$/i.test(name) && value) masker.add(value);
   const hostEnv = sanitizeHostEnv(options.hostEnv ?? process.env);
   // A dispatch (or call) payload given with --eventpath carries the inputs, as GitHub's does: they
   // are the run's inputs ("inputs context ... the inputs passed to the workflow", github.event.inputs),
@@ -147,7 +152,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const activity = resolveActivity(eventName, options.activity);
   const payload = options.eventPayload
     ? { ...options.eventPayload, ...(options.activity !== undefined ? { action: activity } : {}) }
-    : synthesizePayload(eventName, repo, payloadInputs, activity);
+    : synthesizePayload(
+        eventName,
+        repo,
+        payloadInputs,
+        activity,
+        eventName === 'schedule' ? firstCron(planned.map((plan) => plan.model)) : undefined,
+      );
   const refs = refsFor(
     eventName,
     payload,

@@ -217,6 +217,38 @@ export function parseContext(): TemplateContext {
   return context;
 }
 
+/**
+ * GitHub refuses a workflow whose event names a filter and its `-ignore` form together (Workflow
+ * syntax, on.push.<branches|tags|branches-ignore|tags-ignore>: "You cannot use both the branches and
+ * branches-ignore filters for the same event"; likewise paths and paths-ignore, and the same for
+ * pull_request, pull_request_target and workflow_run). The schema accepts both, so this is checked here:
+ * one problem per event and filter, at the key written second, worded as GitHub's error.
+ */
+function conflictingFilters(file: string, on: TemplateToken | undefined): string[] {
+  if (!(on instanceof MappingToken)) return [];
+  const problems: string[] = [];
+  for (const event of on) {
+    if (!(event.value instanceof MappingToken)) continue;
+    const keys = new Map<string, TemplateToken>();
+    for (const pair of event.value) keys.set(literal(pair.key) ?? '', pair.key);
+    for (const filter of ['branches', 'tags', 'paths']) {
+      const include = keys.get(filter);
+      const ignore = keys.get(`${filter}-ignore`);
+      if (!include || !ignore) continue;
+      const later = [include, ignore].sort(
+        (a, b) =>
+          (a.range?.start.line ?? 0) - (b.range?.start.line ?? 0) ||
+          (a.range?.start.column ?? 0) - (b.range?.start.column ?? 0),
+      )[1];
+      const where = later?.range ? `${later.range.start.line}:${later.range.start.column}:` : '';
+      problems.push(
+        `${file}:${where} you may only define one of ${filter} and ${filter}-ignore for a single event`,
+      );
+    }
+  }
+  return problems;
+}
+
 /** Parse and validate workflow text. Throws {@link WorkflowSyntaxError} with every problem found. */
 export async function parseWorkflowText(file: string, content: string): Promise<WorkflowModel> {
   const parsed = parseWorkflow({ name: file, content }, parseContext());
@@ -232,6 +264,8 @@ export async function parseWorkflowText(file: string, content: string): Promise<
         : [`${file}: not a workflow`],
     );
   }
+  const conflicts = conflictingFilters(file, find(parsed.value, 'on'));
+  if (conflicts.length > 0) throw new WorkflowSyntaxError(conflicts);
   const template = await convertWorkflowTemplate(parsed.context, parsed.value, undefined, {
     featureFlags: PARSER_FEATURES,
   });

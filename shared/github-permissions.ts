@@ -7,23 +7,40 @@
  * Used by the engine (what a job's token may do) and by the GitHub API stand-in (what it refuses).
  */
 
-export const PERMISSION_SCOPES = [
-  'actions',
-  'attestations',
-  'checks',
-  'contents',
-  'deployments',
-  'discussions',
-  'id-token',
-  'issues',
-  'models',
-  'packages',
-  'pages',
-  'pull-requests',
-  'repository-projects',
-  'security-events',
-  'statuses',
-] as const;
+const ANY = ['read', 'write', 'none'] as const;
+const READ_OR_NONE = ['read', 'none'] as const;
+const WRITE_OR_NONE = ['write', 'none'] as const;
+
+/**
+ * Every scope a workflow may name and the levels it takes, as the workflow schema that GitHub's own
+ * parser bundles declares them (@actions/workflow-parser, `permissions-mapping`). The engine parses
+ * workflows with that schema, so a scope it accepts must be one this table knows;
+ * test/unit/engine/permissions.test.ts compares the two and fails when the parser adds or changes one.
+ */
+export const PERMISSION_LEVELS = {
+  actions: ANY,
+  'artifact-metadata': ANY,
+  attestations: ANY,
+  checks: ANY,
+  'code-quality': ANY,
+  contents: ANY,
+  'copilot-requests': WRITE_OR_NONE,
+  deployments: ANY,
+  discussions: ANY,
+  drives: ANY,
+  'id-token': WRITE_OR_NONE,
+  issues: ANY,
+  models: READ_OR_NONE,
+  packages: ANY,
+  pages: ANY,
+  'pull-requests': ANY,
+  'repository-projects': ANY,
+  'security-events': ANY,
+  statuses: ANY,
+  'vulnerability-alerts': READ_OR_NONE,
+} as const satisfies Record<string, readonly ('none' | 'read' | 'write')[]>;
+
+export const PERMISSION_SCOPES = Object.keys(PERMISSION_LEVELS) as (keyof typeof PERMISSION_LEVELS)[];
 
 export type PermissionScope = (typeof PERMISSION_SCOPES)[number];
 export type PermissionLevel = 'none' | 'read' | 'write';
@@ -36,13 +53,39 @@ function all(level: PermissionLevel): GitHubPermissions {
   return Object.fromEntries(PERMISSION_SCOPES.map((scope) => [scope, level])) as GitHubPermissions;
 }
 
+/** The highest level `scope` takes that is not above `level` (write-all gives `models: read`). */
+function capped(scope: PermissionScope, level: PermissionLevel): PermissionLevel {
+  const allowed: readonly PermissionLevel[] = PERMISSION_LEVELS[scope];
+  if (allowed.includes(level)) return level;
+  return level === 'write' && allowed.includes('read') ? 'read' : 'none';
+}
+
+/** `level` on every scope, or the most each scope allows below it (read-all, write-all). */
+function upTo(level: PermissionLevel): GitHubPermissions {
+  return Object.fromEntries(
+    PERMISSION_SCOPES.map((scope) => [scope, capped(scope, level)]),
+  ) as GitHubPermissions;
+}
+
 /**
- * GitHub's two default token settings for a workflow that declares no `permissions`: "permissive"
- * (read and write for every scope but id-token) and "restricted" (contents and packages read).
+ * GitHub's two default token settings for a workflow that declares no `permissions` ("GITHUB_TOKEN
+ * reference", Permissions for the GITHUB_TOKEN): "permissive" (read and write for every scope in that
+ * table but id-token, models read) and "restricted" (contents and packages read). Scopes the table does
+ * not list (artifact-metadata, code-quality, copilot-requests, drives, vulnerability-alerts) are `none`
+ * by default: a workflow that needs them names them.
  */
 export function defaultPermissions(mode: 'permissive' | 'restricted'): GitHubPermissions {
   if (mode === 'restricted') return { ...all('none'), contents: 'read', packages: 'read' };
-  return { ...all('write'), 'id-token': 'none', models: 'read' };
+  return {
+    ...all('write'),
+    'artifact-metadata': 'none',
+    'code-quality': 'none',
+    'copilot-requests': 'none',
+    drives: 'none',
+    'id-token': 'none',
+    models: 'read',
+    'vulnerability-alerts': 'none',
+  };
 }
 
 export function isPermissionScope(value: string): value is PermissionScope {
@@ -55,8 +98,8 @@ export function isPermissionScope(value: string): value is PermissionScope {
  */
 export function resolvePermissions(declared: unknown, fallback: GitHubPermissions): GitHubPermissions {
   if (declared === undefined || declared === null) return { ...fallback };
-  if (declared === 'read-all') return { ...all('read'), 'id-token': 'none' };
-  if (declared === 'write-all') return all('write');
+  if (declared === 'read-all') return upTo('read');
+  if (declared === 'write-all') return upTo('write');
   if (typeof declared !== 'object' || Array.isArray(declared)) {
     throw new Error(
       `permissions must be read-all, write-all or a map of scope: level; got ${JSON.stringify(declared)}`,
@@ -67,10 +110,12 @@ export function resolvePermissions(declared: unknown, fallback: GitHubPermission
     if (!isPermissionScope(scope)) {
       throw new Error(`unknown permission scope "${scope}"; known scopes: ${PERMISSION_SCOPES.join(', ')}`);
     }
-    if (level !== 'read' && level !== 'write' && level !== 'none') {
-      throw new Error(`permission "${scope}" must be read, write or none; got ${JSON.stringify(level)}`);
+    const allowed: readonly unknown[] = PERMISSION_LEVELS[scope];
+    if (!allowed.includes(level)) {
+      const choices = allowed.join(', ').replace(/, (\w+)$/, ' or $1');
+      throw new Error(`permission "${scope}" must be ${choices}; got ${JSON.stringify(level)}`);
     }
-    resolved[scope] = level;
+    resolved[scope] = level as PermissionLevel;
   }
   return resolved;
 }

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureRepo, removeFixtureRepos, run } from './helpers.js';
 
@@ -31,5 +33,30 @@ describe('events', () => {
       'env-ref=refs/pull/7/merge sha-matches=true',
       'payload-title=Add widgets event-file=synchronize',
     ]);
+  });
+
+  it("gives a synthetic schedule event the workflow's first cron as github.event.schedule", async () => {
+    // "Events that trigger workflows", schedule: github.event.schedule is the cron string that
+    // triggered the run. A local run stands for the first one; --eventpath chooses another.
+    const repo = fixtureRepo('events');
+    writeFileSync(
+      join(repo, '.github', 'workflows', 'nightly.yml'),
+      [
+        'on:',
+        '  schedule:',
+        "    - cron: '30 5 * * 1-5'",
+        "    - cron: '0 0 * * 6'",
+        'jobs:',
+        '  show:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: echo "schedule=${{ github.event.schedule }}"',
+        '',
+      ].join('\n'),
+    );
+    const synthetic = await run(repo, 'nightly.yml');
+    expect(synthetic.lines('show')).toEqual(['schedule=30 5 * * 1-5']);
+    const given = await run(repo, 'nightly.yml', { eventPayload: { schedule: '0 0 * * 6' } });
+    expect(given.lines('show')).toEqual(['schedule=0 0 * * 6']);
   });
 });

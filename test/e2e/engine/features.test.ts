@@ -223,6 +223,57 @@ describe('permissions, the job token and OIDC', () => {
     }
   });
 
+  it("carries the payload's numeric ids in actor_id, repository_id and repository_owner_id", async () => {
+    // "OpenID Connect reference", Understanding the OIDC token: the example token has all three, as
+    // strings of digits; they are the payload's sender.id, repository.id and repository.owner.id.
+    const repo = fixtureRepo('features');
+    const out = mkdtempSync(join(tmpdir(), 'paved-oidc-out-'));
+    try {
+      const r = await run(repo, 'oidc.yml', {
+        concurrencyDir: stateDir,
+        env: { OIDC_OUT: out },
+        oidc: issuer,
+        job: 'with-token',
+        eventPayload: {
+          inputs: {},
+          repository: { id: 123456, full_name: 'acme/widgets', owner: { login: 'acme', id: 4242 } },
+          sender: { login: 'octocat', id: 583231 },
+        },
+      });
+      expect(r.result.conclusion).toBe('success');
+      const saved = JSON.parse(readFileSync(join(out, 'with-token.json'), 'utf8')) as { token: string };
+      expect(verifyJwtSignature(saved.token, issuer.jwks).claims).toMatchObject({
+        actor_id: '583231',
+        repository_id: '123456',
+        repository_owner_id: '4242',
+      });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('masks the runner-issued tokens it puts in a step environment, as the runner masks its access token', async () => {
+    // actions/runner (Worker.cs, InitializeSecretMasker) masks every endpoint's authorization
+    // parameters, among them the job's AccessToken that steps see as ACTIONS_RUNTIME_TOKEN, so `env`
+    // in a run step prints *** for it; the OIDC request token is masked the same way.
+    const repo = fixtureRepo('features');
+    writeFileSync(
+      join(repo, '.github', 'workflows', 'show-env.yml'),
+      'on: push\njobs:\n  env:\n    runs-on: ubuntu-latest\n    permissions: { id-token: write }\n    steps:\n      - run: env | grep -E "^ACTIONS_(RUNTIME|ID_TOKEN_REQUEST)_TOKEN=" | sort\n',
+    );
+    const r = await run(repo, 'show-env.yml', {
+      concurrencyDir: stateDir,
+      oidc: issuer,
+      runnerEnv: {
+        ACTIONS_RUNTIME_TOKEN: 'runtime-token-4f9a2c',
+        ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/',
+      },
+    });
+    expect(r.result.conclusion).toBe('success');
+    expect(r.lines('env')).toEqual(['ACTIONS_ID_TOKEN_REQUEST_TOKEN=***', 'ACTIONS_RUNTIME_TOKEN=***']);
+    expect(r.all).not.toContain('runtime-token-4f9a2c');
+  });
+
   it('serves tokens from an in-process issuer with discovery and JWKS when none is given', async () => {
     const repo = fixtureRepo('features');
     const out = mkdtempSync(join(tmpdir(), 'paved-oidc-out-'));

@@ -190,3 +190,37 @@ describe('pushes that delete their ref', () => {
     expect(forced.lines('show')).toEqual([`ref=refs/heads/main sha=${main}`]);
   });
 });
+
+describe('pushes that create a branch', () => {
+  // "Git diff comparisons", Pushes to new branches: "A two-dot diff against the parent of the ancestor
+  // of the deepest commit pushed." With the payload's commits, that is oldest listed commit's parent.
+  // https://docs.github.com/actions/reference/workflows-and-actions/workflow-syntax#git-diff-comparisons
+  it('compares from the parent of the oldest pushed commit, not the last commit alone', async () => {
+    const repo = fixtureRepo('triggers');
+    const main = git(repo, 'rev-parse', 'HEAD');
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    writeFileSync(join(repo, 'src', 'app.js'), 'export const answer = 43;\n');
+    git(repo, 'commit', '-q', '-am', 'src change');
+    const first = git(repo, 'rev-parse', 'HEAD');
+    commitDocs(repo);
+    const last = git(repo, 'rev-parse', 'HEAD');
+    const payload = {
+      ref: 'refs/heads/feature',
+      before: '0'.repeat(40),
+      after: last,
+      created: true,
+      commits: [{ id: first }, { id: last }],
+    };
+    const r = await run(repo, 'paths.yml', { eventPayload: payload });
+    expect(r.result.skipped).toEqual([]);
+    expect(r.lines('build')).toEqual(['built push']);
+    // Only the docs commit was pushed: the same comparison, from its parent, finds no src change.
+    const docsOnly = await run(repo, 'paths.yml', {
+      eventPayload: { ...payload, commits: [{ id: last }] },
+    });
+    expect(docsOnly.result.skipped[0]?.reason).toBe(
+      `none of the 1 changed file (new branch: ${first.slice(0, 7)}..${last.slice(0, 7)}) matches on.push.paths [src/**]`,
+    );
+    expect(main).not.toBe(first);
+  });
+});

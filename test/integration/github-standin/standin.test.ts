@@ -158,6 +158,22 @@ describe('refusals, as GitHub words them', () => {
     });
     expect(standIn.violations()).toEqual([]);
   });
+
+  test('a token for scopes the workflow schema knows but no endpoint here needs is minted, not refused', async () => {
+    // artifact-metadata, code-quality, … are valid `permissions:` scopes (@actions/workflow-parser's
+    // schema; "Controlling permissions for GITHUB_TOKEN"): a job that names them must still get a token.
+    const token = standIn.mintToken({
+      repository: REPO,
+      permissions: { 'artifact-metadata': 'write', 'vulnerability-alerts': 'read', deployments: 'read' },
+    });
+    const response = await fetch(`${standIn.url}/repos/${REPO}/deployments`, {
+      headers: { authorization: `token ${token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(() => standIn.mintToken({ repository: REPO, permissions: { models: 'write' } })).toThrow(
+      'permission "models" must be read or none; got "write"',
+    );
+  });
 });
 
 describe('pull-request feedback', () => {

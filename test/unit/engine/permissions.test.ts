@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPermissions, describePermissions } from '../../../shared/github-permissions.js';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  defaultPermissions,
+  describePermissions,
+  PERMISSION_LEVELS,
+  resolvePermissions,
+} from '../../../shared/github-permissions.js';
 import { jobPermissions } from '../../../engine/permissions.js';
 import { parseWorkflowText } from '../../../engine/workflow.js';
 
@@ -56,5 +63,73 @@ describe('jobPermissions', () => {
     await expect(tokens('', '    permissions: { content: read }')).rejects.toThrow(
       /Unexpected value 'content'/,
     );
+  });
+});
+
+describe('the permission scopes the workflow schema accepts', () => {
+  // GitHub's workflow schema (the bundled @actions/workflow-parser, `permissions-mapping`) is what
+  // decides which scopes and levels a workflow may write ("Assigning permissions to jobs",
+  // https://docs.github.com/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token).
+  // Paved's table must name exactly the same ones, or a valid workflow fails when its job starts.
+  it('are exactly the scopes and levels of shared/github-permissions.ts', async () => {
+    const schemaFile = fileURLToPath(
+      new URL('../../../node_modules/@actions/workflow-parser/dist/workflow-v1.0.min.json', import.meta.url),
+    );
+    const schema = JSON.parse(await readFile(schemaFile, 'utf8')) as {
+      definitions: Record<
+        string,
+        {
+          mapping?: { properties: Record<string, { type: string }> };
+          'one-of'?: string[];
+          string?: { constant: string };
+        }
+      >;
+    };
+    const levels = (type: string): string[] =>
+      (schema.definitions[type]?.['one-of'] ?? [])
+        .map((name) => schema.definitions[name]?.string?.constant ?? name)
+        .sort();
+    const fromSchema = Object.fromEntries(
+      Object.entries(schema.definitions['permissions-mapping']?.mapping?.properties ?? {}).map(
+        ([scope, { type }]) => [scope, levels(type)],
+      ),
+    );
+    const ours = Object.fromEntries(
+      Object.entries(PERMISSION_LEVELS).map(([scope, allowed]) => [scope, [...allowed].sort()]),
+    );
+    expect(Object.keys(fromSchema).length).toBeGreaterThan(15);
+    expect(ours).toEqual(fromSchema);
+  });
+
+  it.each(['artifact-metadata', 'code-quality', 'drives'])(
+    'a job may ask for %s: write and gets it',
+    async (scope) => {
+      const declared = await tokens('', `    permissions: { ${scope}: write }`);
+      expect(
+        describePermissions(jobPermissions(declared.job, declared.workflow, undefined, 'restricted', 'j')),
+      ).toBe(`${scope}: write`);
+    },
+  );
+
+  it('vulnerability-alerts: read and copilot-requests: write are granted; read-all and write-all stop at what a scope allows', async () => {
+    const declared = await tokens(
+      '',
+      '    permissions: { vulnerability-alerts: read, copilot-requests: write }',
+    );
+    expect(
+      describePermissions(jobPermissions(declared.job, declared.workflow, undefined, 'restricted', 'j')),
+    ).toBe('copilot-requests: write, vulnerability-alerts: read');
+    const readAll = resolvePermissions('read-all', defaultPermissions('restricted'));
+    expect([readAll['copilot-requests'], readAll['id-token'], readAll['vulnerability-alerts']]).toEqual([
+      'none',
+      'none',
+      'read',
+    ]);
+    const writeAll = resolvePermissions('write-all', defaultPermissions('restricted'));
+    expect([writeAll.models, writeAll['vulnerability-alerts'], writeAll['copilot-requests']]).toEqual([
+      'read',
+      'read',
+      'write',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTrigger, isDeletePush, matchesPatterns } from '../../../engine/triggers.js';
+import { parseWorkflowText, WorkflowSyntaxError } from '../../../engine/workflow.js';
 
 const none = () => ({ files: [], compared: 'HEAD~1..HEAD' });
 const changed =
@@ -252,5 +253,49 @@ describe('evaluateTrigger', () => {
       ),
     ).toEqual({ run: false, reason: reason('refs/tags/v1') });
     expect(isDeletePush({ ref: 'refs/heads/x', after: 'a'.repeat(40), deleted: false })).toBe(false);
+  });
+});
+
+describe('a filter and its -ignore form together are an invalid workflow', () => {
+  // Workflow syntax, on.push.<branches|tags|branches-ignore|tags-ignore>: "You cannot use both the
+  // branches and branches-ignore filters for the same event" (likewise tags, and paths/paths-ignore);
+  // the same for pull_request, pull_request_target (branches, paths) and workflow_run (branches).
+  // https://docs.github.com/actions/reference/workflows-and-actions/workflow-syntax#onpushbranchestagsbranches-ignoretags-ignore
+  const problems = async (on: string): Promise<string[]> => {
+    try {
+      await parseWorkflowText(
+        'w.yml',
+        `on:\n${on}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps: [{ run: echo }]\n`,
+      );
+    } catch (error) {
+      if (error instanceof WorkflowSyntaxError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  it.each([
+    ['push', 'branches'],
+    ['push', 'tags'],
+    ['push', 'paths'],
+    ['pull_request', 'branches'],
+    ['pull_request', 'paths'],
+    ['pull_request_target', 'branches'],
+    ['pull_request_target', 'paths'],
+  ])('on.%s with %s and its -ignore form', async (event, filter) => {
+    expect(await problems(`  ${event}:\n    ${filter}: [a]\n    ${filter}-ignore: [b]`)).toEqual([
+      `w.yml:4:5: you may only define one of ${filter} and ${filter}-ignore for a single event`,
+    ]);
+  });
+
+  it('on.workflow_run with branches and branches-ignore; each event is judged on its own', async () => {
+    expect(
+      await problems('  workflow_run:\n    workflows: [CI]\n    branches-ignore: [b]\n    branches: [a]'),
+    ).toEqual(['w.yml:5:5: you may only define one of branches and branches-ignore for a single event']);
+    expect(
+      await problems(
+        '  push:\n    branches: [a]\n    tags-ignore: [v*]\n    paths-ignore: [docs/**]\n  pull_request:\n    branches-ignore: [b]',
+      ),
+    ).toEqual([]);
   });
 });

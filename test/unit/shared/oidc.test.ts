@@ -45,6 +45,41 @@ describe('subjectClaim follows GitHub documented formats', () => {
   });
 });
 
+describe('the numeric id claims ("OpenID Connect reference", Understanding the OIDC token)', () => {
+  // GitHub's example token carries actor_id, repository_id and repository_owner_id as strings of digits:
+  // https://docs.github.com/actions/reference/security/oidc#understanding-the-oidc-token
+  test('come from the identity when the event payload names them', () => {
+    const claims = jobClaims({ ...job, actorId: '12', repositoryId: '345', repositoryOwnerId: '6789' });
+    expect(claims).toMatchObject({ actor_id: '12', repository_id: '345', repository_owner_id: '6789' });
+  });
+
+  test('are stable numbers derived from the names otherwise; the owner and an actor of that name agree', () => {
+    const claims = jobClaims(job);
+    for (const claim of ['actor_id', 'repository_id', 'repository_owner_id'])
+      expect(claims[claim]).toMatch(/^[1-9][0-9]*$/);
+    expect(jobClaims(job)).toEqual(claims);
+    expect(jobClaims({ ...job, actor: 'acme' })['actor_id']).toBe(claims['repository_owner_id']);
+    expect(jobClaims({ ...job, repository: 'acme/other' })['repository_id']).not.toBe(
+      claims['repository_id'],
+    );
+  });
+});
+
+describe('a ":" in a value of sub is %3A ("OpenID Connect reference", Filtering for metadata containing :)', () => {
+  // https://docs.github.com/actions/reference/security/oidc#filtering-for-metadata-containing-
+  test.each([
+    [{ environment: 'Production:V1' }, 'repo:acme/shop:environment:Production%3AV1'],
+    [{ ref: 'refs/heads/fix:colon' }, 'repo:acme/shop:ref:refs/heads/fix%3Acolon'],
+    [{ repository: 'acme/sh:op' }, 'repo:acme/sh%3Aop:ref:refs/heads/main'],
+  ])('%j -> %s', (change, expected) => {
+    expect(subjectClaim({ ...job, ...change })).toBe(expected);
+  });
+
+  test('only sub is escaped: the environment claim keeps its name', () => {
+    expect(jobClaims({ ...job, environment: 'Production:V1' })['environment']).toBe('Production:V1');
+  });
+});
+
 describe('the local issuer', () => {
   let issuer: OidcIssuer;
   let clock = Date.parse('2026-12-04T12:00:00Z');
@@ -78,6 +113,16 @@ describe('the local issuer', () => {
     });
     const iat = Math.floor(clock / 1000);
     expect(claims).toMatchObject({ iat, exp: iat + 300, nbf: iat - 600 });
+  });
+
+  test('the discovery document lists every claim a token carries', async () => {
+    const discovery = (await (await fetch(`${issuer.url}/.well-known/openid-configuration`)).json()) as {
+      claims_supported: string[];
+    };
+    const issued = await issuer.register({ ...job, environment: 'staging' });
+    const claims = Object.keys(decodeJwt(issuer.tokenFor(issued.requestToken)).claims);
+    expect(claims).toEqual(expect.arrayContaining(['actor_id', 'repository_id', 'repository_owner_id']));
+    expect(discovery.claims_supported).toEqual(expect.arrayContaining(claims));
   });
 
   test('without an audience the token is for the owner URL, as on GitHub', async () => {
