@@ -86,6 +86,22 @@ function cannotDiff(compared: string): ChangedFiles {
 }
 
 /**
+ * The files a push of `base..after` changed (`base` undefined: from the root commit), or no filtering
+ * when the push has more commits than GitHub compares.
+ */
+function pushedRange(root: string, base: string | undefined, after: string, compared: string): ChangedFiles {
+  const commits = Number(git(root, ['rev-list', '--count', base ? `${base}..${after}` : after]) ?? 0);
+  if (commits > PUSH_COMMIT_LIMIT)
+    return {
+      files: [],
+      compared,
+      unfiltered: `the push has ${commits} commits (${compared}), and GitHub runs every push of more than ${PUSH_COMMIT_LIMIT.toLocaleString('en-US')} commits`,
+    };
+  const files = diffNames(root, base, after);
+  return withWorkingTree(root, after, files ? { files, compared } : cannotDiff(compared));
+}
+
+/**
  * The oldest commit of a push payload's `commits` that exists here: GitHub lists them oldest first, so
  * the first one found.
  */
@@ -137,16 +153,7 @@ export function changedFilesFor(
   const after = isSha(payload['after']) && commitOf(root, payload['after']) ? payload['after'] : sha;
   const before = payload['before'];
   if (isSha(before) && commitOf(root, before)) {
-    const compared = `${before.slice(0, 7)}..${after.slice(0, 7)}`;
-    const commits = Number(git(root, ['rev-list', '--count', `${before}..${after}`]) ?? 0);
-    if (commits > PUSH_COMMIT_LIMIT)
-      return {
-        files: [],
-        compared,
-        unfiltered: `the push has ${commits} commits (${compared}), and GitHub runs every push of more than ${PUSH_COMMIT_LIMIT.toLocaleString('en-US')} commits`,
-      };
-    const files = diffNames(root, before, after);
-    return withWorkingTree(root, after, files ? { files, compared } : cannotDiff(compared));
+    return pushedRange(root, before, after, `${before.slice(0, 7)}..${after.slice(0, 7)}`);
   }
   const created = payload['created'] === true || before === '0'.repeat(40);
   const oldest = created ? oldestPushedCommit(root, payload['commits']) : undefined;
@@ -155,15 +162,7 @@ export function changedFilesFor(
     // pushed": the commits GitHub lists, oldest first, start the diff at the first one's parent.
     const base = commitOf(root, `${oldest}~1`);
     const compared = `new branch: ${base ? base.slice(0, 7) : 'the root commit'}..${after.slice(0, 7)}`;
-    const commits = Number(git(root, ['rev-list', '--count', base ? `${base}..${after}` : after]) ?? 0);
-    if (commits > PUSH_COMMIT_LIMIT)
-      return {
-        files: [],
-        compared,
-        unfiltered: `the push has ${commits} commits (${compared}), and GitHub runs every push of more than ${PUSH_COMMIT_LIMIT.toLocaleString('en-US')} commits`,
-      };
-    const files = diffNames(root, base, after);
-    return withWorkingTree(root, after, files ? { files, compared } : cannotDiff(compared));
+    return pushedRange(root, base, after, compared);
   }
   const parent = commitOf(root, `${after}~1`) ? `${after}~1` : undefined;
   const compared = parent ? 'HEAD~1..HEAD' : 'the root commit';
