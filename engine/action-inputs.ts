@@ -7,6 +7,8 @@ import { inputEnvName } from '../shared/inputs.js';
 import { asString, interpolate, type ExpressionScope } from './expressions.js';
 import type { JobRun } from './job-run.js';
 
+const DEFAULT_CONTEXTS = new Set(['github', 'strategy', 'matrix', 'job', 'runner', 'vars']);
+
 /** The inputs an action step receives: action.yml defaults (expressions allowed) overridden by `with`. */
 export function actionInputs(
   run: JobRun,
@@ -17,10 +19,20 @@ export function actionInputs(
 ): Record<string, string> {
   const inputs: Record<string, string> = {};
   const declared = new Set(manifest.inputs.map((input) => input.name.toLowerCase()));
+  // A default sees only what the runner gives it (action_yaml.json `input-default-context`: github,
+  // strategy, matrix, job, runner, hashFiles; `vars` is left in): `${{ env.X }}` or
+  // `${{ secrets.X }}` there is an unrecognized named-value, as on GitHub (actions/runner#407).
+  const defaultScope: ExpressionScope = {
+    ...scope,
+    contexts: Object.fromEntries(
+      Object.entries(scope.contexts).filter(([name]) => DEFAULT_CONTEXTS.has(name)),
+    ),
+  };
   for (const input of manifest.inputs) {
     const provided = Object.keys(given).find((key) => key.toLowerCase() === input.name.toLowerCase());
     if (provided !== undefined) inputs[input.name] = given[provided] as string;
-    else if (input.default !== undefined) inputs[input.name] = asString(interpolate(input.default, scope));
+    else if (input.default !== undefined)
+      inputs[input.name] = asString(interpolate(input.default, defaultScope));
     // `required` is not enforced: every input without a default is '' (actions/runner
     // ActionManifestManager.ConvertInputs; ActionRunner never reads `required`).
     else inputs[input.name] = '';

@@ -220,7 +220,7 @@ export class JobRun {
   /** The scope expressions see in a step of `frame`. */
   scope(frame: Frame, env: Record<string, string>, extraGithub: Record<string, Value> = {}): ExpressionScope {
     const status: StatusScope = { status: () => (this.status === 'cancelled' ? 'cancelled' : frame.status) };
-    return {
+    const scope: ExpressionScope = {
       contexts: {
         github: {
           ...this.github,
@@ -247,6 +247,13 @@ export class JobRun {
       status,
       workspace: this.workspace,
     };
+    // Inside a composite action there are no `secrets` and no `needs` (actions/runner action_yaml.json
+    // `string-steps-context`, `output-value`): the caller passes what the action needs as inputs.
+    if (frame.action) {
+      delete scope.contexts['secrets'];
+      delete scope.contexts['needs'];
+    }
+    return scope;
   }
 
   envContext(frame: Frame): Record<string, string> {

@@ -108,4 +108,24 @@ describe('actions as GitHub runs them', () => {
       'Pre Run acme/wrapper@v1',
     );
   });
+
+  // actions/runner src/Runner.Worker/action_yaml.json: an input default sees github, strategy,
+  // matrix, job and runner (`input-default-context`; actions/runner#407 for env), and a composite
+  // action's steps and outputs have no `secrets` and no `needs` (`string-steps-context`,
+  // `output-value`), so such an expression is an unrecognized named-value.
+  it('gives action.yml expressions only the contexts the runner gives them', async () => {
+    const r = await run(fixtureRepo('action-rules'), 'action-contexts.yml', {
+      secrets: { TOKEN: 'tok-123456' },
+    });
+    expect(r.job('secret-inside').conclusion).toBe('failure');
+    expect(r.job('env-default').conclusion).toBe('failure');
+    expect(r.result.annotations.map((a) => a.message)).toEqual(
+      expect.arrayContaining([
+        "The expression 'secrets.TOKEN' is not valid: Unrecognized named-value: 'secrets'",
+        "The expression 'env.WHO' is not valid: Unrecognized named-value: 'env'",
+      ]),
+    );
+    // The caller passes the value instead, and the github context still reaches the default.
+    expect(r.lines('given')).toEqual(['who=[someone] where=acme/widgets']);
+  });
 });
