@@ -11,12 +11,18 @@
  * - `pending`: the one waiter, replaced atomically (rename) by a newer one; a waiter that finds another
  *   id there has been superseded;
  * - `cancel-<id>`: written by a newer request with cancel-in-progress; the holder polls for it.
- * A `running` or `pending` file whose pid is no longer alive is stale and reclaimed.
+ * - `queue/<ticket>`: with `queue: max`, every waiter has a ticket, named so that tickets sort in the
+ *   order they were taken; the first live one takes `running` next ("GitHub Actions concurrency groups
+ *   now allow larger queues", 2026-05-07: up to 100 waiting, run in order, only without
+ *   cancel-in-progress). GitHub does not say what a 101st waiter does; here it displaces the oldest
+ *   waiter, as a newer request displaces the pending one without a queue.
+ * A `running`, `pending` or ticket file whose pid is no longer alive is stale and reclaimed.
  */
 import { randomUUID, createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   statSync,
@@ -32,7 +38,12 @@ import { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-
 export interface ConcurrencySpec {
   group: string;
   cancelInProgress: boolean;
+  /** `queue: max`: wait in line (up to {@link MAX_QUEUE}) instead of displacing the pending request. */
+  queue?: 'single' | 'max';
 }
+
+/** How many requests may wait in a group with `queue: max`. */
+export const MAX_QUEUE = 100;
 
 /** `concurrency:` (a group name, or `group` and `cancel-in-progress`) evaluated; undefined when absent. */
 export function concurrencySpec(
@@ -42,13 +53,20 @@ export function concurrencySpec(
   if (!token) return undefined;
   let group: string;
   let cancelInProgress = false;
+  let queue: 'single' | 'max' = 'single';
   if (token instanceof MappingToken) {
     group = asString(evaluateToken(token.find('group'), scope));
     const cancel = token.find('cancel-in-progress');
     if (cancel) cancelInProgress = isTruthy(evaluateToken(cancel, scope));
+    // The schema allows `single` (the default) and `max` only.
+    if (asString(evaluateToken(token.find('queue'), scope)) === 'max') queue = 'max';
   } else group = asString(evaluateToken(token, scope));
   group = group.trim();
-  return group ? { group, cancelInProgress } : undefined;
+  if (queue === 'max' && cancelInProgress)
+    throw new Error(
+      `group '${group}': 'queue: max' cannot be used with 'cancel-in-progress: true' (a queue is only kept when nothing is cancelled)`,
+    );
+  return group ? { group, cancelInProgress, queue } : undefined;
 }
 
 /** Group names are case-insensitive on GitHub: `prod` and `Prod` are one group. */
@@ -179,6 +197,7 @@ export class ConcurrencyGroups {
     const running = join(dir, 'running');
     const pendingPath = join(dir, 'pending');
     const me: Holder = { id: randomUUID(), pid: process.pid, label };
+    if (spec.queue === 'max') return this.queueUp(dir, spec.group, me, signal, onWait);
     if (spec.cancelInProgress) this.requestCancel(dir);
     this.read(running); // reclaims a dead holder's slot
     // With a live pending request already queued, this newer one takes its place rather than jumping it.
@@ -200,6 +219,71 @@ export class ConcurrencyGroups {
       this.read(running); // reclaims a dead holder's slot
       if (this.tryHold(running, me)) {
         this.removeIf(pendingPath, me.id);
+        return { lease: this.lease(dir, me) };
+      }
+    }
+  }
+
+  /** The live tickets of a group's queue, oldest first (dead holders' tickets are removed). */
+  private tickets(queueDir: string): Array<{ path: string; holder: Holder }> {
+    let names: string[];
+    try {
+      names = readdirSync(queueDir).filter((name) => !name.endsWith('.tmp'));
+    } catch {
+      return [];
+    }
+    const live: Array<{ path: string; holder: Holder }> = [];
+    for (const name of names.sort()) {
+      const path = join(queueDir, name);
+      const holder = this.read(path);
+      if (holder) live.push({ path, holder });
+    }
+    return live;
+  }
+
+  /**
+   * `queue: max`: take a ticket and wait until it is the oldest live one and `running` is free. A
+   * ticket that is removed by someone else (more than {@link MAX_QUEUE} waiting) cancels its waiter.
+   */
+  private async queueUp(
+    dir: string,
+    group: string,
+    me: Holder,
+    signal: AbortSignal,
+    onWait: (message: string) => void,
+  ): Promise<Admission> {
+    const running = join(dir, 'running');
+    const queueDir = join(dir, 'queue');
+    mkdirSync(queueDir, { recursive: true });
+    this.read(running); // reclaims a dead holder's slot
+    if (this.tickets(queueDir).length === 0 && this.tryHold(running, me))
+      return { lease: this.lease(dir, me) };
+    // Sortable across processes: the wall clock, then a high-resolution tie-breaker.
+    const ticket = join(
+      queueDir,
+      `${Date.now().toString().padStart(15, '0')}-${process.hrtime.bigint().toString().padStart(20, '0')}-${me.id}`,
+    );
+    writeFileSync(`${ticket}.tmp`, JSON.stringify(me));
+    renameSync(`${ticket}.tmp`, ticket);
+    const waiting = this.tickets(queueDir);
+    for (const old of waiting.slice(0, Math.max(0, waiting.length - MAX_QUEUE)))
+      this.removeIf(old.path, old.holder.id);
+    const ahead = waiting.findIndex((entry) => entry.holder.id === me.id);
+    onWait(
+      `Waiting in the queue of the concurrency group '${group}' (${ahead} ahead of this one, behind the ${this.read(running)?.label || 'running member'})`,
+    );
+    for (;;) {
+      await sleep(this.pollMs);
+      if (signal.aborted) {
+        this.removeIf(ticket, me.id);
+        return { cancelled: 'The run was canceled' };
+      }
+      const queue = this.tickets(queueDir);
+      if (!queue.some((entry) => entry.holder.id === me.id))
+        return { cancelled: supersededMessage(group) };
+      this.read(running); // reclaims a dead holder's slot
+      if (queue[0]?.holder.id === me.id && this.tryHold(running, me)) {
+        this.removeIf(ticket, me.id);
         return { lease: this.lease(dir, me) };
       }
     }

@@ -197,3 +197,23 @@ describe('a workflow-level cancel in a directory run', () => {
     expect(second.result.conclusion).toBe('success');
   });
 });
+
+describe('queue: max', () => {
+  // "GitHub Actions concurrency groups now allow larger queues" (changelog, 2026-05-07): `queue: max`
+  // keeps every waiting job of a group and runs them in order; without it the legs displace each other.
+  it('runs every leg of a queue: max group in turn, cancelling none', async () => {
+    const repo = fixtureRepo('concurrency');
+    const r = await run(repo, 'queue-max.yml', { concurrencyDir: stateDir });
+    expect(byName(r)).toEqual([
+      ['deploy (four)', 'success'],
+      ['deploy (one)', 'success'],
+      ['deploy (three)', 'success'],
+      ['deploy (two)', 'success'],
+    ]);
+    const deployed = r.events
+      .filter((e) => e.kind === 'line' && e.text.startsWith('deployed '))
+      .map((e) => e.text);
+    expect(deployed).toEqual(['deployed one', 'deployed two', 'deployed three', 'deployed four']);
+    expect(r.result.exitCode).toBe(0);
+  });
+});
