@@ -34,6 +34,11 @@ export function typedInput(name: string, spec: CallInputSpec, value: Value, wher
       );
     return n;
   }
+  if (spec.type === 'choice' && spec.options && !spec.options.includes(asString(value)))
+    // The REST API refuses such a dispatch with 422 and this message.
+    throw new EngineUsageError(
+      `${where}: Provided value '${asString(value)}' for input '${name}' not in the list of allowed values (${spec.options.join(', ')})`,
+    );
   return asString(value);
 }
 

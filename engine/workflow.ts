@@ -91,6 +91,8 @@ export interface CallInputSpec {
   type: string;
   required: boolean;
   default: TemplateToken | undefined;
+  /** A `workflow_dispatch` input of `type: choice`: the values it accepts. */
+  options?: string[];
 }
 
 export interface WorkflowModel {
@@ -136,10 +138,14 @@ function inputSpecs(token: TemplateToken | undefined): Record<string, CallInputS
     const name = literal(pair.key) ?? '';
     const spec = pair.value;
     const required = find(spec, 'required');
+    const options = find(spec, 'options');
     out[name] = {
       type: literal(find(spec, 'type')) ?? 'string',
       required: required instanceof BooleanToken ? required.value : literal(required) === 'true',
       default: find(spec, 'default'),
+      ...(options instanceof SequenceToken
+        ? { options: [...options].map((option) => literal(option) ?? '') }
+        : {}),
     };
   }
   return out;

@@ -45,4 +45,13 @@ describe('bad input is refused before anything runs', () => {
     );
     await expect(run(repo, 'dispatch.yml', { eventName: 'push' })).rejects.toThrow(/does not run on 'push'/);
   });
+
+  // POST /repos/{owner}/{repo}/actions/workflows/{id}/dispatches answers 422 for a `choice` input
+  // given a value that is not one of its options; the run never starts.
+  it('refuses a choice input whose value is not one of its options', async () => {
+    const repo = fixtureRepo('bad-input');
+    await expect(run(repo, 'dispatch.yml', { inputs: { level: 'medium' } })).rejects.toThrow(
+      "Provided value 'medium' for input 'level' not in the list of allowed values (low, high)",
+    );
+  });
 });
