@@ -171,13 +171,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   const changedFiles = (): ChangedFiles =>
     (changed ??= changedFilesFor(repoRoot, eventName, payload, refs.sha));
   for (const plan of [...planned]) {
-    const decision = evaluateTrigger(
-      eventName,
-      plan.model.triggers[eventName],
-      payload,
-      refs.ref,
-      changedFiles,
-    );
+    let decision;
+    try {
+      decision = evaluateTrigger(eventName, plan.model.triggers[eventName], payload, refs.ref, changedFiles);
+    } catch (error) {
+      // A filter pattern that cannot be compiled: the workflow is invalid, nothing runs.
+      throw new EngineUsageError(`${plan.model.file}: on.${eventName}: ${(error as Error).message}`);
+    }
     if (decision.run) {
       if (decision.note) options.onLog?.({ kind: 'info', job: plan.model.file, text: decision.note });
       continue;

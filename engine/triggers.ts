@@ -31,11 +31,17 @@ export const DIFF_FILE_LIMIT = 300;
  */
 export function patternToRegExp(pattern: string): RegExp {
   let source = '';
+  // Whether the last thing written is one character or set that `?` or `+` may quantify; after a
+  // wildcard or another quantifier (`*+`, `a??`) they can only be literal characters.
+  let quantifiable = false;
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i] as string;
     if (char === '\\' && i + 1 < pattern.length) {
       source += escapeRegExp(pattern[++i] as string);
-    } else if (char === '*') {
+      quantifiable = true;
+      continue;
+    }
+    if (char === '*') {
       if (pattern[i + 1] === '*') {
         i++;
         // `**/` matches zero or more whole directories (`docs/**/*.md` matches docs/README.md).
@@ -44,10 +50,16 @@ export function patternToRegExp(pattern: string): RegExp {
           source += '(?:.*/)?';
         } else source += '.*';
       } else source += '[^/]*';
-    } else if (char === '?' || char === '+') {
-      // A quantifier of the preceding character; at the start it can only be literal.
-      source += source === '' ? escapeRegExp(char) : char;
-    } else if (char === '[') {
+      quantifiable = false;
+      continue;
+    }
+    if (char === '?' || char === '+') {
+      // A quantifier of the preceding character; where there is none it can only be literal.
+      source += quantifiable ? char : escapeRegExp(char);
+      quantifiable = !quantifiable;
+      continue;
+    }
+    if (char === '[') {
       const end = pattern.indexOf(']', i + 1);
       if (end < 0) source += '\\[';
       else {
@@ -55,8 +67,13 @@ export function patternToRegExp(pattern: string): RegExp {
         i = end;
       }
     } else source += escapeRegExp(char);
+    quantifiable = true;
   }
-  return new RegExp(`^${source}$`);
+  try {
+    return new RegExp(`^${source}$`);
+  } catch (error) {
+    throw new Error(`the filter pattern '${pattern}' is not valid: ${(error as Error).message}`);
+  }
 }
 
 function escapeRegExp(text: string): string {

@@ -46,6 +46,18 @@ describe('bad input is refused before anything runs', () => {
     await expect(run(repo, 'dispatch.yml', { eventName: 'push' })).rejects.toThrow(/does not run on 'push'/);
   });
 
+  it('refuses a filter pattern that cannot be compiled, naming the workflow and the event', async () => {
+    const repo = fixtureRepo('bad-input');
+    const error = await run(repo, 'bad-pattern.yml').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EngineUsageError);
+    expect((error as Error).message).toMatch(
+      /bad-pattern\.yml: on\.push: the filter pattern '\[z-a\]' is not valid/,
+    );
+  });
+
   // POST /repos/{owner}/{repo}/actions/workflows/{id}/dispatches answers 422 for a `choice` input
   // given a value that is not one of its options; the run never starts.
   it('refuses a choice input whose value is not one of its options', async () => {

@@ -50,6 +50,19 @@ describe('filter patterns (GitHub cheat sheet)', () => {
     expect(matchesPatterns('releases/10', ['releases/**', '!releases/**-alpha'])).toBe(true);
     expect(matchesPatterns('main', ['!main'])).toBe(false);
   });
+
+  it('takes ? and + after a wildcard or another quantifier as the characters themselves', () => {
+    // `?` and `+` quantify the character before them; a `*` or a quantifier is not one, so
+    // `ma*+` is "ma, anything, then +" rather than a broken expression.
+    expect(matchesPatterns('main+', ['ma*+'])).toBe(true);
+    expect(matchesPatterns('main', ['ma*+'])).toBe(false);
+    expect(matchesPatterns('a?', ['a??'])).toBe(true);
+    expect(matchesPatterns('v1.2.3', ['v[12].[0-9]+.[0-9]+'])).toBe(true);
+  });
+
+  it('names a pattern that cannot be compiled', () => {
+    expect(() => matchesPatterns('main', ['[z-a]'])).toThrow("the filter pattern '[z-a]' is not valid");
+  });
 });
 
 describe('evaluateTrigger', () => {
