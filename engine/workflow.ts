@@ -351,6 +351,12 @@ export async function parseWorkflowText(file: string, content: string): Promise<
       inheritSecrets: false,
     };
   });
+  // GitHub refuses the workflow when a job has nothing to run (the schema allows an empty `steps`).
+  const empty = jobs.filter((job) => job.kind === 'job' && job.steps.length === 0).map((job) => job.id);
+  if (empty.length)
+    throw new WorkflowSyntaxError([
+      `${file}: No steps defined in \`steps\` and no workflow called in \`uses\` for the following jobs: ${empty.join(', ')}`,
+    ]);
   return {
     file,
     name: literal(find(root, 'name')),

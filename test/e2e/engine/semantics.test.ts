@@ -265,4 +265,34 @@ describe('values as the runner holds them', () => {
       'error $GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k, got 1074k. For more information see: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-markdown-summary',
     ]);
   });
+
+  // actions/runner JobExtension.FinalizeJob: job outputs and the environment url are evaluated when
+  // the job ends, and a failure to evaluate either fails the job ("Fail to evaluate job outputs",
+  // "Failed to evaluate environment url"). Outputs over 1 MB fail it too (Workflow syntax,
+  // jobs.<job_id>.outputs: "a maximum of 1 MB per job"; GitHub's message "Job outputs exceed 1,048,576 bytes").
+  it('fails a job whose outputs or environment url cannot be evaluated, or whose outputs exceed 1 MB', async () => {
+    const r = await run(fixtureRepo('semantics'), 'job-end.yml');
+    expect(r.job('bad-output').conclusion).toBe('failure');
+    expect(r.job('bad-url').conclusion).toBe('failure');
+    expect(r.job('big-output').conclusion).toBe('failure');
+    expect(r.job('small-output').conclusion).toBe('success');
+    const messages = r.result.annotations.map((a) => `${a.job}: ${a.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'bad-output: Fail to evaluate job outputs',
+        'bad-url: Failed to evaluate environment url',
+        'big-output: Job outputs exceed 1,048,576 bytes',
+      ]),
+    );
+    expect(r.lines('after')).toEqual(['big=[] result=failure small=ok']);
+  });
+
+  // GitHub refuses a workflow with a job that has nothing to run.
+  it('refuses a job without steps', async () => {
+    await expect(
+      parseWorkflowText('w.yml', 'on: push\njobs:\n  empty:\n    runs-on: ubuntu-latest\n    steps: []\n'),
+    ).rejects.toThrow(
+      'w.yml: No steps defined in `steps` and no workflow called in `uses` for the following jobs: empty',
+    );
+  });
 });
