@@ -10,6 +10,7 @@ import type { ActionSource } from './actions.js';
 import type { JobExtras } from './admission.js';
 import { githubContext, runnerContext, type RunShared, type WorkflowScope } from './context.js';
 import { asString, type ExpressionScope, type StatusScope, type Value } from './expressions.js';
+import { ProblemMatchers } from './problem-matchers.js';
 import { cloneTree } from './repo.js';
 import type { Annotation, Conclusion, StepResult } from './types.js';
 import type { JobModel } from './workflow.js';
@@ -23,6 +24,9 @@ export interface StepContextEntry {
 }
 
 /** Where a step runs: the job's own steps, or the steps of a composite action. */
+/** Annotations of one level a step keeps (actions/runner ExecutionContext `_maxIssueCount`). */
+export const MAX_ANNOTATIONS_PER_STEP = 10;
+
 export interface Frame {
   steps: Record<string, StepContextEntry>;
   /** `inputs` for expressions: the workflow's, or the composite action's. */
@@ -122,6 +126,10 @@ export class JobRun {
   /** GITHUB_PATH entries, most recent first. */
   readonly pathPrepend: string[] = [];
   readonly posts: PostStep[] = [];
+  /** Problem matchers added with `::add-matcher::`; they hold for the rest of the job. */
+  readonly matchers = new ProblemMatchers();
+  /** How many annotations of each level each step has made (the runner keeps 10 of each per step). */
+  private readonly annotationCounts = new Map<string, number>();
   /**
    * What the pre steps of actions inside composite actions saved, by `<frame.stepPath>/<step id>`
    * (the runner's EmbeddedIntraActionState), for their main and post steps.
@@ -205,6 +213,15 @@ export class JobRun {
     props: Record<string, string> = {},
   ): void {
     const masked = this.shared.masker.mask(message);
+    // ExecutionContext.AddIssue: a step keeps its first 10 errors, 10 warnings and 10 notices as
+    // annotations; the rest are only logged.
+    const countKey = `${step ?? ''}\0${level}`;
+    const count = (this.annotationCounts.get(countKey) ?? 0) + 1;
+    this.annotationCounts.set(countKey, count);
+    if (count > MAX_ANNOTATIONS_PER_STEP) {
+      this.log(`##[${level}]${masked}`, step, 'command');
+      return;
+    }
     const annotation: Annotation = { level, message: masked, job: this.input.displayName };
     if (step) annotation.step = step;
     if (props['file']) annotation.file = props['file'];

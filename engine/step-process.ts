@@ -3,6 +3,7 @@
  * commands as its lines arrive, file commands when it exits, the step's timeout and cancellation.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isAbsolute, join, relative } from 'node:path';
 import {
   FileCommandError,
   parseCommand,
@@ -11,6 +12,7 @@ import {
   type WorkflowCommand,
 } from './commands.js';
 import type { Frame, JobRun } from './job-run.js';
+import { loadMatchers, problemFile } from './problem-matchers.js';
 import { spawnStep } from './spawn.js';
 import type { Conclusion } from './types.js';
 
@@ -91,7 +93,14 @@ export async function execProcess(
   const handle = (cmd: WorkflowCommand, line: string): boolean => {
     switch (cmd.command) {
       case 'add-mask':
-        masker.add(cmd.data);
+        // AddMaskCommandExtension: an empty value is reported and ignored.
+        if (!cmd.data.trim())
+          run.annotate(
+            'warning',
+            "Can't add secret mask for empty string in ##[add-mask] command.",
+            stepName,
+          );
+        else masker.add(cmd.data);
         return true;
       case 'set-output':
       case 'save-state': {
@@ -125,7 +134,7 @@ export async function execProcess(
       case 'error':
       case 'warning':
       case 'notice':
-        run.annotate(cmd.command, cmd.data, stepName, cmd.properties);
+        run.annotate(cmd.command, cmd.data, stepName, workspaceRelative(cmd.properties, run.workspace));
         return true;
       case 'debug':
         if (run.shared.debug) run.log(`##[debug]${masker.mask(cmd.data)}`, stepName, 'command');
@@ -136,16 +145,40 @@ export async function execProcess(
       case 'endgroup':
         run.log('##[endgroup]', stepName, 'command');
         return true;
-      case 'echo':
-        if (cmd.data.trim().toLowerCase() === 'on') echo = true;
-        else if (cmd.data.trim().toLowerCase() === 'off') echo = false;
+      case 'echo': {
+        const value = cmd.data.trim().toLowerCase();
+        if (value === 'on' || value === 'off') echo = value === 'on';
+        else
+          commandFailed(
+            line,
+            `Invalid echo command value. Possible values can be: 'on', 'off'. Current value is: '${cmd.data}'.`,
+          );
         return true;
+      }
       case 'stop-commands':
         stopToken = cmd.data;
         return true;
-      case 'add-matcher':
-      case 'remove-matcher':
+      case 'add-matcher': {
+        // AddMatcherCommandExtension: the path is relative to the workspace; a file that cannot be
+        // read or is not a valid matcher file fails the command, and with it the step.
+        if (!cmd.data.trim()) {
+          run.annotate('warning', 'File path must be specified.', stepName);
+          return true;
+        }
+        const path = isAbsolute(cmd.data.trim()) ? cmd.data.trim() : join(run.workspace, cmd.data.trim());
+        try {
+          run.matchers.add(loadMatchers(path));
+        } catch (error) {
+          commandFailed(line, (error as Error).message);
+        }
         return true;
+      }
+      case 'remove-matcher': {
+        const owner = cmd.properties['owner'] ?? cmd.data.trim();
+        if (!owner) run.annotate('warning', 'Either the owner or the file path must be specified.', stepName);
+        else run.matchers.remove(owner);
+        return true;
+      }
       default:
         return false;
     }
@@ -172,7 +205,24 @@ export async function execProcess(
       }
     }
     run.log(masker.mask(line), stepName, 'line', stream);
+    if (run.matchers.size) matchProblem(line);
   };
+  // OutputManager: each output line that is not a command is offered to the job's matchers, without
+  // its color codes; what one completes becomes an annotation of this step.
+  const matchProblem = (line: string): void => {
+    const problem = run.matchers.match(line.replace(ANSI_ESCAPES, ''));
+    if (!problem) return;
+    const props: Record<string, string> = {};
+    const file = problemFile(problem, run.workspace);
+    if (file) props['file'] = file;
+    if (problem.line !== undefined) props['line'] = String(problem.line);
+    if (problem.col !== undefined) props['col'] = String(problem.col);
+    if (problem.endLine !== undefined) props['endline'] = String(problem.endLine);
+    if (problem.endColumn !== undefined) props['endcolumn'] = String(problem.endColumn);
+    if (problem.code !== undefined) props['title'] = problem.code;
+    run.annotate(problem.severity, problem.message, stepName, props);
+  };
+  run.matchers.resetAll();
 
   run.workspaceTouched = true;
   const started = await spawnStep(file, args, {
@@ -262,6 +312,21 @@ export async function execProcess(
     failed = true;
   }
   return { ok: !failed, outputs, state };
+}
+
+/** Color and cursor escape sequences, left out before a line is matched. */
+const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+
+/**
+ * An annotation's `file` inside the workspace, written relative to it as the runner writes it
+ * (IssueCommandExtension: IOUtil.MakeRelative against github.workspace).
+ */
+function workspaceRelative(props: Record<string, string>, workspace: string): Record<string, string> {
+  const file = props['file'];
+  if (!file || !isAbsolute(file)) return props;
+  const inWorkspace = relative(workspace, file);
+  if (!inWorkspace || inWorkspace.startsWith('..') || isAbsolute(inWorkspace)) return props;
+  return { ...props, file: inWorkspace };
 }
 
 /** A step's outcome from how its process ended. */
