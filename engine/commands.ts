@@ -75,46 +75,50 @@ export class FileCommandError extends Error {
 }
 
 /**
- * Parse the `NAME=VALUE` / `NAME<<DELIMITER` format shared by GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STATE.
+ * Parse the `NAME=VALUE` / `NAME<<DELIMITER` format shared by GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STATE,
+ * as actions/runner's EnvFileKeyValuePairs does on Linux and macOS: lines end at `\n` only (a `\r`
+ * before it stays in the value; only the Windows runner takes CRLF as one line end), `=` splits at the
+ * first one (an empty name is accepted, as the runner's check never sees it), and a heredoc's value is
+ * everything between its line and the delimiter line, without the last line end.
  * Returns pairs in file order.
  */
 export function parseKeyValueFile(text: string): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
-  // Lines with their terminators, so a heredoc value keeps its inner newlines exactly.
-  const lines: Array<{ text: string; newline: string }> = [];
-  const re = /([^\r\n]*)(\r\n|\n|\r|$)/g;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(text)) !== null) {
-    if (match[0] === '') break;
-    lines.push({ text: match[1] ?? '', newline: match[2] ?? '' });
-  }
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as { text: string }).text;
+  let index = 0;
+  // The next line and whether it ended with `\n`; undefined at the end of the text.
+  const readLine = (): { line: string; newline: boolean } | undefined => {
+    if (index >= text.length) return undefined;
+    const start = index;
+    const lf = text.indexOf('\n', index);
+    if (lf < 0) {
+      index = text.length;
+      return { line: text.slice(start), newline: false };
+    }
+    index = lf + 1;
+    return { line: text.slice(start, lf), newline: true };
+  };
+  for (let next = readLine(); next; next = readLine()) {
+    const line = next.line;
     if (!line) continue;
     const eq = line.indexOf('=');
     const heredoc = line.indexOf('<<');
     if (eq >= 0 && (heredoc < 0 || eq < heredoc)) {
-      const key = line.slice(0, eq);
-      if (!key) throw new FileCommandError(`Invalid format '${line}'. Name must not be empty`);
-      pairs.push([key, line.slice(eq + 1)]);
+      pairs.push([line.slice(0, eq), line.slice(eq + 1)]);
     } else if (heredoc >= 0 && (eq < 0 || heredoc < eq)) {
       const key = line.slice(0, heredoc);
       const delimiter = line.slice(heredoc + 2);
-      if (!key) throw new FileCommandError(`Invalid format '${line}'. Name must not be empty`);
-      if (!delimiter) throw new FileCommandError(`Invalid format '${line}'. Delimiter must not be empty`);
-      const value: string[] = [];
-      let closed = false;
-      for (i = i + 1; i < lines.length; i++) {
-        const current = lines[i] as { text: string; newline: string };
-        if (current.text === delimiter) {
-          closed = true;
-          break;
-        }
-        if (!current.newline) throw new FileCommandError('Invalid value. EOF marker missing new line.');
-        value.push(current.text + current.newline);
+      if (!key || !delimiter)
+        throw new FileCommandError(
+          `Invalid format '${line}'. Name must not be empty and delimiter must not be empty`,
+        );
+      const start = index;
+      let end = index;
+      for (let value = readLine(); value?.line !== delimiter; value = readLine()) {
+        if (!value) throw new FileCommandError(`Invalid value. Matching delimiter not found '${delimiter}'`);
+        if (!value.newline) throw new FileCommandError('Invalid value. EOF marker missing new line.');
+        end = index - 1;
       }
-      if (!closed) throw new FileCommandError(`Invalid value. Matching delimiter not found '${delimiter}'`);
-      pairs.push([key, value.join('').replace(/(\r\n|\n|\r)$/, '')]);
+      pairs.push([key, end > start ? text.slice(start, end) : '']);
     } else {
       throw new FileCommandError(`Invalid format '${line}'`);
     }

@@ -40,19 +40,24 @@ describe('parseKeyValueFile', () => {
     ]);
   });
 
-  it('accepts CRLF line endings', () => {
-    expect(parseKeyValueFile('a=1\r\nb<<E\r\nv\r\nE\r\n')).toEqual([
-      ['a', '1'],
-      ['b', 'v'],
+  // actions/runner FileCommandManager.cs, EnvFileKeyValuePairs.ReadLine: on Linux and macOS a line ends
+  // at \n only (CRLF is one line end only `#if OS_WINDOWS`), so a \r stays in the value, as it does on
+  // GitHub's Ubuntu runners; and its empty-name check tests the whole line, so `=value` is accepted.
+  it('ends lines at \\n only and accepts an empty name, as the Linux runner does', () => {
+    expect(parseKeyValueFile('a=1\r\nb<<E\nv\r\nE\nc<<E\r\nw\nE\r\n=value\n')).toEqual([
+      ['a', '1\r'],
+      ['b', 'v\r'],
+      ['c', 'w'],
+      ['', 'value'],
     ]);
   });
 
   it.each([
     ['no equals', "Invalid format 'no equals'"],
-    ['=value', "Invalid format '=value'. Name must not be empty"],
-    ['<<EOF\nx\nEOF\n', "Invalid format '<<EOF'. Name must not be empty"],
-    ['a<<\nx\n', "Invalid format 'a<<'. Delimiter must not be empty"],
+    ['<<EOF\nx\nEOF\n', "Invalid format '<<EOF'. Name must not be empty and delimiter must not be empty"],
+    ['a<<\nx\n', "Invalid format 'a<<'. Name must not be empty and delimiter must not be empty"],
     ['a<<EOF\nx\n', "Invalid value. Matching delimiter not found 'EOF'"],
+    ['a<<EOF\nx', 'Invalid value. EOF marker missing new line.'],
   ])('rejects %j with the runner message', (text, message) => {
     expect(() => parseKeyValueFile(text)).toThrow(FileCommandError);
     expect(() => parseKeyValueFile(text)).toThrow(message);
