@@ -91,6 +91,15 @@ export function branchCommit(root: string, branch: string): string | undefined {
 }
 
 /**
+ * The commit of a full ref here: `refs/heads/<b>` as {@link branchCommit}, any other ref (a tag,
+ * annotated or not) as itself.
+ */
+export function refCommit(root: string, ref: string): string | undefined {
+  if (ref.startsWith('refs/heads/')) return branchCommit(root, ref.slice('refs/heads/'.length));
+  return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+}
+
+/**
  * The work tree `dir` is in: the nearest directory at or above it holding `.git` (a directory, or
  * the file a linked worktree or submodule has), as `git rev-parse --show-toplevel` finds it but
  * without a process. When GIT_DIR, GIT_WORK_TREE or GIT_CEILING_DIRECTORIES change git's discovery,

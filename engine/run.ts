@@ -18,11 +18,11 @@ import { asString, type ExpressionScope, type Value } from './expressions.js';
 import { Runner } from './job-graph.js';
 import { writeSummary } from './job-outputs.js';
 import { preflight } from './preflight.js';
-import { branchCommit, copyRepository, gitTopLevel, surveyRepository } from './repo.js';
+import { copyRepository, gitTopLevel, refCommit, surveyRepository } from './repo.js';
 import { concludeWorkflow } from './reusable-workflow.js';
 import { resolveActivity } from './activity-types.js';
 import { changedFilesFor, type ChangedFiles } from './changed-files.js';
-import { evaluateTrigger, isDeletePush } from './triggers.js';
+import { evaluateTrigger } from './triggers.js';
 import type { RunOptions, RunResult, WorkflowRunResult } from './types.js';
 import { resolveInputs } from './workflow-inputs.js';
 import { loadWorkflow, orderJobs, type WorkflowModel } from './workflow.js';
@@ -150,21 +150,21 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   // The activity the event stands for: --activity (checked against the event's types), else the one a
   // synthetic payload represents; a given payload keeps its own `action` unless --activity overrides it.
   const activity = resolveActivity(eventName, options.activity);
+  // The local commit of a ref, asked of git only for events whose ref is not the current branch.
+  const commits = new Map<string, string | undefined>();
+  const commitOf = (ref: string): string | undefined => {
+    if (!commits.has(ref)) commits.set(ref, repo.isGit ? refCommit(repoRoot, ref) : undefined);
+    return commits.get(ref);
+  };
   const payload = options.eventPayload
     ? { ...options.eventPayload, ...(options.activity !== undefined ? { action: activity } : {}) }
-    : synthesizePayload(
-        eventName,
-        repo,
-        payloadInputs,
-        activity,
-        eventName === 'schedule' ? firstCron(planned.map((plan) => plan.model)) : undefined,
-      );
-  const refs = refsFor(
-    eventName,
-    payload,
-    repo,
-    eventName === 'push' && isDeletePush(payload) ? branchCommit(repoRoot, repo.defaultBranch) : undefined,
-  );
+    : synthesizePayload(eventName, repo, payloadInputs, activity, {
+        schedule: eventName === 'schedule' ? firstCron(planned.map((plan) => plan.model)) : undefined,
+        // pull_request_target's github.sha is the base's: "Last commit on the PR base branch".
+        baseSha:
+          eventName === 'pull_request_target' ? commitOf(`refs/heads/${repo.defaultBranch}`) : undefined,
+      });
+  const refs = refsFor(eventName, payload, repo, commitOf);
   // `on:` filters: a workflow GitHub would not start for this event is reported and not run.
   const skipped: RunResult['skipped'] = [];
   let changed: ChangedFiles | undefined;
