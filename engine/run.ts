@@ -18,7 +18,14 @@ import { asString, type ExpressionScope, type Value } from './expressions.js';
 import { Runner } from './job-graph.js';
 import { writeSummary } from './job-outputs.js';
 import { preflight } from './preflight.js';
-import { copyRepository, gitTopLevel, refCommit, surveyRepository } from './repo.js';
+import {
+  commitMessage,
+  copyRepository,
+  gitTopLevel,
+  refCommit,
+  surveyRepository,
+  type RepoInfo,
+} from './repo.js';
 import { concludeWorkflow } from './reusable-workflow.js';
 import { resolveActivity } from './activity-types.js';
 import { changedFilesFor, type ChangedFiles } from './changed-files.js';
@@ -170,10 +177,22 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   let changed: ChangedFiles | undefined;
   const changedFiles = (): ChangedFiles =>
     (changed ??= changedFilesFor(repoRoot, eventName, payload, refs.sha));
+  // The head commit's message, for `[skip ci]`: a push payload's head_commit.message, else the
+  // message of the pushed (or the pull request's head) commit here; the survey read HEAD's.
+  let message: { text: string | undefined } | undefined;
+  const headMessage = (): string | undefined =>
+    (message ??= { text: headCommitMessage(eventName, payload, refs.sha, repo, repoRoot) }).text;
   for (const plan of [...planned]) {
     let decision;
     try {
-      decision = evaluateTrigger(eventName, plan.model.triggers[eventName], payload, refs.ref, changedFiles);
+      decision = evaluateTrigger(
+        eventName,
+        plan.model.triggers[eventName],
+        payload,
+        refs.ref,
+        changedFiles,
+        headMessage,
+      );
     } catch (error) {
       // A filter pattern that cannot be compiled: the workflow is invalid, nothing runs.
       throw new EngineUsageError(`${plan.model.file}: on.${eventName}: ${(error as Error).message}`);
@@ -411,4 +430,28 @@ function inputsOfPayload(payload: unknown): Record<string, string> {
   return Object.fromEntries(
     Object.entries(inputs as Record<string, Value>).map(([key, value]) => [key, asString(value)]),
   );
+}
+
+/**
+ * The message of the commit a push or pull_request run is for: the push payload's
+ * `head_commit.message`, else that of the pushed commit (`sha`) or of `pull_request.head.sha`, read
+ * here (HEAD's from the survey, without another process).
+ */
+function headCommitMessage(
+  eventName: string,
+  payload: Record<string, unknown>,
+  sha: string,
+  repo: RepoInfo,
+  root: string,
+): string | undefined {
+  let commit = sha;
+  if (eventName === 'push') {
+    const given = (payload['head_commit'] as { message?: unknown } | undefined)?.message;
+    if (typeof given === 'string') return given;
+  } else {
+    const head = (payload['pull_request'] as { head?: { sha?: unknown } } | undefined)?.head?.sha;
+    if (typeof head === 'string' && /^[0-9a-f]{40}$/.test(head)) commit = head;
+  }
+  if (commit === repo.sha && repo.headMessage !== undefined) return repo.headMessage;
+  return repo.isGit && /^[0-9a-f]{40}$/.test(commit) ? commitMessage(root, commit) : undefined;
 }

@@ -111,6 +111,7 @@ describe('surveyRepository', () => {
     expect(survey.info.sha).toBe(git(source, 'rev-parse', 'HEAD'));
     expect(survey.info.ref).toBe('refs/heads/main');
     expect(survey.info.originUrl).toBe('https://github.com/octo-org/hello.git');
+    expect(survey.info.headMessage).toBe('second\n'); // the raw message, for [skip ci]
     expect(survey.files?.sort()).toEqual(['.gitignore', 'notes.md', 'src/a.txt']);
     expect(survey.cloneSource?.refs.map(([, name]) => name).sort()).toEqual([
       'refs/heads/feature/x"q',
