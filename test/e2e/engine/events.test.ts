@@ -121,4 +121,36 @@ describe('events', () => {
       await show('deployment', { deployment: { ref: 'topic', sha: 'd'.repeat(40) }, repository }),
     ).toEqual([line('refs/heads/topic', 'topic', 'branch', 'd'.repeat(40))]);
   });
+  it('sets GITHUB_ACTOR_ID, GITHUB_REPOSITORY_ID and GITHUB_REPOSITORY_OWNER_ID to the github context ids', async () => {
+    // "Store information in variables", Default environment variables: GITHUB_ACTOR_ID "The account ID
+    // of the person or app that triggered the initial workflow run", GITHUB_REPOSITORY_ID and
+    // GITHUB_REPOSITORY_OWNER_ID the repository's and its owner's ids — the same values as
+    // github.actor_id, github.repository_id and github.repository_owner_id.
+    const repo = fixtureRepo('events');
+    writeFileSync(
+      join(repo, '.github', 'workflows', 'ids.yml'),
+      [
+        'on: push',
+        'jobs:',
+        '  show:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: |',
+        '          echo "ctx=${{ github.actor_id }},${{ github.repository_id }},${{ github.repository_owner_id }}"',
+        '          echo "env=$GITHUB_ACTOR_ID,$GITHUB_REPOSITORY_ID,$GITHUB_REPOSITORY_OWNER_ID"',
+        '',
+      ].join('\n'),
+    );
+    const given = await run(repo, 'ids.yml', {
+      eventPayload: {
+        ref: 'refs/heads/main',
+        repository: { id: 123, full_name: 'acme/widgets', owner: { login: 'acme', id: 456 } },
+        sender: { login: 'octocat', id: 583231 },
+      },
+    });
+    expect(given.lines('show')).toEqual(['ctx=583231,123,456', 'env=583231,123,456']);
+    const [ctx, env] = (await run(repo, 'ids.yml')).lines('show');
+    expect(env?.slice(4)).toBe(ctx?.slice(4));
+    expect(env).not.toContain('0,0,0');
+  });
 });
