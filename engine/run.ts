@@ -102,7 +102,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   } finally {
     await gitFacts; // nothing is left running when a workflow does not parse
   }
-  const { info: repo, files: workingTree, cloneSource } = await gitFacts;
+  const { info: local, files: workingTree, cloneSource } = await gitFacts;
   const eventName =
     options.eventName ?? (isDir ? 'push' : defaultEvent((models[0] as { model: WorkflowModel }).model));
   const planned: PlannedWorkflow[] = [];
@@ -160,17 +160,21 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   // The local commit of a ref, asked of git only for events whose ref is not the current branch.
   const commits = new Map<string, string | undefined>();
   const commitOf = (ref: string): string | undefined => {
-    if (!commits.has(ref)) commits.set(ref, repo.isGit ? refCommit(repoRoot, ref) : undefined);
+    if (!commits.has(ref)) commits.set(ref, local.isGit ? refCommit(repoRoot, ref) : undefined);
     return commits.get(ref);
   };
   const payload = options.eventPayload
     ? { ...options.eventPayload, ...(options.activity !== undefined ? { action: activity } : {}) }
-    : synthesizePayload(eventName, repo, payloadInputs, activity, {
+    : synthesizePayload(eventName, local, payloadInputs, activity, {
         schedule: eventName === 'schedule' ? firstCron(planned.map((plan) => plan.model)) : undefined,
         // pull_request_target's github.sha is the base's: "Last commit on the PR base branch".
         baseSha:
-          eventName === 'pull_request_target' ? commitOf(`refs/heads/${repo.defaultBranch}`) : undefined,
+          eventName === 'pull_request_target' ? commitOf(`refs/heads/${local.defaultBranch}`) : undefined,
       });
+  // github.actor and triggering_actor: the payload's sender, the account whose id is actor_id ("the
+  // user that triggered the initial workflow run"); without one, the local user.
+  const sender = (payload['sender'] as { login?: unknown } | undefined)?.login;
+  const repo: RepoInfo = typeof sender === 'string' && sender !== '' ? { ...local, actor: sender } : local;
   const refs = refsFor(eventName, payload, repo, commitOf);
   // `on:` filters: a workflow GitHub would not start for this event is reported and not run.
   const skipped: RunResult['skipped'] = [];

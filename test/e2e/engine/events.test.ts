@@ -153,4 +153,30 @@ describe('events', () => {
     expect(env?.slice(4)).toBe(ctx?.slice(4));
     expect(env).not.toContain('0,0,0');
   });
+  it("takes github.actor and triggering_actor from the payload's sender, whose id is actor_id", async () => {
+    // github context: actor "The username of the user that triggered the initial workflow run",
+    // actor_id "The account ID of the person or app that triggered the initial workflow run"; in a
+    // webhook payload that account is `sender`.
+    const repo = fixtureRepo('events');
+    writeFileSync(
+      join(repo, '.github', 'workflows', 'actor.yml'),
+      [
+        'on: push',
+        'jobs:',
+        '  show:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: echo "${{ github.actor }} ${{ github.triggering_actor }} ${{ github.actor_id }} $GITHUB_ACTOR $GITHUB_TRIGGERING_ACTOR"',
+        '',
+      ].join('\n'),
+    );
+    const given = await run(repo, 'actor.yml', {
+      eventPayload: { ref: 'refs/heads/main', sender: { login: 'octocat', id: 583231 } },
+    });
+    expect(given.lines('show')).toEqual(['octocat octocat 583231 octocat octocat']);
+    // Without a sender, the local user (GITHUB_ACTOR, else git's user.name) as before.
+    const local = await run(repo, 'actor.yml', { eventPayload: { ref: 'refs/heads/main' } });
+    expect(local.lines('show')[0]).toMatch(/^(\S+) \1 \d+ \1 \1$/);
+    expect(local.lines('show')[0]).not.toContain('octocat');
+  });
 });
