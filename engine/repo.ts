@@ -37,7 +37,7 @@ const SURVEY_SCRIPT = [
   'end() { printf \'\\0\\0paved-exit=%s\\0\' "$1"; }',
   'git rev-parse --path-format=absolute --git-path index --git-common-dir HEAD --symbolic-full-name HEAD 2>/dev/null; end $?',
   "git config --get-regexp '^(remote\\.origin\\.url|user\\.name|extensions\\..*)$' 2>/dev/null; end $?",
-  "git for-each-ref '--format=%(objectname) %(refname)' refs/heads refs/tags 2>/dev/null; end $?",
+  "git for-each-ref '--format=%(objectname) %(refname)' refs/heads refs/tags refs/remotes/origin/main refs/remotes/origin/master 2>/dev/null; end $?",
   'if [ -n "$1" ]; then git ls-files -z --cached --others --exclude-standard 2>/dev/null; end $?; else end 1; fi',
   'git log -1 --format=%B HEAD 2>/dev/null; end $?',
 ].join('\n');
@@ -187,6 +187,21 @@ function originHeadFromFile(commonDir: string): string | undefined {
   }
 }
 
+/**
+ * The repository's default branch: origin/HEAD's, else `main` or `master` where either is a local or
+ * origin branch (a repository without origin/HEAD, say one made with `git init`), else the current
+ * branch, else `main`. The checked-out feature branch is not taken for it when `main` exists.
+ */
+function defaultBranchOf(
+  originHead: string | undefined,
+  branch: string,
+  exists: (name: string) => boolean,
+): string {
+  const fromOrigin = originHead?.replace(/^origin\//, '');
+  if (fromOrigin) return fromOrigin;
+  return ['main', 'master'].find(exists) ?? (branch || 'main');
+}
+
 /** remote.origin.url and user.name from the survey's `git config --get-regexp`. */
 function parseConfig(out: string): {
   originUrl: string | undefined;
@@ -252,10 +267,16 @@ export async function surveyRepository(
     .filter((match) => match !== null)
     .map((match): [string, string] => [match[1] as string, match[2] as string]);
   const plain = all && refs && all.sha.length === 40 && !config.extensions;
+  const refNames = refs ? new Set(refs.map(([, name]) => name)) : undefined;
+  // The clone gets the branches and tags; origin's main and master only tell the default branch.
+  const cloneRefs = refs?.filter(([, name]) => !name.startsWith('refs/remotes/'));
   return {
-    info: { ...repoInfo(root, env, true, all, config), headMessage: survey.message },
+    info: { ...repoInfo(root, env, true, all, config, refNames), headMessage: survey.message },
     files,
-    cloneSource: plain ? { commonDir: all.commonDir, sha: all.sha, symbolic: all.symbolic, refs } : undefined,
+    cloneSource:
+      plain && cloneRefs
+        ? { commonDir: all.commonDir, sha: all.sha, symbolic: all.symbolic, refs: cloneRefs }
+        : undefined,
   };
 }
 
@@ -265,6 +286,7 @@ function repoInfo(
   isGit: boolean,
   all: ReturnType<typeof parseRevParse>,
   config: { originUrl?: string | undefined; userName?: string | undefined },
+  refNames?: Set<string>,
 ): RepoInfo {
   const sha =
     all?.sha ?? ((isGit && git(root, ['rev-parse', 'HEAD'])) || '0000000000000000000000000000000000000000');
@@ -293,7 +315,11 @@ function repoInfo(
     branch,
     owner: fromUrl?.owner ?? 'local',
     name: fromUrl?.name ?? basename(root),
-    defaultBranch: originHead?.replace(/^origin\//, '') || branch || 'main',
+    defaultBranch: defaultBranchOf(originHead, branch, (name) =>
+      refNames
+        ? refNames.has(`refs/heads/${name}`) || refNames.has(`refs/remotes/origin/${name}`)
+        : isGit && branchCommit(root, name) !== undefined,
+    ),
     originUrl,
     indexPath: indexPath && existsSync(indexPath) ? indexPath : undefined,
     actor: actor.replace(/\s+/g, '-'),
