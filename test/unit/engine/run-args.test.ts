@@ -118,4 +118,15 @@ describe('paved run arguments', () => {
       's.env:2: unexpected character "-" in a variable name',
     );
   });
+  it('keeps $( in a secret file value, as godotenv does', () => {
+    // godotenv's expandVariables (parser.go) tests `submatch[2] == "("`, but group 2 is the `$`, so
+    // `$(` is never stripped: `$(name)` stays as written, and `$(NAME)` expands NAME (leaving `)`).
+    const text = ['PASS=pa$(ss)word', 'QUOTED="pa$(ss)word"', 'USER=octo', 'CMD=$(USER)x'].join('\n');
+    expect(parseSecretFile('s.env', text)).toEqual({
+      PASS: 'pa$(ss)word',
+      QUOTED: 'pa$(ss)word',
+      USER: 'octo',
+      CMD: 'octo)x',
+    });
+  });
 });
