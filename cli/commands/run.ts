@@ -57,6 +57,20 @@ export function parsePair(flag: string, raw: string): [string, string] {
   return [raw.slice(0, eq), raw.slice(eq + 1)];
 }
 
+/**
+ * Refuse a `--var`, `--secret` or `--env` name GitHub would not accept ("Naming your secrets", and the
+ * same rules for configuration variables): letters, digits and `_`, not starting with a digit, and for
+ * variables and secrets not starting with `GITHUB_` — except the GITHUB_TOKEN secret, which act (and a
+ * run that needs a real token) takes from `--secret`. `raw` is the argument as given.
+ */
+function checkName(flag: '--var' | '--secret' | '--env', name: string, raw: string): void {
+  const like = `like ${flag} NAME=value; got ${quote(raw)}`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new UsageError(`${flag} names are letters, digits and _, not starting with a digit, ${like}`);
+  if (flag !== '--env' && /^GITHUB_/i.test(name) && !(flag === '--secret' && /^GITHUB_TOKEN$/i.test(name)))
+    throw new UsageError(`${flag} names may not start with GITHUB_ (GitHub reserves them), ${like}`);
+}
+
 /** A secrets file in the dotenv format act's `--secret-file` reads (see cli/dotenv.ts). */
 export function parseSecretFile(path: string, text: string): Record<string, string> {
   try {
@@ -121,14 +135,13 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
         parsed.inputs[k] = v;
         break;
       }
-      case '--var': {
-        const [k, v] = parsePair('--var', value());
-        parsed.vars[k] = v;
-        break;
-      }
+      case '--var':
       case '--env': {
-        const [k, v] = parsePair('--env', value());
-        parsed.env[k] = v;
+        const which = flag as '--var' | '--env';
+        const raw = value();
+        const [k, v] = parsePair(which, raw);
+        checkName(which, k, raw);
+        parsed[which === '--var' ? 'vars' : 'env'][k] = v;
         break;
       }
       case '--secret': {
@@ -139,6 +152,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
             throw new UsageError(
               `--secret must be NAME=VALUE or NAME (read from the environment); got ${quote(raw)}`,
             );
+          checkName('--secret', raw, raw);
           const fromEnv = env[raw];
           if (fromEnv === undefined)
             throw new UsageError(
@@ -147,6 +161,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
           parsed.secrets[raw] = fromEnv;
         } else {
           const [k, v] = parsePair('--secret', raw);
+          checkName('--secret', k, raw);
           parsed.secrets[k] = v;
         }
         break;
