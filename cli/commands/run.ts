@@ -23,6 +23,42 @@ const USAGE =
 
 class UsageError extends Error {}
 
+/** Every option in {@link USAGE}. */
+const OPTIONS = [...new Set(USAGE.match(/--[a-z][a-z-]*/g) ?? [])];
+
+/** Edits (insert, delete, substitute, swap neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const above = d[i - 1] as number[];
+      row[j] = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+/** The refusal of an unknown option: the closest known one (two edits at most), else the usage. */
+function unknownOption(arg: string, flag: string): UsageError {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const option of OPTIONS) {
+    const distance = editDistance(flag, option);
+    if (distance < bestDistance) [best, bestDistance] = [option, distance];
+  }
+  return new UsageError(
+    `unknown option ${quote(arg)}; ${best ? `did you mean ${best}?` : `usage: ${USAGE}`}`,
+  );
+}
+
 interface Parsed {
   workflow: string | undefined;
   event: string | undefined;
@@ -230,7 +266,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
         break;
       }
       default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option ${quote(arg)}`);
+        if (arg.startsWith('-')) throw unknownOption(arg, flag);
         if (parsed.workflow !== undefined)
           throw new UsageError(
             `only one workflow file or directory can be given; got ${quote(parsed.workflow)} and ${quote(arg)}`,

@@ -175,4 +175,13 @@ describe('paved run arguments', () => {
       vars: { my_var1: 'v' },
     });
   });
+  it('names the closest option for a mistyped one, else shows the usage', () => {
+    expect(() => parseRunArgs(['--forse'], {})).toThrow('unknown option "--forse"; did you mean --force?');
+    expect(() => parseRunArgs(['--evnet=push'], {})).toThrow(
+      'unknown option "--evnet=push"; did you mean --event?',
+    );
+    expect(() => parseRunArgs(['--bogus'], {})).toThrow(
+      'unknown option "--bogus"; usage: paved run [WORKFLOW_FILE|DIR] [--event NAME]',
+    );
+  });
 });
