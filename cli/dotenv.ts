@@ -7,7 +7,7 @@
  * - unquoted values are trimmed; `'single'` quotes keep everything literally; `"double"` quotes turn
  *   `\n` and `\r` into line breaks and `\x` into `x`; both kinds may span several lines
  * - `$NAME` / `${NAME}` in unquoted and double-quoted values expand to a value defined earlier in the
- *   file (empty when there is none); `\$` keeps a literal dollar
+ *   file (empty when there is none); `\$` keeps a literal dollar, and so does `$(`
  */
 import { quote } from '../shared/errors.js';
 
@@ -37,9 +37,13 @@ function trimSpaces(text: string): string {
   return text.slice(start, end);
 }
 
+/**
+ * godotenv's expandVariables, including what its `(` check does: it tests the `$` group, so it never
+ * holds and `$(` stays as written (`pa$(ss)word` is kept; `$(NAME)` expands NAME and keeps `)`).
+ */
 function expandVariables(value: string, vars: Record<string, string>): string {
-  return value.replace(/(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?/g, (match, escaped, _dollar, paren, name) => {
-    if (escaped === '\\' || paren === '(') return match.slice(1);
+  return value.replace(/(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?/g, (match, escaped, _dollar, _paren, name) => {
+    if (escaped === '\\') return match.slice(1);
     if (name) return vars[name] ?? '';
     return match;
   });

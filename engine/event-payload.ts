@@ -37,22 +37,24 @@ export function synthesizePayload(
   repo: RepoInfo,
   inputs: Record<string, string>,
   activity?: string,
-  schedule?: string,
+  extra: { schedule?: string | undefined; baseSha?: string | undefined } = {},
 ): Record<string, unknown> {
-  const payload = basePayload(eventName, repo, inputs);
+  const { schedule, baseSha } = extra;
+  const payload = basePayload(eventName, repo, inputs, baseSha);
   // A schedule payload names the cron that fired ("Events that trigger workflows", schedule:
   // github.event.schedule); a local run stands for the workflow's first one.
   if (eventName === 'schedule' && schedule !== undefined) payload['schedule'] = schedule;
   if (activity === undefined) return payload;
   // repository_dispatch's activity is the event_type its caller chose; it also brings a client_payload.
-  const extra = eventName === 'repository_dispatch' ? { client_payload: {} } : {};
-  return { action: activity, ...payload, ...extra };
+  const dispatch = eventName === 'repository_dispatch' ? { client_payload: {} } : {};
+  return { action: activity, ...payload, ...dispatch };
 }
 
 function basePayload(
   eventName: string,
   repo: RepoInfo,
   inputs: Record<string, string>,
+  baseSha: string | undefined,
 ): Record<string, unknown> {
   const fullName = `${repo.owner}/${repo.name}`;
   const repository = {
@@ -82,7 +84,7 @@ function basePayload(
         pull_request: {
           number: SYNTHETIC_PULL_REQUEST_NUMBER,
           head: { ref: repo.branch || 'HEAD', sha: repo.sha, repo: repository },
-          base: { ref: repo.defaultBranch, sha: repo.sha, repo: repository },
+          base: { ref: repo.defaultBranch, sha: baseSha ?? repo.sha, repo: repository },
         },
         repository,
         sender,
@@ -119,43 +121,131 @@ export function accountIds(
 }
 
 /**
- * Derive github.ref/sha/head_ref/base_ref from the event and payload, as GitHub does. A push that
- * deletes its ref has no commit: "When you delete a branch, the SHA in the workflow run (and its
- * associated refs) reverts to the default branch of the repository" (Events that trigger workflows →
- * push), so ref and sha are the default branch's (`defaultBranchSha`, else the local HEAD).
+ * Events whose run is on the default branch: "Events that trigger workflows" gives them GITHUB_REF
+ * "Default branch" and GITHUB_SHA "Last commit on default branch" (act's SetRef does the same for
+ * every event it does not name).
+ */
+export const DEFAULT_BRANCH_EVENTS: ReadonlySet<string> = new Set([
+  'branch_protection_rule',
+  'check_run',
+  'check_suite',
+  'delete',
+  'discussion',
+  'discussion_comment',
+  'fork',
+  'gollum',
+  'image_version',
+  'issue_comment',
+  'issues',
+  'label',
+  'milestone',
+  'page_build',
+  'project',
+  'project_card',
+  'project_column',
+  'public',
+  'repository_dispatch',
+  'schedule',
+  'status',
+  'watch',
+  'workflow_run',
+]);
+
+const SHA = /^[0-9a-f]{40}$/;
+
+function stringAt(value: unknown, ...path: string[]): string | undefined {
+  let current = value;
+  for (const key of path) current = (current as Record<string, unknown> | undefined)?.[key];
+  return typeof current === 'string' && current !== '' ? current : undefined;
+}
+
+/**
+ * Derive github.ref/sha/head_ref/base_ref from the event and payload, as GitHub does ("Events that
+ * trigger workflows", the GITHUB_SHA and GITHUB_REF of each event; act's SetRef and SetSha).
+ * `commitOf` gives the local commit of a full ref (`refs/heads/<b>`: origin's, else the local
+ * branch; `refs/tags/<t>`); where a ref is not here, the local HEAD stands for its commit.
+ *
+ * - push: the pushed ref and `after`. A push that deletes its ref has no commit: "When you delete a
+ *   branch, the SHA in the workflow run (and its associated refs) reverts to the default branch".
+ * - pull_request: `refs/pull/<n>/merge`, the local HEAD (the merge commit does not exist here).
+ * - pull_request_target: the base branch and `pull_request.base.sha` ("Last commit on the PR base
+ *   branch").
+ * - release: `refs/tags/<release.tag_name>` and the tag's commit.
+ * - create: the created branch or tag (`ref`, `ref_type`) and its commit.
+ * - deployment, deployment_status: `deployment.ref` ('' when the deployment names a commit) and
+ *   `deployment.sha`.
+ * - {@link DEFAULT_BRANCH_EVENTS}: the default branch (`repository.default_branch`, else the local
+ *   repository's) and its commit.
+ * - anything else (workflow_dispatch, …): the payload's `ref` when it is a full ref, else the local
+ *   branch, and the local HEAD.
  */
 export function refsFor(
   eventName: string,
   payload: Record<string, unknown>,
   repo: RepoInfo,
-  defaultBranchSha?: string,
+  commitOf: (ref: string) => string | undefined = () => undefined,
 ): { ref: string; sha: string; headRef: string; baseRef: string } {
-  if (eventName === 'push' && isDeletePush(payload))
-    return {
-      ref: `refs/heads/${repo.defaultBranch}`,
-      sha: defaultBranchSha ?? repo.sha,
-      headRef: '',
-      baseRef: '',
-    };
+  const at = (ref: string, sha?: string): { ref: string; sha: string; headRef: string; baseRef: string } => ({
+    ref,
+    sha: sha ?? (ref ? commitOf(ref) : undefined) ?? repo.sha,
+    headRef: '',
+    baseRef: '',
+  });
+  const defaultBranch = `refs/heads/${stringAt(payload, 'repository', 'default_branch') ?? repo.defaultBranch}`;
+  if (eventName === 'push' && isDeletePush(payload)) return at(defaultBranch);
   const pr = payload['pull_request'] as
-    { number?: number; head?: { ref?: string; sha?: string }; base?: { ref?: string } } | undefined;
+    { number?: number; head?: { ref?: string }; base?: { ref?: string; sha?: unknown } } | undefined;
   if ((eventName === 'pull_request' || eventName === 'pull_request_target') && pr) {
-    return {
-      ref:
-        eventName === 'pull_request'
-          ? `refs/pull/${pr.number ?? payload['number'] ?? SYNTHETIC_PULL_REQUEST_NUMBER}/merge`
-          : `refs/heads/${pr.base?.ref ?? repo.defaultBranch}`,
-      sha: repo.sha,
-      headRef: pr.head?.ref ?? '',
-      baseRef: pr.base?.ref ?? '',
-    };
+    const headRef = pr.head?.ref ?? '';
+    const baseRef = pr.base?.ref ?? '';
+    if (eventName === 'pull_request')
+      return {
+        ref: `refs/pull/${pr.number ?? payload['number'] ?? SYNTHETIC_PULL_REQUEST_NUMBER}/merge`,
+        sha: repo.sha,
+        headRef,
+        baseRef,
+      };
+    const base = at(
+      `refs/heads/${pr.base?.ref ?? repo.defaultBranch}`,
+      typeof pr.base?.sha === 'string' && SHA.test(pr.base.sha) ? pr.base.sha : undefined,
+    );
+    return { ...base, headRef, baseRef };
   }
+  if (eventName === 'release') {
+    const tag = stringAt(payload, 'release', 'tag_name');
+    if (tag) return at(`refs/tags/${tag}`);
+  }
+  if (eventName === 'create') {
+    const name = stringAt(payload, 'ref');
+    if (name)
+      return at(
+        name.startsWith('refs/') ? name : `refs/${payload['ref_type'] === 'tag' ? 'tags' : 'heads'}/${name}`,
+      );
+  }
+  if (eventName === 'deployment' || eventName === 'deployment_status') {
+    const name = stringAt(payload, 'deployment', 'ref');
+    const sha = stringAt(payload, 'deployment', 'sha');
+    if (name !== undefined || sha !== undefined) {
+      // "Branch or tag to be deployed (empty if created with a commit SHA)"; a name that is only a
+      // tag here is the tag.
+      const ref =
+        name === undefined || SHA.test(name)
+          ? ''
+          : name.startsWith('refs/')
+            ? name
+            : !commitOf(`refs/heads/${name}`) && commitOf(`refs/tags/${name}`)
+              ? `refs/tags/${name}`
+              : `refs/heads/${name}`;
+      return at(ref, sha !== undefined && SHA.test(sha) ? sha : name && SHA.test(name) ? name : undefined);
+    }
+  }
+  if (DEFAULT_BRANCH_EVENTS.has(eventName)) return at(defaultBranch);
   const ref =
     typeof payload['ref'] === 'string' && (payload['ref'] as string).startsWith('refs/')
       ? (payload['ref'] as string)
       : repo.ref || `refs/heads/${repo.defaultBranch}`;
   const sha =
-    typeof payload['after'] === 'string' && /^[0-9a-f]{40}$/.test(payload['after'] as string)
+    typeof payload['after'] === 'string' && SHA.test(payload['after'] as string)
       ? (payload['after'] as string)
       : repo.sha;
   return { ref, sha, headRef: '', baseRef: '' };

@@ -90,6 +90,7 @@ export function resolveDir(base: string, dir: string | undefined): string {
 /** github context fields the runner also exports as GITHUB_<FIELD>. */
 const GITHUB_ENV_FROM_CONTEXT = [
   'actor',
+  'actor_id',
   'api_url',
   'base_ref',
   'event_name',
@@ -101,7 +102,9 @@ const GITHUB_ENV_FROM_CONTEXT = [
   'ref_name',
   'ref_type',
   'repository',
+  'repository_id',
   'repository_owner',
+  'repository_owner_id',
   'run_id',
   'run_number',
   'server_url',
@@ -317,10 +320,7 @@ export class JobRun {
   private buildStaticEnv(): Record<string, string> {
     const env: Record<string, string> = {
       GITHUB_ACTIONS: 'true',
-      GITHUB_ACTOR_ID: '0',
       GITHUB_REF_PROTECTED: 'false',
-      GITHUB_REPOSITORY_ID: '0',
-      GITHUB_REPOSITORY_OWNER_ID: '0',
       GITHUB_RETENTION_DAYS: '90',
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_WORKSPACE: this.workspace,

@@ -27,8 +27,8 @@ function git(cwd: string, args: string[]): string | undefined {
 
 /**
  * One `sh` process that asks git everything a run needs: HEAD and the index, origin, user.name and
- * any `extensions.*`, the branches and tags (for the workspace's clone) and the working tree's
- * files. From Node each process start forks the whole engine (5–10 ms here, on the main thread);
+ * any `extensions.*`, the branches and tags (for the workspace's clone), the working tree's files and
+ * HEAD's commit message (for `[skip ci]`). From Node each process start forks the whole engine (5–10 ms here, on the main thread);
  * from `sh` it costs a fraction of that. Each command's output ends with
  * `\0\0paved-exit=<status>\0`: `ls-files -z` never writes two NULs in a row (no path is empty), so
  * the marker cannot occur inside a section.
@@ -37,8 +37,9 @@ const SURVEY_SCRIPT = [
   'end() { printf \'\\0\\0paved-exit=%s\\0\' "$1"; }',
   'git rev-parse --path-format=absolute --git-path index --git-common-dir HEAD --symbolic-full-name HEAD 2>/dev/null; end $?',
   "git config --get-regexp '^(remote\\.origin\\.url|user\\.name|extensions\\..*)$' 2>/dev/null; end $?",
-  "git for-each-ref '--format=%(objectname) %(refname)' refs/heads refs/tags 2>/dev/null; end $?",
+  "git for-each-ref '--format=%(objectname) %(refname)' refs/heads refs/tags refs/remotes/origin/main refs/remotes/origin/master 2>/dev/null; end $?",
   'if [ -n "$1" ]; then git ls-files -z --cached --others --exclude-standard 2>/dev/null; end $?; else end 1; fi',
+  'git log -1 --format=%B HEAD 2>/dev/null; end $?',
 ].join('\n');
 const SURVEY_END = /\0\0paved-exit=(\d+)\0/g;
 
@@ -47,10 +48,17 @@ interface Survey {
   config: string;
   refs: string | undefined;
   lsFiles: Buffer | undefined;
+  message: string | undefined;
 }
 
 function runSurvey(root: string, listFiles: boolean): Promise<Survey> {
-  const none: Survey = { revParse: undefined, config: '', refs: undefined, lsFiles: undefined };
+  const none: Survey = {
+    revParse: undefined,
+    config: '',
+    refs: undefined,
+    lsFiles: undefined,
+    message: undefined,
+  };
   return new Promise((resolveDone) => {
     const child = spawn('sh', ['-c', SURVEY_SCRIPT, 'sh', listFiles ? '1' : ''], {
       cwd: root,
@@ -68,14 +76,16 @@ function runSurvey(root: string, listFiles: boolean): Promise<Survey> {
         sections.push(match[1] === '0' ? out.subarray(from, match.index) : undefined);
         from = match.index + match[0].length;
       }
-      if (sections.length !== 4) return resolveDone(none);
-      const [revParse, config, refs, lsFiles] = sections;
+      if (sections.length !== 5) return resolveDone(none);
+      const [revParse, config, refs, lsFiles, message] = sections;
       resolveDone({
         revParse: revParse?.toString('utf8').trim(),
         // `git config --get-regexp` exits 1 when nothing matches.
         config: config?.toString('utf8').trim() ?? '',
         refs: refs?.toString('utf8'),
         lsFiles,
+        // `%B` is the raw message; `git log` adds one line break after it.
+        message: message?.toString('utf8').replace(/\n$/, ''),
       });
     });
   });
@@ -88,6 +98,25 @@ export function branchCommit(root: string, branch: string): string | undefined {
     if (sha) return sha;
   }
   return undefined;
+}
+
+/** The raw message of commit `sha` here, if it is here. */
+export function commitMessage(root: string, sha: string): string | undefined {
+  const result = spawnSync('git', ['log', '-1', '--format=%B', sha, '--'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return result.status === 0 ? result.stdout.replace(/\n$/, '') : undefined;
+}
+
+/**
+ * The commit of a full ref here: `refs/heads/<b>` as {@link branchCommit}, any other ref (a tag,
+ * annotated or not) as itself.
+ */
+export function refCommit(root: string, ref: string): string | undefined {
+  if (ref.startsWith('refs/heads/')) return branchCommit(root, ref.slice('refs/heads/'.length));
+  return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
 }
 
 /**
@@ -125,6 +154,8 @@ export interface RepoInfo {
   /** The repository's index file (staged state), copied into each workspace's clone. */
   indexPath: string | undefined;
   actor: string;
+  /** HEAD's commit message, when the survey read it. */
+  headMessage?: string | undefined;
 }
 
 /** `owner/name` from a GitHub-style remote URL (https, ssh or scp-like), else undefined. */
@@ -154,6 +185,21 @@ function originHeadFromFile(commonDir: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The repository's default branch: origin/HEAD's, else `main` or `master` where either is a local or
+ * origin branch (a repository without origin/HEAD, say one made with `git init`), else the current
+ * branch, else `main`. The checked-out feature branch is not taken for it when `main` exists.
+ */
+function defaultBranchOf(
+  originHead: string | undefined,
+  branch: string,
+  exists: (name: string) => boolean,
+): string {
+  const fromOrigin = originHead?.replace(/^origin\//, '');
+  if (fromOrigin) return fromOrigin;
+  return ['main', 'master'].find(exists) ?? (branch || 'main');
 }
 
 /** remote.origin.url and user.name from the survey's `git config --get-regexp`. */
@@ -221,10 +267,16 @@ export async function surveyRepository(
     .filter((match) => match !== null)
     .map((match): [string, string] => [match[1] as string, match[2] as string]);
   const plain = all && refs && all.sha.length === 40 && !config.extensions;
+  const refNames = refs ? new Set(refs.map(([, name]) => name)) : undefined;
+  // The clone gets the branches and tags; origin's main and master only tell the default branch.
+  const cloneRefs = refs?.filter(([, name]) => !name.startsWith('refs/remotes/'));
   return {
-    info: repoInfo(root, env, true, all, config),
+    info: { ...repoInfo(root, env, true, all, config, refNames), headMessage: survey.message },
     files,
-    cloneSource: plain ? { commonDir: all.commonDir, sha: all.sha, symbolic: all.symbolic, refs } : undefined,
+    cloneSource:
+      plain && cloneRefs
+        ? { commonDir: all.commonDir, sha: all.sha, symbolic: all.symbolic, refs: cloneRefs }
+        : undefined,
   };
 }
 
@@ -234,6 +286,7 @@ function repoInfo(
   isGit: boolean,
   all: ReturnType<typeof parseRevParse>,
   config: { originUrl?: string | undefined; userName?: string | undefined },
+  refNames?: Set<string>,
 ): RepoInfo {
   const sha =
     all?.sha ?? ((isGit && git(root, ['rev-parse', 'HEAD'])) || '0000000000000000000000000000000000000000');
@@ -262,7 +315,11 @@ function repoInfo(
     branch,
     owner: fromUrl?.owner ?? 'local',
     name: fromUrl?.name ?? basename(root),
-    defaultBranch: originHead?.replace(/^origin\//, '') || branch || 'main',
+    defaultBranch: defaultBranchOf(originHead, branch, (name) =>
+      refNames
+        ? refNames.has(`refs/heads/${name}`) || refNames.has(`refs/remotes/origin/${name}`)
+        : isGit && branchCommit(root, name) !== undefined,
+    ),
     originUrl,
     indexPath: indexPath && existsSync(indexPath) ? indexPath : undefined,
     actor: actor.replace(/\s+/g, '-'),

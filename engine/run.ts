@@ -18,11 +18,18 @@ import { asString, type ExpressionScope, type Value } from './expressions.js';
 import { Runner } from './job-graph.js';
 import { writeSummary } from './job-outputs.js';
 import { preflight } from './preflight.js';
-import { branchCommit, copyRepository, gitTopLevel, surveyRepository } from './repo.js';
+import {
+  commitMessage,
+  copyRepository,
+  gitTopLevel,
+  refCommit,
+  surveyRepository,
+  type RepoInfo,
+} from './repo.js';
 import { concludeWorkflow } from './reusable-workflow.js';
 import { resolveActivity } from './activity-types.js';
 import { changedFilesFor, type ChangedFiles } from './changed-files.js';
-import { evaluateTrigger, isDeletePush } from './triggers.js';
+import { evaluateTrigger } from './triggers.js';
 import type { RunOptions, RunResult, WorkflowRunResult } from './types.js';
 import { resolveInputs } from './workflow-inputs.js';
 import { loadWorkflow, orderJobs, type WorkflowModel } from './workflow.js';
@@ -95,7 +102,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   } finally {
     await gitFacts; // nothing is left running when a workflow does not parse
   }
-  const { info: repo, files: workingTree, cloneSource } = await gitFacts;
+  const { info: local, files: workingTree, cloneSource } = await gitFacts;
   const eventName =
     options.eventName ?? (isDir ? 'push' : defaultEvent((models[0] as { model: WorkflowModel }).model));
   const planned: PlannedWorkflow[] = [];
@@ -150,30 +157,46 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
   // The activity the event stands for: --activity (checked against the event's types), else the one a
   // synthetic payload represents; a given payload keeps its own `action` unless --activity overrides it.
   const activity = resolveActivity(eventName, options.activity);
+  // The local commit of a ref, asked of git only for events whose ref is not the current branch.
+  const commits = new Map<string, string | undefined>();
+  const commitOf = (ref: string): string | undefined => {
+    if (!commits.has(ref)) commits.set(ref, local.isGit ? refCommit(repoRoot, ref) : undefined);
+    return commits.get(ref);
+  };
   const payload = options.eventPayload
     ? { ...options.eventPayload, ...(options.activity !== undefined ? { action: activity } : {}) }
-    : synthesizePayload(
-        eventName,
-        repo,
-        payloadInputs,
-        activity,
-        eventName === 'schedule' ? firstCron(planned.map((plan) => plan.model)) : undefined,
-      );
-  const refs = refsFor(
-    eventName,
-    payload,
-    repo,
-    eventName === 'push' && isDeletePush(payload) ? branchCommit(repoRoot, repo.defaultBranch) : undefined,
-  );
+    : synthesizePayload(eventName, local, payloadInputs, activity, {
+        schedule: eventName === 'schedule' ? firstCron(planned.map((plan) => plan.model)) : undefined,
+        // pull_request_target's github.sha is the base's: "Last commit on the PR base branch".
+        baseSha:
+          eventName === 'pull_request_target' ? commitOf(`refs/heads/${local.defaultBranch}`) : undefined,
+      });
+  // github.actor and triggering_actor: the payload's sender, the account whose id is actor_id ("the
+  // user that triggered the initial workflow run"); without one, the local user.
+  const sender = (payload['sender'] as { login?: unknown } | undefined)?.login;
+  const repo: RepoInfo = typeof sender === 'string' && sender !== '' ? { ...local, actor: sender } : local;
+  const refs = refsFor(eventName, payload, repo, commitOf);
   // `on:` filters: a workflow GitHub would not start for this event is reported and not run.
   const skipped: RunResult['skipped'] = [];
   let changed: ChangedFiles | undefined;
   const changedFiles = (): ChangedFiles =>
     (changed ??= changedFilesFor(repoRoot, eventName, payload, refs.sha));
+  // The head commit's message, for `[skip ci]`: a push payload's head_commit.message, else the
+  // message of the pushed (or the pull request's head) commit here; the survey read HEAD's.
+  let message: { text: string | undefined } | undefined;
+  const headMessage = (): string | undefined =>
+    (message ??= { text: headCommitMessage(eventName, payload, refs.sha, repo, repoRoot) }).text;
   for (const plan of [...planned]) {
     let decision;
     try {
-      decision = evaluateTrigger(eventName, plan.model.triggers[eventName], payload, refs.ref, changedFiles);
+      decision = evaluateTrigger(
+        eventName,
+        plan.model.triggers[eventName],
+        payload,
+        refs.ref,
+        changedFiles,
+        headMessage,
+      );
     } catch (error) {
       // A filter pattern that cannot be compiled: the workflow is invalid, nothing runs.
       throw new EngineUsageError(`${plan.model.file}: on.${eventName}: ${(error as Error).message}`);
@@ -411,4 +434,28 @@ function inputsOfPayload(payload: unknown): Record<string, string> {
   return Object.fromEntries(
     Object.entries(inputs as Record<string, Value>).map(([key, value]) => [key, asString(value)]),
   );
+}
+
+/**
+ * The message of the commit a push or pull_request run is for: the push payload's
+ * `head_commit.message`, else that of the pushed commit (`sha`) or of `pull_request.head.sha`, read
+ * here (HEAD's from the survey, without another process).
+ */
+function headCommitMessage(
+  eventName: string,
+  payload: Record<string, unknown>,
+  sha: string,
+  repo: RepoInfo,
+  root: string,
+): string | undefined {
+  let commit = sha;
+  if (eventName === 'push') {
+    const given = (payload['head_commit'] as { message?: unknown } | undefined)?.message;
+    if (typeof given === 'string') return given;
+  } else {
+    const head = (payload['pull_request'] as { head?: { sha?: unknown } } | undefined)?.head?.sha;
+    if (typeof head === 'string' && /^[0-9a-f]{40}$/.test(head)) commit = head;
+  }
+  if (commit === repo.sha && repo.headMessage !== undefined) return repo.headMessage;
+  return repo.isGit && /^[0-9a-f]{40}$/.test(commit) ? commitMessage(root, commit) : undefined;
 }

@@ -170,13 +170,32 @@ function checkTypes(
   return `the ${event} activity '${action}' is not in on.${event}.types ${show(types)}${declared ? '' : " (GitHub's default)"}`;
 }
 
+const SKIP_TOKENS = ['[skip ci]', '[ci skip]', '[no ci]', '[skip actions]', '[actions skip]'];
+
+/**
+ * The skip instruction in a commit message, if any ("Skipping workflow runs"): one of
+ * `[skip ci]`, `[ci skip]`, `[no ci]`, `[skip actions]`, `[actions skip]` anywhere in it, or a
+ * `skip-checks:true` / `skip-checks: true` trailer — "The trailers section should be included at the
+ * end of your commit message and be preceded by two empty lines. If you already have other trailers
+ * in your commit message, `skip-checks` should be last."
+ */
+export function skipInstruction(message: string | undefined): string | undefined {
+  if (message === undefined) return undefined;
+  const token = SKIP_TOKENS.find((t) => message.includes(t));
+  if (token) return token;
+  const trailer = /\n\n\n(?:[^\n]*\S[^\n]*\n)*(skip-checks: ?true)$/.exec(message.replace(/\s+$/, ''));
+  return trailer ? `a '${trailer[1]}' trailer` : undefined;
+}
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**
  * Decide whether `event` (with `payload` and the resolved `ref`) starts a workflow whose
- * `on.<event>` has `filters`. `changed` is called only when a paths filter is present.
+ * `on.<event>` has `filters`. `changed` is called only when a paths filter is present, `headMessage`
+ * (the message of the pushed head commit, or of the pull request's head commit) only for push and
+ * pull_request.
  */
 export function evaluateTrigger(
   event: string,
@@ -184,12 +203,24 @@ export function evaluateTrigger(
   payload: Record<string, unknown>,
   ref: string,
   changed: () => ChangedFiles,
+  headMessage: () => string | undefined = () => undefined,
 ): TriggerDecision {
   const f = filters ?? {};
   const decide = (reason: string | undefined): TriggerDecision =>
     reason === undefined ? { run: true } : { run: false, reason };
   const types = checkTypes(event, f, payload);
   if (types) return decide(types);
+  // "Workflows that would otherwise be triggered using on: push or on: pull_request won't be
+  // triggered if you add any of the following strings to the commit message in a push, or the HEAD
+  // commit of a pull request" (Skipping workflow runs); "Skip instructions only apply to the push and
+  // pull_request events", not to pull_request_target. A deleting push has no commit.
+  if (event === 'pull_request' || (event === 'push' && !isDeletePush(payload))) {
+    const skip = skipInstruction(headMessage());
+    if (skip)
+      return decide(
+        `the ${event === 'push' ? 'pushed' : "pull request's head"} commit's message has ${skip.startsWith('[') ? `'${skip}'` : skip}, and GitHub starts no ${event} workflow for it`,
+      );
+  }
   if (event === 'push') {
     // A push that deletes a branch or tag has no commit to read the workflow from: GitHub Actions
     // starts no push workflow for it, whatever the filters (a `delete` workflow runs instead). The

@@ -23,6 +23,42 @@ const USAGE =
 
 class UsageError extends Error {}
 
+/** Every option in {@link USAGE}. */
+const OPTIONS = [...new Set(USAGE.match(/--[a-z][a-z-]*/g) ?? [])];
+
+/** Edits (insert, delete, substitute, swap neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const above = d[i - 1] as number[];
+      row[j] = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+/** The refusal of an unknown option: the closest known one (two edits at most), else the usage. */
+function unknownOption(arg: string, flag: string): UsageError {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const option of OPTIONS) {
+    const distance = editDistance(flag, option);
+    if (distance < bestDistance) [best, bestDistance] = [option, distance];
+  }
+  return new UsageError(
+    `unknown option ${quote(arg)}; ${best ? `did you mean ${best}?` : `usage: ${USAGE}`}`,
+  );
+}
+
 interface Parsed {
   workflow: string | undefined;
   event: string | undefined;
@@ -55,6 +91,20 @@ export function parsePair(flag: string, raw: string): [string, string] {
   const eq = raw.indexOf('=');
   if (eq <= 0) throw new UsageError(`${flag} must be KEY=VALUE; got ${quote(raw)}`);
   return [raw.slice(0, eq), raw.slice(eq + 1)];
+}
+
+/**
+ * Refuse a `--var`, `--secret` or `--env` name GitHub would not accept ("Naming your secrets", and the
+ * same rules for configuration variables): letters, digits and `_`, not starting with a digit, and for
+ * variables and secrets not starting with `GITHUB_` — except the GITHUB_TOKEN secret, which act (and a
+ * run that needs a real token) takes from `--secret`. `raw` is the argument as given.
+ */
+function checkName(flag: '--var' | '--secret' | '--env', name: string, raw: string): void {
+  const like = `like ${flag} NAME=value; got ${quote(raw)}`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new UsageError(`${flag} names are letters, digits and _, not starting with a digit, ${like}`);
+  if (flag !== '--env' && /^GITHUB_/i.test(name) && !(flag === '--secret' && /^GITHUB_TOKEN$/i.test(name)))
+    throw new UsageError(`${flag} names may not start with GITHUB_ (GitHub reserves them), ${like}`);
 }
 
 /** A secrets file in the dotenv format act's `--secret-file` reads (see cli/dotenv.ts). */
@@ -121,14 +171,13 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
         parsed.inputs[k] = v;
         break;
       }
-      case '--var': {
-        const [k, v] = parsePair('--var', value());
-        parsed.vars[k] = v;
-        break;
-      }
+      case '--var':
       case '--env': {
-        const [k, v] = parsePair('--env', value());
-        parsed.env[k] = v;
+        const which = flag as '--var' | '--env';
+        const raw = value();
+        const [k, v] = parsePair(which, raw);
+        checkName(which, k, raw);
+        parsed[which === '--var' ? 'vars' : 'env'][k] = v;
         break;
       }
       case '--secret': {
@@ -139,6 +188,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
             throw new UsageError(
               `--secret must be NAME=VALUE or NAME (read from the environment); got ${quote(raw)}`,
             );
+          checkName('--secret', raw, raw);
           const fromEnv = env[raw];
           if (fromEnv === undefined)
             throw new UsageError(
@@ -147,6 +197,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
           parsed.secrets[raw] = fromEnv;
         } else {
           const [k, v] = parsePair('--secret', raw);
+          checkName('--secret', k, raw);
           parsed.secrets[k] = v;
         }
         break;
@@ -215,7 +266,7 @@ export function parseRunArgs(args: string[], env: NodeJS.ProcessEnv): Parsed {
         break;
       }
       default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option ${quote(arg)}`);
+        if (arg.startsWith('-')) throw unknownOption(arg, flag);
         if (parsed.workflow !== undefined)
           throw new UsageError(
             `only one workflow file or directory can be given; got ${quote(parsed.workflow)} and ${quote(arg)}`,

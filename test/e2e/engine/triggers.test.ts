@@ -224,3 +224,46 @@ describe('pushes that create a branch', () => {
     expect(main).not.toBe(first);
   });
 });
+
+describe('skip instructions in the commit message', () => {
+  // "Skipping workflow runs": "Workflows that would otherwise be triggered using on: push or
+  // on: pull_request won't be triggered if you add any of the following strings to the commit message
+  // in a push, or the HEAD commit of a pull request: [skip ci] [ci skip] [no ci] [skip actions]
+  // [actions skip]", or a skip-checks trailer after two empty lines; "Skip instructions only apply to
+  // the push and pull_request events".
+  // https://docs.github.com/en/actions/how-tos/manage-workflow-runs/skip-workflow-runs
+  it('skips a synthetic push or pull_request whose HEAD commit says [skip ci], and --force runs it', async () => {
+    const repo = fixtureRepo('triggers');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'docs tweak [skip ci]');
+    const push = await run(repo, 'any-push.yml');
+    expect(push.result.jobs).toEqual([]);
+    expect(push.result.exitCode).toBe(0);
+    expect(push.result.skipped[0]?.reason).toBe(
+      "the pushed commit's message has '[skip ci]', and GitHub starts no push workflow for it",
+    );
+    const forced = await run(repo, 'any-push.yml', { force: true });
+    expect(forced.lines('show')).toHaveLength(1);
+    const pr = await run(repo, 'activity.yml', { eventName: 'pull_request' });
+    expect(pr.result.skipped[0]?.reason).toBe(
+      "the pull request's head commit's message has '[skip ci]', and GitHub starts no pull_request workflow for it",
+    );
+    // Other events run whatever the message says.
+    const release = await run(repo, 'activity.yml', { eventName: 'release' });
+    expect(release.lines('show')).toEqual(['event=release action=published']);
+  });
+
+  it("reads a push payload's head_commit.message, and a skip-checks trailer after two empty lines", async () => {
+    const repo = fixtureRepo('triggers');
+    const sha = git(repo, 'rev-parse', 'HEAD');
+    const push = (message: string) =>
+      run(repo, 'any-push.yml', {
+        eventPayload: { ref: 'refs/heads/main', after: sha, head_commit: { id: sha, message } },
+      });
+    expect((await push('Update README\n\n\nskip-checks: true')).result.skipped[0]?.reason).toBe(
+      "the pushed commit's message has a 'skip-checks: true' trailer, and GitHub starts no push workflow for it",
+    );
+    expect((await push('Release [actions skip]')).result.skipped).toHaveLength(1);
+    // One empty line is not enough, and the fixture commit's own message ('fixture') does not count.
+    expect((await push('Update README\n\nskip-checks: true')).lines('show')).toHaveLength(1);
+  });
+});

@@ -60,12 +60,22 @@ describe('the activity a run stands for', () => {
 
   it('reverts ref and sha to the default branch for a push that deletes its ref', () => {
     const payload = { ref: 'refs/heads/feature', after: '0'.repeat(40), deleted: true };
-    expect(refsFor('push', payload, repo, 'c'.repeat(40))).toEqual({
+    expect(refsFor('push', payload, repo, () => 'c'.repeat(40))).toEqual({
       ref: 'refs/heads/main',
       sha: 'c'.repeat(40),
       headRef: '',
       baseRef: '',
     });
     expect(refsFor('push', { ref: 'refs/heads/x', after: 'd'.repeat(40) }, repo).sha).toBe('d'.repeat(40));
+  });
+  it('gives a deployment made from a commit an empty ref and that commit ("Events that trigger workflows")', () => {
+    // deployment: GITHUB_REF "Branch or tag to be deployed (empty if created with a commit SHA)",
+    // GITHUB_SHA "Commit to be deployed".
+    const sha = 'e'.repeat(40);
+    expect(refsFor('deployment', { deployment: { ref: sha, sha } }, repo)).toMatchObject({ ref: '', sha });
+    // A synthetic pull_request_target carries the base branch's commit as base.sha, which is github.sha.
+    const base = 'b'.repeat(40);
+    const payload = synthesizePayload('pull_request_target', repo, {}, 'opened', { baseSha: base });
+    expect(refsFor('pull_request_target', payload, repo)).toMatchObject({ sha: base });
   });
 });

@@ -111,6 +111,7 @@ describe('surveyRepository', () => {
     expect(survey.info.sha).toBe(git(source, 'rev-parse', 'HEAD'));
     expect(survey.info.ref).toBe('refs/heads/main');
     expect(survey.info.originUrl).toBe('https://github.com/octo-org/hello.git');
+    expect(survey.info.headMessage).toBe('second\n'); // the raw message, for [skip ci]
     expect(survey.files?.sort()).toEqual(['.gitignore', 'notes.md', 'src/a.txt']);
     expect(survey.cloneSource?.refs.map(([, name]) => name).sort()).toEqual([
       'refs/heads/feature/x"q',
@@ -121,6 +122,36 @@ describe('surveyRepository', () => {
     const withoutFiles = await surveyRepository(source, ENV, { listFiles: false });
     expect(withoutFiles.files).toBeUndefined();
     expect(withoutFiles.info.sha).toBe(survey.info.sha);
+  });
+
+  it('takes the default branch from origin/HEAD, else main, else master, else the current branch', async () => {
+    // GitHub's default branch is the repository's; a clone knows it as origin/HEAD. Without it, a
+    // branch named main (local or origin's), else master, stands for it: a feature branch checked
+    // out is not the default branch (a synthetic pull_request would go from it into itself).
+    const source = makeSource('default-branch');
+    git(source, 'reset', '-q', '--hard');
+    git(source, 'switch', '-q', 'feature/x"q');
+    const survey = async () => (await surveyRepository(source, ENV, { listFiles: false })).info.defaultBranch;
+    expect(await survey()).toBe('main');
+    git(source, 'branch', '-q', '-m', 'main', 'master');
+    expect(await survey()).toBe('master');
+    git(source, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    expect(await survey()).toBe('main'); // origin's main counts too, before a local master
+    git(source, 'update-ref', 'refs/remotes/origin/trunk', 'HEAD');
+    git(source, 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/trunk');
+    expect(await survey()).toBe('trunk');
+    git(source, 'symbolic-ref', '-d', 'refs/remotes/origin/HEAD');
+    git(source, 'update-ref', '-d', 'refs/remotes/origin/main');
+    git(source, 'branch', '-q', '-D', 'master');
+    expect(await survey()).toBe('feature/x"q');
+    // The remote-tracking branches are not the clone's: it has the local branches and tags only.
+    git(source, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    const full = await surveyRepository(source, ENV, { listFiles: true });
+    expect(full.cloneSource?.refs.map(([, name]) => name).sort()).toEqual([
+      'refs/heads/feature/x"q',
+      'refs/tags/light',
+      'refs/tags/v1.0.0',
+    ]);
   });
 
   it('leaves the clone to git for a repository with extensions, and for one without commits', async () => {

@@ -118,4 +118,70 @@ describe('paved run arguments', () => {
       's.env:2: unexpected character "-" in a variable name',
     );
   });
+  it('keeps $( in a secret file value, as godotenv does', () => {
+    // godotenv's expandVariables (parser.go) tests `submatch[2] == "("`, but group 2 is the `$`, so
+    // `$(` is never stripped: `$(name)` stays as written, and `$(NAME)` expands NAME (leaving `)`).
+    const text = ['PASS=pa$(ss)word', 'QUOTED="pa$(ss)word"', 'USER=octo', 'CMD=$(USER)x'].join('\n');
+    expect(parseSecretFile('s.env', text)).toEqual({
+      PASS: 'pa$(ss)word',
+      QUOTED: 'pa$(ss)word',
+      USER: 'octo',
+      CMD: 'octo)x',
+    });
+  });
+  // "Naming your secrets" / "Naming conventions for configuration variables": names may contain only
+  // alphanumeric characters or underscores, must not start with a number, and must not start with the
+  // GITHUB_ prefix. https://docs.github.com/en/actions/reference/security/secrets#naming-your-secrets
+  it.each([
+    [
+      ['--var', '1ST=x'],
+      '--var names are letters, digits and _, not starting with a digit, like --var NAME=value; got "1ST=x"',
+    ],
+    [
+      ['--var', 'MY-VAR=x'],
+      '--var names are letters, digits and _, not starting with a digit, like --var NAME=value; got "MY-VAR=x"',
+    ],
+    [
+      ['--var', 'GITHUB_SHA=x'],
+      '--var names may not start with GITHUB_ (GitHub reserves them), like --var NAME=value; got "GITHUB_SHA=x"',
+    ],
+    [['--var', 'github_x=x'], '--var names may not start with GITHUB_'],
+    [
+      ['--secret', 'A.B=x'],
+      '--secret names are letters, digits and _, not starting with a digit, like --secret NAME=value; got "A.B=x"',
+    ],
+    [
+      ['--secret', 'GITHUB_PAT=x'],
+      '--secret names may not start with GITHUB_ (GitHub reserves them), like --secret NAME=value; got "GITHUB_PAT=x"',
+    ],
+    [['--secret', 'GITHUB_PAT'], '--secret names may not start with GITHUB_'],
+    [
+      ['--env', 'A B=x'],
+      '--env names are letters, digits and _, not starting with a digit, like --env NAME=value; got "A B=x"',
+    ],
+  ])('%j: a name GitHub would refuse is refused: %s', (args, message) => {
+    expect(() => parseRunArgs(args, { GITHUB_PAT: 'p' })).toThrow(message);
+  });
+
+  it('takes GITHUB_TOKEN as a secret (act does) and GITHUB_ names in --env', () => {
+    expect(
+      parseRunArgs(
+        ['--secret', 'GITHUB_TOKEN=t', '--env', 'GITHUB_API_URL=http://x', '--var', 'my_var1=v'],
+        {},
+      ),
+    ).toMatchObject({
+      secrets: { GITHUB_TOKEN: 't' },
+      env: { GITHUB_API_URL: 'http://x' },
+      vars: { my_var1: 'v' },
+    });
+  });
+  it('names the closest option for a mistyped one, else shows the usage', () => {
+    expect(() => parseRunArgs(['--forse'], {})).toThrow('unknown option "--forse"; did you mean --force?');
+    expect(() => parseRunArgs(['--evnet=push'], {})).toThrow(
+      'unknown option "--evnet=push"; did you mean --event?',
+    );
+    expect(() => parseRunArgs(['--bogus'], {})).toThrow(
+      'unknown option "--bogus"; usage: paved run [WORKFLOW_FILE|DIR] [--event NAME]',
+    );
+  });
 });

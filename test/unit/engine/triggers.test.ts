@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateTrigger, isDeletePush, matchesPatterns } from '../../../engine/triggers.js';
+import { evaluateTrigger, isDeletePush, matchesPatterns, skipInstruction } from '../../../engine/triggers.js';
 import { parseWorkflowText, WorkflowSyntaxError } from '../../../engine/workflow.js';
 
 const none = () => ({ files: [], compared: 'HEAD~1..HEAD' });
@@ -310,5 +310,33 @@ describe('a filter and its -ignore form together are an invalid workflow', () =>
         '  push:\n    branches: [a]\n    tags-ignore: [v*]\n    paths-ignore: [docs/**]\n  pull_request:\n    branches-ignore: [b]',
       ),
     ).toEqual([]);
+  });
+});
+
+describe('skip instructions (Skipping workflow runs)', () => {
+  // https://docs.github.com/en/actions/how-tos/manage-workflow-runs/skip-workflow-runs
+  it.each([
+    ['fix typo [skip ci]', '[skip ci]'],
+    ['[ci skip] fix', '[ci skip]'],
+    ['wip [no ci]', '[no ci]'],
+    ['[skip actions]', '[skip actions]'],
+    ['chore [actions skip]\n\nbody', '[actions skip]'],
+    ['Update README\n\n\nskip-checks: true', "a 'skip-checks: true' trailer"],
+    ['Update README\n\n\nskip-checks:true\n', "a 'skip-checks:true' trailer"],
+    ['Update README\n\n\nSigned-off-by: A <a@b>\nskip-checks: true', "a 'skip-checks: true' trailer"],
+    ['Update README\n\nskip-checks: true', undefined],
+    ['Update README\n\n\nskip-checks: true\nSigned-off-by: A <a@b>', undefined],
+    ['skip ci', undefined],
+  ])('%j: %s', (message, expected) => {
+    expect(skipInstruction(message)).toBe(expected);
+  });
+
+  it('applies to push and pull_request, not pull_request_target or a deleting push', () => {
+    const message = () => 'docs [skip ci]';
+    expect(evaluateTrigger('push', {}, {}, 'refs/heads/main', none, message).run).toBe(false);
+    expect(evaluateTrigger('pull_request', {}, {}, 'refs/pull/1/merge', none, message).run).toBe(false);
+    expect(evaluateTrigger('pull_request_target', {}, {}, 'refs/heads/main', none, message).run).toBe(true);
+    const deleted = evaluateTrigger('push', {}, { deleted: true }, 'refs/heads/x', none, message);
+    expect(deleted.run === false && deleted.reason).toMatch(/deletes/);
   });
 });
