@@ -279,8 +279,7 @@ export class ConcurrencyGroups {
         return { cancelled: 'The run was canceled' };
       }
       const queue = this.tickets(queueDir);
-      if (!queue.some((entry) => entry.holder.id === me.id))
-        return { cancelled: supersededMessage(group) };
+      if (!queue.some((entry) => entry.holder.id === me.id)) return { cancelled: supersededMessage(group) };
       this.read(running); // reclaims a dead holder's slot
       if (queue[0]?.holder.id === me.id && this.tryHold(running, me)) {
         this.removeIf(ticket, me.id);

@@ -168,8 +168,8 @@ function stringAt(value: unknown, ...path: string[]): string | undefined {
  * - push: the pushed ref and `after`. A push that deletes its ref has no commit: "When you delete a
  *   branch, the SHA in the workflow run (and its associated refs) reverts to the default branch".
  * - pull_request: `refs/pull/<n>/merge`, the local HEAD (the merge commit does not exist here).
- * - pull_request_target: the base branch and `pull_request.base.sha` ("Last commit on the PR base
- *   branch").
+ * - pull_request_target: the default branch and its commit ("Default branch", "Last commit on default
+ *   branch" on GitHub.com; older GitHub Enterprise Server used the PR's base branch).
  * - release: `refs/tags/<release.tag_name>` and the tag's commit.
  * - create: the created branch or tag (`ref`, `ref_type`) and its commit.
  * - deployment, deployment_status: `deployment.ref` ('' when the deployment names a commit) and
@@ -205,11 +205,9 @@ export function refsFor(
         headRef,
         baseRef,
       };
-    const base = at(
-      `refs/heads/${pr.base?.ref ?? repo.defaultBranch}`,
-      typeof pr.base?.sha === 'string' && SHA.test(pr.base.sha) ? pr.base.sha : undefined,
-    );
-    return { ...base, headRef, baseRef };
+    // On GitHub.com pull_request_target runs on the default branch whatever the PR's base (since
+    // 2025-12-08; GitHub Enterprise Server before 3.20 used the base branch).
+    return { ...at(defaultBranch), headRef, baseRef };
   }
   if (eventName === 'release') {
     const tag = stringAt(payload, 'release', 'tag_name');

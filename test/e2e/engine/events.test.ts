@@ -63,8 +63,8 @@ describe('events', () => {
     // "Events that trigger workflows", GITHUB_SHA / GITHUB_REF of each event (act: SetRef, SetSha):
     // release → "Tag ref of release refs/tags/<tag_name>", "Last commit in the tagged release";
     // create → "Branch or tag created", "Last commit on the created branch or tag"; issue_comment,
-    // schedule, … → "Default branch", "Last commit on default branch"; pull_request_target → "PR
-    // base branch", "Last commit on the PR base branch" (act: pull_request.base.sha).
+    // schedule, … → "Default branch", "Last commit on default branch"; pull_request_target too on
+    // GitHub.com (GitHub Enterprise Server before 3.20: the PR's base branch).
     const repo = fixtureRepo('events');
     writeFileSync(
       join(repo, '.github', 'workflows', 'refs.yml'),
@@ -111,10 +111,14 @@ describe('events', () => {
     expect(await show('schedule', { schedule: '0 0 * * *', repository })).toEqual([
       line('refs/heads/main', 'main', 'branch', main),
     ]);
-    const base = 'c'.repeat(40);
-    const pr = { number: 3, head: { ref: 'feature', sha: head }, base: { ref: 'main', sha: base } };
+    // A PR into another branch still runs pull_request_target on the default branch.
+    const pr = {
+      number: 3,
+      head: { ref: 'feature', sha: head },
+      base: { ref: 'topic', sha: 'c'.repeat(40) },
+    };
     expect(await show('pull_request_target', { action: 'opened', pull_request: pr, repository })).toEqual([
-      line('refs/heads/main', 'main', 'branch', base),
+      line('refs/heads/main', 'main', 'branch', main),
     ]);
     // deployment: "Branch or tag to be deployed", "Commit to be deployed".
     expect(

@@ -73,9 +73,15 @@ describe('the activity a run stands for', () => {
     // GITHUB_SHA "Commit to be deployed".
     const sha = 'e'.repeat(40);
     expect(refsFor('deployment', { deployment: { ref: sha, sha } }, repo)).toMatchObject({ ref: '', sha });
-    // A synthetic pull_request_target carries the base branch's commit as base.sha, which is github.sha.
+    // pull_request_target runs on the default branch at its commit (GitHub.com); a synthetic payload
+    // carries that commit as the base's sha.
     const base = 'b'.repeat(40);
     const payload = synthesizePayload('pull_request_target', repo, {}, 'opened', { baseSha: base });
-    expect(refsFor('pull_request_target', payload, repo)).toMatchObject({ sha: base });
+    const commitOf = (ref: string): string | undefined =>
+      ref === `refs/heads/${repo.defaultBranch}` ? base : undefined;
+    expect(refsFor('pull_request_target', payload, repo, commitOf)).toMatchObject({
+      ref: `refs/heads/${repo.defaultBranch}`,
+      sha: base,
+    });
   });
 });
