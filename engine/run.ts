@@ -298,7 +298,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
       };
       const strict = eventName === 'workflow_dispatch' || eventName === 'workflow_call';
       const inputs = strict
-        ? resolveInputs(declared, payloadInputs, plan.model.file, inputScope, true)
+        ? resolveInputs(declared, payloadInputs, plan.model.file, inputScope)
         : { ...payloadInputs };
       scopes.push({
         model: plan.model,

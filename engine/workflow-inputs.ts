@@ -42,18 +42,20 @@ export function typedInput(name: string, spec: CallInputSpec, value: Value, wher
   return asString(value);
 }
 
-/** Build the typed `inputs` context from given values, declarations and their defaults. */
+/**
+ * The typed `inputs` context of a dispatched workflow (or one run alone as `workflow_call`) from the
+ * given values, their declarations and defaults; an undeclared input is refused.
+ */
 export function resolveInputs(
   specs: Record<string, CallInputSpec>,
   given: Record<string, Value>,
   where: string,
   scope: ExpressionScope,
-  strictUnknown: boolean,
 ): Record<string, Value> {
   const inputs: Record<string, Value> = {};
   const declared = new Map(Object.keys(specs).map((name) => [name.toLowerCase(), name]));
   for (const key of Object.keys(given)) {
-    if (!declared.has(key.toLowerCase()) && strictUnknown) {
+    if (!declared.has(key.toLowerCase())) {
       const names = Object.keys(specs);
       throw new EngineUsageError(
         `${where}: input '${key}' is not defined by the workflow${names.length ? `; it defines: ${names.join(', ')}` : ' (it has no inputs)'}`,
