@@ -151,7 +151,8 @@ export const DEFAULT_BRANCH_EVENTS: ReadonlySet<string> = new Set([
   'workflow_run',
 ]);
 
-const SHA = /^[0-9a-f]{40}$/;
+/** A full commit id. */
+export const SHA = /^[0-9a-f]{40}$/;
 
 function stringAt(value: unknown, ...path: string[]): string | undefined {
   let current = value;

@@ -13,7 +13,7 @@ import { createRunFeatures } from './admission.js';
 import { Masker } from './commands.js';
 import { heldWith, joinGroup, refusal } from './concurrency-admission.js';
 import { defaultConcurrency, sanitizeHostEnv, Slots, type RunShared, type WorkflowScope } from './context.js';
-import { defaultEvent, firstCron, refsFor, synthesizePayload } from './event-payload.js';
+import { defaultEvent, firstCron, refsFor, SHA, synthesizePayload } from './event-payload.js';
 import { asString, type ExpressionScope, type Value } from './expressions.js';
 import { Runner } from './job-graph.js';
 import { writeSummary } from './job-outputs.js';
@@ -29,7 +29,7 @@ import {
 import { concludeWorkflow } from './reusable-workflow.js';
 import { resolveActivity } from './activity-types.js';
 import { changedFilesFor, type ChangedFiles } from './changed-files.js';
-import { evaluateTrigger } from './triggers.js';
+import { evaluateTrigger, FilterPatternError } from './triggers.js';
 import type { RunOptions, RunResult, WorkflowRunResult } from './types.js';
 import { resolveInputs } from './workflow-inputs.js';
 import { loadWorkflow, orderJobs, type WorkflowModel } from './workflow.js';
@@ -199,7 +199,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
       );
     } catch (error) {
       // A filter pattern that cannot be compiled: the workflow is invalid, nothing runs.
-      throw new EngineUsageError(`${plan.model.file}: on.${eventName}: ${(error as Error).message}`);
+      if (!(error instanceof FilterPatternError)) throw error;
+      throw new EngineUsageError(`${plan.model.file}: on.${eventName}: ${error.message}`);
     }
     if (decision.run) {
       if (decision.note) options.onLog?.({ kind: 'info', job: plan.model.file, text: decision.note });
@@ -454,8 +455,8 @@ function headCommitMessage(
     if (typeof given === 'string') return given;
   } else {
     const head = (payload['pull_request'] as { head?: { sha?: unknown } } | undefined)?.head?.sha;
-    if (typeof head === 'string' && /^[0-9a-f]{40}$/.test(head)) commit = head;
+    if (typeof head === 'string' && SHA.test(head)) commit = head;
   }
   if (commit === repo.sha && repo.headMessage !== undefined) return repo.headMessage;
-  return repo.isGit && /^[0-9a-f]{40}$/.test(commit) ? commitMessage(root, commit) : undefined;
+  return repo.isGit && SHA.test(commit) ? commitMessage(root, commit) : undefined;
 }

@@ -24,6 +24,11 @@ export type TriggerDecision = { run: true; note?: string } | { run: false; reaso
  */
 export const DIFF_FILE_LIMIT = 300;
 
+/** A filter pattern that cannot be compiled: the workflow is invalid. */
+export class FilterPatternError extends Error {
+  override name = 'FilterPatternError';
+}
+
 /**
  * A filter pattern as a regular expression. `*` is any run of characters but `/`, `**` any run at all
  * (`a/**\/b` and a leading `**\/` also match zero directories), `?` and `+` make the preceding
@@ -72,7 +77,7 @@ export function patternToRegExp(pattern: string): RegExp {
   try {
     return new RegExp(`^${source}$`);
   } catch (error) {
-    throw new Error(`the filter pattern '${pattern}' is not valid: ${(error as Error).message}`);
+    throw new FilterPatternError(`the filter pattern '${pattern}' is not valid: ${(error as Error).message}`);
   }
 }
 
